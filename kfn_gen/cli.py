@@ -1,0 +1,25 @@
+"""The `kfn-gen` command.  Each subcommand lives in its own small module."""
+from __future__ import annotations
+
+import click
+
+from . import __version__
+from .cli_generate import generate
+from .cli_graph import graph
+from .cli_migrate import migrate
+from .cli_verify import verify
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kfn-gen")
+def main() -> None:
+    """Migrate Keras 2.2 code to Keras 3, generate tf.function modules, verify against Keras 2.2.4."""
+
+
+main.add_command(migrate)
+main.add_command(graph)
+main.add_command(verify)
+main.add_command(generate)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
