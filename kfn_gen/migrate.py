@@ -1,16 +1,43 @@
-"""migrate_source(): the one entry point of the static migrator (placeholder: parse only)."""
+"""migrate_source(): the static migrator's one entry point.  Never imports TensorFlow.
+
+parse (front end) -> name checks -> graph IR -> rules register edits -> one minimal-edit transform.
+A file that does not use Keras comes back unchanged without diagnostics.  Any error diagnostic
+means `code is None`: the caller leaves the file as it was.
+"""
 from __future__ import annotations
 
-import libcst as cst
-
+from . import build, frontend
 from .diagnostics import Diagnostic, MigrationResult
 from .options import Options
+from .rewrite import Context, apply
+from .rules import all_rules
 
 
 def migrate_source(source: str, path: str = "<string>", options: Options = Options()) -> MigrationResult:
-    try:
-        cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        d = Diagnostic(path, exc.raw_line, exc.raw_column + 1, "error", f"syntax error: {exc.message}", "parse")
-        return MigrationResult(path, source, None, (d,))
-    return MigrationResult(path, source, source, ())
+    src, diags = frontend.parse(source, path)
+    if src is None:
+        return MigrationResult(path, source, None, tuple(diags))
+    if not src.uses_keras():
+        return MigrationResult(path, source, source, ())
+    errors = frontend.check_names(src)
+    if errors:
+        return MigrationResult(path, source, None, tuple(errors))
+    graph, facts = build.build(src)
+    if any(d.severity == "error" for d in facts.diagnostics):
+        return MigrationResult(path, source, None, tuple(facts.diagnostics))
+    ctx = Context(src, graph, facts, options)
+    for rule in all_rules():
+        ctx.rule = rule.name
+        rule.run(ctx)
+    code = apply(ctx)
+    out = sorted([*facts.diagnostics, *ctx.diagnostics], key=lambda d: (d.line, d.col, d.severity))
+    return MigrationResult(path, source, code, tuple(_dedupe(out)))
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diags:
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return out

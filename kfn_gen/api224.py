@@ -1,0 +1,90 @@
+"""The public API of genuine Keras 2.2.4, as data (rules/keras224_api.json).
+
+The JSON is produced by scripts/dump_keras224_api.py running the real Keras 2.2.4; it maps
+each module's public names to the identity of the object they name ("defining.module.Qualname"),
+so every spelling of a name (`keras.layers.core.Dense`, `from keras.layers import Dense as D`,
+a star import) resolves to one identity, and a misspelt name is caught with a suggestion.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Modules Keras 2.2.4 had whose import needs optional packages the dump does not install.
+_EXTRA_MODULES = {"keras.wrappers.scikit_learn": {"KerasClassifier": "keras.wrappers.scikit_learn.KerasClassifier",
+                                                  "KerasRegressor": "keras.wrappers.scikit_learn.KerasRegressor"}}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a dotted Keras name means: an object (identity) or a module."""
+
+    identity: str | None = None  # e.g. "keras.layers.core.Dense"
+    module: str | None = None  # e.g. "keras.layers"
+    missing: str | None = None  # first attribute that does not exist
+    missing_in: str | None = None  # ...in this module
+    suggestion: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.missing is None
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    with resources.files("kfn_gen.rules").joinpath("keras224_api.json").open("r", encoding="utf-8") as fh:
+        data = json.load(fh)
+    for mod, names in _EXTRA_MODULES.items():
+        data["modules"].setdefault(mod, names)
+        for ident in names.values():
+            data["kinds"].setdefault(ident, "class")
+    return data
+
+
+def modules() -> dict[str, dict[str, str]]:
+    return _table()["modules"]
+
+
+def kind(identity: str) -> str | None:
+    """'layer', 'model', 'optimizer', 'class' or 'function' (None if not a Keras object)."""
+    return _table()["kinds"].get(identity)
+
+
+def is_keras_path(dotted: str) -> bool:
+    return dotted == "keras" or dotted.startswith("keras.")
+
+
+def resolve(dotted: str) -> Resolved:
+    """Resolve `keras.a.b.C` the way Python would have against Keras 2.2.4."""
+    mods = modules()
+    parts = dotted.split(".")
+    if parts[0] != "keras":
+        return Resolved(missing=parts[0], missing_in="")
+    current = "keras"
+    for i, attr in enumerate(parts[1:], start=1):
+        entries = mods.get(current, {})
+        target = entries.get(attr)
+        if target is None and f"{current}.{attr}" in mods:  # a submodule not re-exported as attribute
+            target = "module:" + f"{current}.{attr}"
+        if target is None:
+            close = difflib.get_close_matches(attr, list(entries), n=1, cutoff=0.75)
+            return Resolved(missing=attr, missing_in=current, suggestion=close[0] if close else None)
+        if target.startswith("module:"):
+            current = target[len("module:"):]
+            continue
+        if i != len(parts) - 1:  # attribute of a class/function: not the API table's business
+            return Resolved(identity=target)
+        return Resolved(identity=target)
+    return Resolved(module=current)
+
+
+def names_in(module: str) -> dict[str, str]:
+    return modules().get(module, {})
+
+
+def suggest(name: str, candidates) -> str | None:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
+    return close[0] if close else None

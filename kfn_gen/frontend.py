@@ -1,0 +1,194 @@
+"""Front end: parse a legacy script and say what every name means in Keras 2.2.4.
+
+`Source.parse()` never raises on user input: a syntax error becomes a Diagnostic.  Names are
+resolved with libcst's scope and qualified-name analysis, plus the Keras 2.2.4 API table for
+star imports and for spelling mistakes (`Activition` -> "did you mean 'Activation'?").
+"""
+from __future__ import annotations
+
+import builtins
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst import metadata as md
+
+from . import api224
+from .diagnostics import Diagnostic
+
+_MODULE_DUNDERS = {"__file__", "__name__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__",
+                   "__path__", "__annotations__", "__dict__", "__debug__", "__qualname__", "__module__", "__class__"}
+_PY2_HINTS = (re.compile(r"^\s*print\s+[^\s(=]"), re.compile(r"^\s*exec\s+[\"']"), re.compile(r"except\s+\w+\s*,\s*\w+\s*:"))
+
+
+@dataclass
+class Source:
+    path: str
+    text: str
+    wrapper: md.MetadataWrapper
+    positions: dict = field(default_factory=dict)
+    qualnames: dict = field(default_factory=dict)
+    scopes: dict = field(default_factory=dict)
+    star_modules: list[str] = field(default_factory=list)
+
+    @property
+    def module(self) -> cst.Module:
+        return self.wrapper.module
+
+    def pos(self, node: cst.CSTNode) -> tuple[int, int]:
+        p = self.positions.get(node)
+        if p is None:
+            return (1, 1)
+        return (p.start.line, p.start.column + 1)
+
+    def diag(self, node, severity: str, message: str, rule: str = "") -> Diagnostic:
+        line, col = self.pos(node) if node is not None else (1, 1)
+        return Diagnostic(self.path, line, col, severity, message, rule)
+
+    def keras_path(self, node: cst.CSTNode) -> str | None:
+        """Dotted Keras path an expression names (`D` -> 'keras.layers.Dense'), or None."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        for q in self.qualnames.get(node, ()):  # imports, aliases, attribute chains
+            if q.source == md.QualifiedNameSource.IMPORT and api224.is_keras_path(q.name):
+                return q.name
+        if isinstance(node, cst.Name) and self.star_modules and not self._is_bound(node):
+            for mod in self.star_modules:
+                if node.value in api224.names_in(mod):
+                    return f"{mod}.{node.value}"
+        if isinstance(node, cst.Attribute):
+            base = self.keras_path(node.value)
+            if base is not None:
+                return f"{base}.{node.attr.value}"
+        return None
+
+    def identity(self, node: cst.CSTNode) -> str | None:
+        """Identity of the Keras 2.2.4 object an expression names ('keras.layers.core.Dense')."""
+        path = self.keras_path(node)
+        if path is None:
+            return None
+        return api224.resolve(path).identity
+
+    def _is_bound(self, name: cst.Name) -> bool:
+        scope = self.scopes.get(name)
+        if scope is None:
+            return False
+        return bool(scope.assignments[name.value])
+
+    def uses_keras(self) -> bool:
+        return any(api224.is_keras_path(q.name) for qs in self.qualnames.values() for q in qs
+                   if q.source == md.QualifiedNameSource.IMPORT) or bool(self.star_modules)
+
+
+def parse(text: str, path: str) -> tuple[Source | None, list[Diagnostic]]:
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        line, col = exc.raw_line, exc.raw_column + 1
+        message = f"syntax error: {exc.message}"
+        lines = text.splitlines()
+        bad = lines[line - 1] if 0 < line <= len(lines) else ""
+        if any(p.search(bad) for p in _PY2_HINTS):
+            message = "Python 2 syntax is not supported (convert with 2to3 or pyupgrade first): " + exc.message
+        return None, [Diagnostic(path, line, col, "error", message, "parse")]
+    except RecursionError:
+        return None, [Diagnostic(path, 1, 1, "error", "source is too deeply nested to parse", "parse")]
+    wrapper = md.MetadataWrapper(module, unsafe_skip_copy=True)
+    res = wrapper.resolve_many([md.PositionProvider, md.QualifiedNameProvider, md.ScopeProvider])
+    qualnames = {k: _force(v) for k, v in res[md.QualifiedNameProvider].items()}
+    src = Source(path, text, wrapper, res[md.PositionProvider], qualnames, res[md.ScopeProvider])
+    src.star_modules = _star_imports(module)
+    return src, []
+
+
+def _force(value):
+    """libcst may hand back lazily computed metadata; compute it once here."""
+    return value() if callable(value) and not isinstance(value, (set, frozenset)) else value
+
+
+def _star_imports(module: cst.Module) -> list[str]:
+    found = []
+    for node in _walk(module):
+        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar) and node.module is not None:
+            name = _dotted(node.module)
+            if name and api224.is_keras_path(name) and name in api224.modules():
+                found.append(name)
+    return found
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+def _dotted(node) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def check_names(src: Source) -> list[Diagnostic]:
+    """Errors for names that do not exist: undefined variables and Keras attributes 2.2.4 never had."""
+    diags: list[Diagnostic] = []
+    bound_names = set()
+    for scope in set(src.scopes.values()):
+        if scope is not None:
+            bound_names.update(a.name for a in scope.assignments)
+    star_names = set()
+    for mod in src.star_modules:
+        star_names.update(api224.names_in(mod))
+    seen = set()
+    for scope in set(src.scopes.values()):
+        if scope is None:
+            continue
+        for access in scope.accesses:
+            node = access.node
+            if not isinstance(node, cst.Name) or access.referents or node in seen:
+                continue
+            seen.add(node)
+            name = node.value
+            if name in star_names or hasattr(builtins, name) or name in _MODULE_DUNDERS:
+                continue
+            if isinstance(scope, md.ClassScope) or _has_star_or_dynamic(scope):
+                continue
+            hint = api224.suggest(name, bound_names | star_names | _keras_layer_names(src))
+            msg = f"name '{name}' is not defined" + (f"; did you mean '{hint}'?" if hint else "")
+            diags.append(src.diag(node, "error", msg, "undefined-name"))
+    for node in _walk(src.module):
+        if isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(node.names, cst.ImportStar):
+            mod = _dotted(node.module)
+            if not mod or not api224.is_keras_path(mod) or node.relative:
+                continue
+            for alias in node.names:
+                r = api224.resolve(f"{mod}.{_dotted(alias.name)}")
+                if not r.ok:
+                    diags.append(_missing_diag(src, alias.name, r))
+        elif isinstance(node, cst.Attribute):
+            path = src.keras_path(node)
+            if path is None or src.keras_path(node.value) is None:
+                continue
+            r = api224.resolve(path)
+            if not r.ok and r.missing == node.attr.value:
+                diags.append(_missing_diag(src, node.attr, r))
+    diags.sort(key=lambda d: (d.line, d.col))
+    return diags
+
+
+def _missing_diag(src: Source, node, r: api224.Resolved) -> Diagnostic:
+    hint = f"; did you mean '{r.suggestion}'?" if r.suggestion else ""
+    where = f"module '{r.missing_in}'" if r.missing_in else "Keras"
+    return src.diag(node, "error", f"{where} has no attribute '{r.missing}' in Keras 2.2.4{hint}", "unknown-keras-name")
+
+
+def _has_star_or_dynamic(scope) -> bool:
+    return False
+
+
+def _keras_layer_names(src: Source) -> set[str]:
+    return set(api224.names_in("keras.layers")) if src.uses_keras() else set()

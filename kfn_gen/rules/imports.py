@@ -1,0 +1,127 @@
+"""Imports to their Keras 3 homes (and, with --import-style tf.keras, through `tensorflow`).
+
+`from keras.layers.merge import concatenate` -> `from keras.layers import concatenate`;
+`keras.layers.core.Dense(...)` -> `keras.layers.Dense(...)`.  An import whose names moved to
+different homes is split into one import per home.  Names Keras 3 does not have at all are other
+rules' business (they report them).
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from .. import api224
+from ..frontend import _dotted, _walk
+from ..rewrite import Context
+from .base import Rule
+from .tables import MODULE_HOMES, NAME_HOMES
+
+
+def home_of(module: str, name: str) -> str:
+    """Keras 3 module for `from module import name`."""
+    ident = api224.names_in(module).get(name)
+    if ident in NAME_HOMES:
+        return NAME_HOMES[ident].rsplit(".", 1)[0]
+    if ident and ident.startswith("module:"):
+        sub = ident[len("module:"):]
+        return MODULE_HOMES.get(sub, sub).rsplit(".", 1)[0]
+    return MODULE_HOMES.get(module, module)
+
+
+def tf_style(module: str) -> str:
+    return "tensorflow." + module
+
+
+class Imports(Rule):
+    name = "imports"
+    description = "Keras 2.2.4 module paths -> Keras 3 homes"
+
+    def run(self, ctx: Context) -> None:
+        tf = ctx.options.import_style == "tf.keras"
+        inside_imports = {n for imp in _walk(ctx.src.module) if isinstance(imp, (cst.Import, cst.ImportFrom))
+                          for n in _walk(imp) if n is not imp}
+        for node in _walk(ctx.src.module):
+            if node in inside_imports:
+                continue
+            if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+                self.import_from(ctx, node, tf)
+            elif isinstance(node, cst.Import):
+                self.plain_import(ctx, node, tf)
+            elif isinstance(node, cst.Attribute):
+                self.attribute(ctx, node)
+
+    def import_from(self, ctx: Context, node: cst.ImportFrom, tf: bool) -> None:
+        mod = _dotted(node.module)
+        if not api224.is_keras_path(mod):
+            return
+        if isinstance(node.names, cst.ImportStar):
+            target = MODULE_HOMES.get(mod, mod)
+            target = tf_style(target) if tf else target
+            if target != mod:
+                ctx.edit(node, lambda n, t=target: n.with_changes(module=cst.parse_expression(t)),
+                         f"from {mod} import * -> from {target} import *")
+            return
+        groups: dict[str, list[cst.ImportAlias]] = {}
+        for alias in node.names:
+            home = home_of(mod, _dotted(alias.name))
+            groups.setdefault(tf_style(home) if tf else home, []).append(alias)
+        if tf and mod == "keras":  # `from keras import backend as K` -> `from tensorflow.keras import backend as K`
+            groups = {tf_style("keras"): list(node.names)}
+        if list(groups) == [mod]:
+            return
+        if len(groups) == 1:
+            (target,) = groups
+            ctx.edit(node, lambda n, t=target: n.with_changes(module=cst.parse_expression(t)),
+                     f"from {mod} import ... -> from {target} import ...")
+            return
+        stmt = self._statement_of(ctx, node)
+        if stmt is None:
+            return
+        codes = []
+        for target, aliases in groups.items():
+            names = ", ".join(ctx.src.module.code_for_node(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+                              for a in aliases)
+            codes.append(f"from {target} import {names}")
+        last = codes.pop()
+        for code in codes:
+            ctx.insert_before(stmt, code, f"from {mod} import ...: names moved to different Keras 3 modules", node)
+        ctx.edit(node, lambda n, c=last: cst.parse_statement(c + "\n").body[0], None)
+
+    def plain_import(self, ctx: Context, node: cst.Import, tf: bool) -> None:
+        for alias in node.names:
+            mod = _dotted(alias.name)
+            if not api224.is_keras_path(mod):
+                continue
+            target = MODULE_HOMES.get(mod, mod)
+            if tf:
+                new = self._tf_import(mod, alias)
+                if len(node.names) == 1:
+                    ctx.edit(node, lambda n, c=new: cst.parse_statement(c + "\n").body[0], f"import {mod} -> {new}")
+                else:
+                    ctx.warn(node, "split this import to use --import-style tf.keras")
+            elif target != mod and alias.asname is not None:
+                ctx.edit(alias, lambda a, t=target: a.with_changes(name=cst.parse_expression(t)),
+                         f"import {mod} -> import {target}")
+
+    @staticmethod
+    def _tf_import(mod: str, alias: cst.ImportAlias) -> str:
+        asname = alias.asname.name.value if alias.asname else None
+        if mod == "keras" or asname is None:
+            return "from tensorflow import keras" + (f" as {asname}" if asname and mod == "keras" else "")
+        parent, leaf = MODULE_HOMES.get(mod, mod).rsplit(".", 1)
+        return f"from tensorflow.{parent} import {leaf}" + (f" as {asname}" if asname != leaf else "")
+
+    def attribute(self, ctx: Context, node: cst.Attribute) -> None:
+        path = ctx.src.keras_path(node)
+        if path is None or path not in MODULE_HOMES:
+            return
+        text = ctx.src.module.code_for_node(node)
+        if text != path:  # reached through an alias: `import keras.layers.core as core` is handled above
+            return
+        ctx.replace_code(node, MODULE_HOMES[path], f"{path} -> {MODULE_HOMES[path]}")
+
+    @staticmethod
+    def _statement_of(ctx: Context, node):
+        for stmt in _walk(ctx.src.module):
+            if isinstance(stmt, cst.SimpleStatementLine) and any(s is node for s in stmt.body):
+                return stmt if len(stmt.body) == 1 else None
+        return None

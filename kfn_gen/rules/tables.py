@@ -1,0 +1,139 @@
+"""Rules that are simple enough to be data.  tests/test_tables_live.py checks every Keras 3 target
+named here against the live Keras 3 API (the name exists; every argument exists in its signature).
+"""
+
+# Keras 2.2.4 module -> its Keras 3 home, where every public name moved as a whole.
+MODULE_HOMES = {
+    "keras.layers.core": "keras.layers",
+    "keras.layers.convolutional": "keras.layers",
+    "keras.layers.convolutional_recurrent": "keras.layers",
+    "keras.layers.recurrent": "keras.layers",
+    "keras.layers.cudnn_recurrent": "keras.layers",
+    "keras.layers.merge": "keras.layers",
+    "keras.layers.advanced_activations": "keras.layers",
+    "keras.layers.normalization": "keras.layers",
+    "keras.layers.embeddings": "keras.layers",
+    "keras.layers.pooling": "keras.layers",
+    "keras.layers.noise": "keras.layers",
+    "keras.layers.local": "keras.layers",
+    "keras.layers.wrappers": "keras.layers",
+    "keras.engine.input_layer": "keras.layers",
+    "keras.engine.base_layer": "keras.layers",
+    "keras.engine.training": "keras.models",
+    "keras.engine.sequential": "keras.models",
+    "keras.engine.network": "keras.models",
+    "keras.utils.np_utils": "keras.utils",
+    "keras.utils.generic_utils": "keras.utils",
+    "keras.utils.data_utils": "keras.utils",
+    "keras.utils.vis_utils": "keras.utils",
+    "keras.utils.layer_utils": "keras.utils",
+    "keras.utils.io_utils": "keras.utils",
+    "keras.objectives": "keras.losses",
+}
+
+# Keras 2.2.4 identity -> Keras 3 dotted name, where the module mapping above does not say it.
+NAME_HOMES = {
+    "keras.engine.input_layer.Input": "keras.layers.Input",
+    "keras.engine.input_layer.InputLayer": "keras.layers.InputLayer",
+    "keras.engine.base_layer.Layer": "keras.layers.Layer",
+    "keras.engine.base_layer.InputSpec": "keras.layers.InputSpec",
+    "keras.engine.training.Model": "keras.models.Model",
+    "keras.engine.sequential.Sequential": "keras.models.Sequential",
+    "keras.engine.network.Network": "keras.models.Model",
+    "keras_preprocessing.sequence.pad_sequences": "keras.utils.pad_sequences",
+}
+
+# Keras 2.2.4 optimizer signatures (positional order) and their learning-rate defaults.
+# Source: keras/optimizers.py of 2.2.4.  Keras 3 changed several defaults (see LR_224).
+OPTIMIZER_ARGS = {
+    "SGD": ["lr", "momentum", "decay", "nesterov"],
+    "RMSprop": ["lr", "rho", "epsilon", "decay"],
+    "Adagrad": ["lr", "epsilon", "decay"],
+    "Adadelta": ["lr", "rho", "epsilon", "decay"],
+    "Adam": ["lr", "beta_1", "beta_2", "epsilon", "decay", "amsgrad"],
+    "Adamax": ["lr", "beta_1", "beta_2", "epsilon", "decay"],
+    "Nadam": ["lr", "beta_1", "beta_2", "epsilon", "schedule_decay"],
+}
+LR_224 = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.01, "Adadelta": 1.0, "Adam": 0.001, "Adamax": 0.002,
+          "Nadam": 0.002}
+LR_KERAS3 = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.001, "Adadelta": 0.001, "Adam": 0.001, "Adamax": 0.001,
+             "Nadam": 0.001}
+OPTIMIZER_STRINGS = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta",
+                     "adam": "Adam", "adamax": "Adamax", "nadam": "Nadam"}
+
+# Keras 2.2.4 backend function -> (Keras 3 name, explicit arguments to add when absent because the
+# Keras 3 default differs from 2.2.4's).  Argument names match in both unless listed in BACKEND_RENAMES.
+BACKEND_OPS = {
+    "mean": ("keras.ops.mean", {}),
+    "sum": ("keras.ops.sum", {}),
+    "max": ("keras.ops.max", {}),
+    "min": ("keras.ops.min", {}),
+    "prod": ("keras.ops.prod", {}),
+    "std": ("keras.ops.std", {}),
+    "var": ("keras.ops.var", {}),
+    "abs": ("keras.ops.abs", {}),
+    "square": ("keras.ops.square", {}),
+    "sqrt": ("keras.ops.sqrt", {}),
+    "exp": ("keras.ops.exp", {}),
+    "log": ("keras.ops.log", {}),
+    "pow": ("keras.ops.power", {}),
+    "sign": ("keras.ops.sign", {}),
+    "round": ("keras.ops.round", {}),
+    "clip": ("keras.ops.clip", {}),
+    "maximum": ("keras.ops.maximum", {}),
+    "minimum": ("keras.ops.minimum", {}),
+    "equal": ("keras.ops.equal", {}),
+    "not_equal": ("keras.ops.not_equal", {}),
+    "greater": ("keras.ops.greater", {}),
+    "greater_equal": ("keras.ops.greater_equal", {}),
+    "less": ("keras.ops.less", {}),
+    "less_equal": ("keras.ops.less_equal", {}),
+    "argmax": ("keras.ops.argmax", {"axis": "-1"}),
+    "argmin": ("keras.ops.argmin", {"axis": "-1"}),
+    "concatenate": ("keras.ops.concatenate", {"axis": "-1"}),
+    "stack": ("keras.ops.stack", {}),
+    "expand_dims": ("keras.ops.expand_dims", {"axis": "-1"}),
+    "squeeze": ("keras.ops.squeeze", {}),
+    "reshape": ("keras.ops.reshape", {}),
+    "permute_dimensions": ("keras.ops.transpose", {}),
+    "transpose": ("keras.ops.transpose", {}),
+    "cast": ("keras.ops.cast", {}),
+    "tanh": ("keras.ops.tanh", {}),
+    "sigmoid": ("keras.ops.sigmoid", {}),
+    "softmax": ("keras.ops.softmax", {"axis": "-1"}),
+    "softplus": ("keras.ops.softplus", {}),
+    "ones_like": ("keras.ops.ones_like", {}),
+    "zeros_like": ("keras.ops.zeros_like", {}),
+    "dot": ("keras.ops.dot", {}),
+    "batch_dot": ("keras.ops.einsum", None),  # needs a hand migration: reported, not rewritten
+    "int_shape": ("keras.ops.shape", {}),
+    "gather": ("keras.ops.take", {}),
+    "cumsum": ("keras.ops.cumsum", {}),
+    "any": ("keras.ops.any", {}),
+    "all": ("keras.ops.all", {}),
+    "l2_normalize": ("keras.ops.normalize", {"axis": "None"}),
+    "binary_crossentropy": ("keras.ops.binary_crossentropy", {}),
+    "categorical_crossentropy": ("keras.ops.categorical_crossentropy", {}),
+}
+# 2.2.4 keyword -> Keras 3 keyword, per function
+BACKEND_RENAMES = {
+    "permute_dimensions": {"pattern": "axes"},
+    "clip": {"min_value": "x_min", "max_value": "x_max"},
+    "gather": {"reference": "x", "indices": "indices"},
+    "pow": {"a": "x2"},
+    "reshape": {"shape": "newshape"},
+    "squeeze": {"axis": "axis"},
+}
+# Backend names Keras 3 still has under keras.backend: left as they are.
+BACKEND_KEPT = {"epsilon", "floatx", "set_floatx", "set_epsilon", "image_data_format", "set_image_data_format",
+                "clear_session", "backend", "is_keras_tensor"}
+
+# Layers whose gate default was hard_sigmoid in 2.2.4 (keras/layers/recurrent.py, convolutional_recurrent.py)
+RECURRENT_HARD_SIGMOID = {
+    "keras.layers.recurrent.LSTM", "keras.layers.recurrent.GRU", "keras.layers.recurrent.LSTMCell",
+    "keras.layers.recurrent.GRUCell", "keras.layers.convolutional_recurrent.ConvLSTM2D",
+}
+# GRU: 2.2.4 reset_after=False (one bias of 3*units), Keras 3 defaults to True
+GRU_RESET_AFTER = {"keras.layers.recurrent.GRU", "keras.layers.recurrent.GRUCell"}
+# positional index of recurrent_activation in the 2.2.4 signatures
+RECURRENT_ACTIVATION_POS = 2

@@ -1,0 +1,90 @@
+"""Regenerate kfn_gen/rules/keras224_api.json from genuine Keras 2.2.4.
+
+The table maps every public name of every Keras 2.2.4 module to the identity of the object it
+names ("defining_module.qualname", or "module:NAME" for submodules), so the front end can tell
+`keras.layers.core.Dense`, `keras.layers.Dense` and `from keras.layers import *; Dense` apart from
+`Activition`.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]
+"""
+import collections
+import collections.abc
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import sys
+import types
+
+SITE = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("KFN_GEN_LEGACY_SITE", "/tmp/k224/site")
+OUT = os.path.join(os.path.dirname(__file__), "..", "kfn_gen", "rules", "keras224_api.json")
+
+for n in ("Iterable", "Mapping", "MutableMapping", "Sequence", "Callable"):
+    setattr(collections, n, getattr(collections.abc, n))
+import tensorflow as tf  # noqa: E402
+
+tf.compat.v1.disable_v2_behavior()  # imports Keras 3 as a side effect: purge it below
+sys.modules["tensorflow"] = tf.compat.v1
+from tensorflow.python.framework import ops, tensor  # noqa: E402
+from tensorflow.python.ops import control_flow_ops, variables, while_loop  # noqa: E402
+
+ops._TensorLike = (tensor.Tensor, variables.Variable)
+ops.is_dense_tensor_like = lambda t: isinstance(t, ops._TensorLike)
+control_flow_ops.while_loop = while_loop.while_loop
+for m in [m for m in sys.modules if m == "keras" or m.startswith("keras.")]:
+    del sys.modules[m]
+sys.path.insert(0, SITE)
+import keras  # noqa: E402
+
+assert keras.__version__ == "2.2.4", keras.__version__
+
+SKIP = ("keras.applications.", "keras.datasets.")
+from keras.engine.base_layer import Layer  # noqa: E402
+from keras.engine.network import Network  # noqa: E402
+from keras.optimizers import Optimizer  # noqa: E402
+
+
+def kind_of(obj):
+    if inspect.isclass(obj):
+        if issubclass(obj, Network):
+            return "model"
+        if issubclass(obj, Layer):
+            return "layer"
+        if issubclass(obj, Optimizer):
+            return "optimizer"
+        return "class"
+    return "function"
+
+
+table = {}
+kinds = {}
+mods = ["keras"] + [m.name for m in pkgutil.walk_packages(keras.__path__, "keras.")]
+for name in sorted(mods):
+    if "tests" in name or "theano" in name or "cntk" in name:
+        continue
+    try:
+        mod = importlib.import_module(name)
+    except Exception as exc:  # pragma: no cover - reported, not fatal
+        print("skip", name, exc, file=sys.stderr)
+        continue
+    entries = {}
+    for attr in sorted(dir(mod)):
+        if attr.startswith("_"):
+            continue
+        obj = getattr(mod, attr)
+        if isinstance(obj, types.ModuleType):
+            if obj.__name__.startswith(("keras", "keras_applications", "keras_preprocessing")):
+                entries[attr] = "module:" + obj.__name__
+            continue
+        if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+            continue
+        owner = getattr(obj, "__module__", "") or ""
+        if not owner.startswith(("keras", "keras_applications", "keras_preprocessing")):
+            continue
+        entries[attr] = f"{owner}.{obj.__qualname__}"
+        kinds[entries[attr]] = kind_of(obj)
+    table[name] = entries
+
+with open(OUT, "w") as fh:
+    json.dump({"keras_version": keras.__version__, "modules": table, "kinds": kinds}, fh, indent=0, sort_keys=True)
+    fh.write("\n")
+print(f"wrote {OUT}: {len(table)} modules, {sum(map(len, table.values()))} names")
