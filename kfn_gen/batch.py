@@ -29,7 +29,8 @@ from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, MigrationResult
 from .options import Options
-from .sourcefile import SourceError, atomic_write, decode_source, read_bytes, unchanged_since
+from .sourcefile import (SourceError, atomic_write, decode_source, has_mixed_newlines, normalize_newlines,
+                         read_bytes, restore_newlines, unchanged_since)
 
 RULE_INTERNAL = "internal"
 RULE_SKIP = "skip"
@@ -438,17 +439,22 @@ def migrate_bytes(data: bytes, path: str, kind: str, config: BatchConfig) -> tup
         return None, [exc.diagnostic], ""
     if config.prefilter and "keras" not in decoded.text.lower():
         return data, [], ""
-    res = safe_migrate(fn, decoded.text, path, config.options)
+    text = decoded.text
+    mixed = has_mixed_newlines(text)
+    res = safe_migrate(fn, normalize_newlines(text) if mixed else text, path, config.options)
     diags = list(res.diagnostics)
     if res.code is None or any(d.severity == "error" for d in diags):
         return None, diags, ""
-    if res.code == decoded.text:
+    code = restore_newlines(text, res.code) if mixed and res.code != res.source else res.code
+    if code == res.source:
         return data, diags, ""
     try:
-        new = decoded.encode(res.code, path)
+        new = decoded.encode(code, path)
     except SourceError as exc:
         return None, diags + [exc.diagnostic], ""
-    diff = _unified(decoded.text, res.code, f"a/{path}", f"b/{path}") if config.want_diff else ""
+    if new == data:
+        return data, diags, ""
+    diff = _unified(text, code, f"a/{path}", f"b/{path}") if config.want_diff else ""
     return new, diags, diff
 
 

@@ -193,3 +193,55 @@ def unchanged_since(path: str, st: os.stat_result) -> bool:
     except OSError:
         return False
     return now.st_size == st.st_size and now.st_mtime_ns == st.st_mtime_ns
+
+
+# ---------------------------------------------------------------------------------------------
+# mixed line endings
+#
+# libcst (and so the migrator) refuses a module mixing CRLF and LF ("Found newline ... but it's
+# not EOL").  Such files are migrated with every ending turned into LF, and the endings are put
+# back afterwards: every line the migration kept gets its original ending, new or rewritten lines
+# get the ending of the line they replace (else the file's most common one).
+
+_EOL_RE = re.compile(r"\r\n|\r|\n")
+
+
+def _split_eol(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    for m in _EOL_RE.finditer(text):
+        out.append((text[pos:m.start()], m.group()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], ""))
+    return out
+
+
+def has_mixed_newlines(text: str) -> bool:
+    return len(set(_EOL_RE.findall(text))) > 1
+
+
+def normalize_newlines(text: str) -> str:
+    return _EOL_RE.sub("\n", text)
+
+
+def restore_newlines(original: str, migrated_lf: str) -> str:
+    """Give migrated_lf (LF only) the line endings of original, line by line."""
+    import difflib
+    from collections import Counter
+
+    old = _split_eol(original)
+    new = _split_eol(migrated_lf)
+    counts = Counter(eol for _, eol in old if eol)
+    dominant = counts.most_common(1)[0][0] if counts else "\n"
+    sm = difflib.SequenceMatcher(None, [b for b, _ in old], [b for b, _ in new], autojunk=False)
+    out = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        for k in range(j2 - j1):
+            body, eol = new[j1 + k]
+            if eol:
+                if tag == "equal" or (tag == "replace" and i1 + k < i2):
+                    eol = old[i1 + k][1] or dominant
+                else:
+                    eol = dominant
+            out.append(body + eol)
+    return "".join(out)
