@@ -42,6 +42,12 @@ PY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 
 _HELP_RE = re.compile(r"^(\?{1,2}[\w.\[\]]+|[\w.\[\]]+\?{1,2})$")
 _ASSIGN_MAGIC_RE = re.compile(r"^[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[!%]")
+_PLACEHOLDER_RE = re.compile(r"#\s*(__kfn_magic_\w+?_\d+__)\s*$")
+
+#: Names IPython defines in every notebook namespace; bound in a prelude so that name checks
+#: in the migrator do not report them as undefined.
+IPYTHON_NAMES = ("get_ipython", "display", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_oh", "_dh",
+                 "exit", "quit")
 
 
 def cell_path(path: str, cell_no: int) -> str:
@@ -121,12 +127,14 @@ def mask_ipython(src: str, token: str) -> tuple[str, dict[str, str]] | None:
     out: list[str] = []
     counter = 0
 
-    def placeholder(indent: str, original: str, eol: str) -> str:
+    def placeholder(indent: str, original: str, eol: str, stmt: str = "pass") -> str:
+        # a statement that binds/uses nothing new (an undefined placeholder name would be reported
+        # by the migrator's name checks), tagged with a comment that survives minimal edits
         nonlocal counter
         name = f"__kfn_magic_{token}_{counter}__"
         counter += 1
         placeholders[name] = original
-        return indent + name + eol
+        return f"{indent}{stmt}  # {name}{eol}"
 
     i = 0
     if lines and lines[0].lstrip().startswith("%%"):
@@ -144,7 +152,9 @@ def mask_ipython(src: str, token: str) -> tuple[str, dict[str, str]] | None:
         stripped = body.lstrip()
         if depth == 0 and quote is None and not cont and _is_magic(stripped):
             indent = body[: len(body) - len(stripped)]
-            out.append(placeholder(indent, body, eol))
+            m = _ASSIGN_MAGIC_RE.match(stripped)
+            stmt = m.group(0)[:m.group(0).rindex("=")].rstrip() + " = None" if m else "pass"
+            out.append(placeholder(indent, body, eol, stmt))  # `files = !ls` keeps binding `files`
             while body.endswith("\\") and i + 1 < len(lines):  # continued shell/magic line
                 i += 1
                 line = lines[i]
@@ -166,8 +176,9 @@ def unmask_ipython(code: str, placeholders: dict[str, str]) -> str | None:
     out = []
     for line in code.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        key = body.strip()
-        if key in placeholders:
+        m = _PLACEHOLDER_RE.search(body)
+        key = m.group(1) if m else None
+        if key in placeholders and key not in seen:
             seen.add(key)
             out.append(placeholders[key] + line[len(body):])
         else:
@@ -335,7 +346,7 @@ def migrate_notebook(data: bytes, path: str, migrate: MigrateFn) -> NotebookOutc
 
     new_texts = _migrate_combined(parseable, path, token, migrate, diags)
     if new_texts is None:
-        new_texts = _migrate_each(parseable, path, migrate, diags)
+        new_texts = _migrate_each(parseable, path, token, migrate, diags)
     if new_texts is None:
         return NotebookOutcome(None, diags, source_text=text)
 
@@ -379,12 +390,21 @@ def _finish_cell(p: _Prepared, code: str, path: str, diags: list[Diagnostic]) ->
     return restored
 
 
+def _prelude(token: str) -> str:
+    return f"{' = '.join(IPYTHON_NAMES)} = None  # __kfn_prelude_{token}__\n"
+
+
+def _strip_prelude(code: str, token: str) -> str | None:
+    new, n = re.subn(rf"^[^\n]*#[ \t]*__kfn_prelude_{token}__[ \t]*(?:\r\n|\r|\n|$)", "", code, count=1, flags=re.M)
+    return new if n == 1 else None
+
+
 def _migrate_combined(cells: list[_Prepared], path: str, token: str, migrate: MigrateFn,
                       diags: list[Diagnostic]) -> dict[int, str] | None:
     if not cells:
         return {}
-    parts: list[str] = []
-    line_map: list[tuple[int, int]] = []
+    parts: list[str] = [_prelude(token)]
+    line_map: list[tuple[int, int]] = [(cells[0].number, 1)]
     added_nl: list[bool] = []
     for k, p in enumerate(cells):
         text = p.masked
@@ -395,7 +415,7 @@ def _migrate_combined(cells: list[_Prepared], path: str, token: str, migrate: Mi
         n = len(text.splitlines())
         line_map.extend((p.number, j + 1) for j in range(n))
         parts.append(text)
-        parts.append(f"__kfn_cell_{token}_{k}__\n")
+        parts.append(f"pass  # __kfn_cell_{token}_{k}__\n")
         line_map.append((p.number, max(n, 1)))
     module = "".join(parts)
     res = migrate(module, path)
@@ -403,7 +423,10 @@ def _migrate_combined(cells: list[_Prepared], path: str, token: str, migrate: Mi
     if res.code is None:
         diags.extend(mapped)
         return None
-    pieces = re.split(rf"^[ \t]*__kfn_cell_{token}_(\d+)__[ \t]*(?:\r\n|\r|\n|$)", res.code, flags=re.M)
+    code = _strip_prelude(res.code, token)
+    if code is None:
+        return None
+    pieces = re.split(rf"^[ \t]*pass[ \t]*#[ \t]*__kfn_cell_{token}_(\d+)__[ \t]*(?:\r\n|\r|\n|$)", code, flags=re.M)
     chunks, indices = pieces[0::2], pieces[1::2]
     if indices != [str(k) for k in range(len(cells))] or chunks[-1].strip():
         return None  # markers moved: fall back to one cell at a time
@@ -417,13 +440,20 @@ def _migrate_combined(cells: list[_Prepared], path: str, token: str, migrate: Mi
     return out
 
 
-def _migrate_each(cells: list[_Prepared], path: str, migrate: MigrateFn,
+def _migrate_each(cells: list[_Prepared], path: str, token: str, migrate: MigrateFn,
                   diags: list[Diagnostic]) -> dict[int, str] | None:
     out = {}
     for p in cells:
-        res = migrate(p.masked, cell_path(path, p.number))
-        diags.extend(res.diagnostics)
+        cpath = cell_path(path, p.number)
+        res = migrate(_prelude(token) + p.masked, cpath)
+        diags.extend(Diagnostic(d.path, max(d.line - 1, 1), d.col, d.severity, d.message, d.rule)
+                     for d in res.diagnostics)
         if res.code is None:
             return None
-        out[p.index] = _finish_cell(p, res.code, path, diags)
+        code = _strip_prelude(res.code, token)
+        if code is None:
+            diags.append(Diagnostic(cpath, 1, 1, "error", "internal error: notebook cell framing lost; "
+                                    "notebook left untouched, please report", "internal"))
+            return None
+        out[p.index] = _finish_cell(p, code, path, diags)
     return out
