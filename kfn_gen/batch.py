@@ -390,6 +390,11 @@ def safe_migrate(fn: MigrateFn, source: str, path: str, options: Options) -> Mig
     return res
 
 
+def _labels(path: str) -> tuple[str, str]:
+    """git-style a/ b/ labels for relative paths; absolute paths are shown as they are."""
+    return (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
+
+
 def _unified(old: str, new: str, a: str, b: str) -> str:
     out = []
     for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), a, b):
@@ -429,7 +434,7 @@ def migrate_bytes(data: bytes, path: str, kind: str, config: BatchConfig) -> tup
         outcome = migrate_notebook(data, path, lambda src, p: safe_migrate(fn, src, p, config.options))
         diff = ""
         if config.want_diff and outcome.cell_changes:
-            diff = "".join(_unified(old, new, f"a/{label}", f"b/{label}") for label, old, new in outcome.cell_changes)
+            diff = "".join(_unified(old, new, *_labels(label)) for label, old, new in outcome.cell_changes)
         if outcome.new_data is None:
             return None, outcome.diagnostics, ""
         return (outcome.new_data if outcome.changed else data), outcome.diagnostics, diff
@@ -454,7 +459,7 @@ def migrate_bytes(data: bytes, path: str, kind: str, config: BatchConfig) -> tup
         return None, diags + [exc.diagnostic], ""
     if new == data:
         return data, diags, ""
-    diff = _unified(text, code, f"a/{path}", f"b/{path}") if config.want_diff else ""
+    diff = _unified(text, code, *_labels(path)) if config.want_diff else ""
     return new, diags, diff
 
 

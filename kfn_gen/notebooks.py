@@ -347,7 +347,7 @@ def migrate_notebook(data: bytes, path: str, migrate: MigrateFn) -> NotebookOutc
     new_texts = _migrate_combined(parseable, path, token, migrate, diags)
     if new_texts is None:
         new_texts = _migrate_each(parseable, path, token, migrate, diags)
-    if new_texts is None:
+    if new_texts is None or new_texts is _FAILED or any(d.severity == "error" for d in diags):
         return NotebookOutcome(None, diags, source_text=text)
 
     changes = []
@@ -390,6 +390,9 @@ def _finish_cell(p: _Prepared, code: str, path: str, diags: list[Diagnostic]) ->
     return restored
 
 
+_FAILED: dict = {}  # sentinel: the migrator reported errors (as opposed to "markers lost, retry per cell")
+
+
 def _prelude(token: str) -> str:
     return f"{' = '.join(IPYTHON_NAMES)} = None  # __kfn_prelude_{token}__\n"
 
@@ -422,7 +425,7 @@ def _migrate_combined(cells: list[_Prepared], path: str, token: str, migrate: Mi
     mapped = [_map_diag(d, path, line_map) for d in res.diagnostics]
     if res.code is None:
         diags.extend(mapped)
-        return None
+        return _FAILED
     code = _strip_prelude(res.code, token)
     if code is None:
         return None

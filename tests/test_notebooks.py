@@ -98,7 +98,7 @@ def test_notebook_diagnostics_and_diff_name_cell_and_line(tmp_path):
     assert r.status == "changed"
     locs = [d.format().split(": info")[0] for d in r.edits]
     assert locs == [f"{p}:cell 2:4:6", f"{p}:cell 4:2:8"]
-    assert f"--- a/{p}:cell 2\n+++ b/{p}:cell 2\n" in r.diff
+    assert f"--- {p}:cell 2\n+++ {p}:cell 2\n" in r.diff  # absolute paths: no a/ b/ prefixes
     assert "-import keras.layers.core as core\n+import keras.layers as core\n" in r.diff
 
 
