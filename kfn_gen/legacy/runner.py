@@ -1,0 +1,837 @@
+"""Subprocess entry point of ``kfn-gen verify``: ``python runner.py SPEC.json``.
+
+One process runs ONE side: ``side='legacy'`` boots genuine Keras 2.2.4 (``shim224``),
+``side='keras3'`` imports Keras 3.  The parent (``kfn_gen.verify``) sets cwd to a temp dir,
+the memory limit and the wall-clock limit.
+
+Steps: install offline stand-ins, execute the user's script top-level statement by statement
+(one namespace, ``__name__ == '__main__'``; a failing statement is recorded with its line and
+execution goes on), capture every Model/Sequential constructed (``__init__`` hooks, creation
+order, named after the variable last bound to it), then
+
+* legacy: record structure, draw seeded inputs (ints in range for the Embedding they feed),
+  predict in inference mode, compute the gradient of the compiled loss on a seeded batch
+  (learning phase 0, so Dropout is off) and take two optimizer steps fed with exactly those
+  gradients; save weights/inputs/outputs/gradients/updated weights to ``legacy.npz``;
+* keras3: pair models with the legacy ones, copy weights layer by layer, predict on the same
+  inputs, compute Keras 3's own gradient at the same weights (compared with the legacy one:
+  catches loss changes), then apply the LEGACY gradients with the migrated optimizer for two
+  steps (catches lr/decay/epsilon/clipnorm changes without amplifying float noise through
+  Adam's g/sqrt(v)); save to ``keras3.npz``.
+
+Stand-ins for training calls (both sides): ``fit``/``fit_generator``/``train_on_batch``/
+``test_on_batch``/``evaluate*`` do NOT train: the call's arguments are bound against the real
+signature (so ``fit(nb_epoch=...)`` still raises under Keras 3), a generator argument yields one
+batch, and a fake History / zero losses come back.  Skipping training keeps the optimizer fresh
+for the one-step comparison and bounds time.  ``predict*`` really run, on at most 8 rows, and the
+result is tiled to the requested row count; after 3 real calls per model and input shape, the
+cached result is reused (text-generation loops call predict thousands of times).
+"""
+from __future__ import annotations
+
+import ast
+import collections
+import functools
+import inspect
+import json
+import os
+import re
+import sys
+import time
+import traceback
+
+if __name__ == "__main__":
+    # Do not let the user's `import runtime` etc. find this package's modules.
+    _here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+    _pkg_root = os.path.dirname(os.path.dirname(_here))
+    try:
+        import kfn_gen  # noqa: F401
+    except ImportError:
+        sys.path.append(_pkg_root)
+
+import numpy as np
+
+from kfn_gen.legacy.standins import DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file
+
+PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float32)
+MAX_REAL_PREDICTS = 3
+PREDICT_ROWS = 8
+N_STEPS = 2  # two steps: the first step alone cannot see decay= or the Nadam schedule
+STOCHASTIC = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+              "GaussianDropout", "AlphaDropout")
+
+
+class FatalRun(BaseException):
+    """Stops the whole run (memory exhausted)."""
+
+
+# --------------------------------------------------------------------------- side adapters
+class Side:
+    name = ""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.keras = None
+        self.captured = []  # models in creation order
+        self._seen = set()
+        self._depth = 0
+        self.calls = collections.Counter()
+        self.predict_cache = {}
+        self.orig = {}
+        self.compile_metrics = {}
+
+    # ---- capture
+    def hook_init(self, cls):
+        orig = cls.__dict__["__init__"]
+        side = self
+
+        @functools.wraps(orig)
+        def __init__(self, *args, **kwargs):
+            side._depth += 1
+            try:
+                orig(self, *args, **kwargs)
+            finally:
+                side._depth -= 1
+            if side._depth == 0 and id(self) not in side._seen and not side.internal(sys._getframe(1)):
+                side._seen.add(id(self))
+                side.captured.append(self)
+
+        # Keras 3's Operation.__new__ reads getfullargspec(cls.__init__) for auto-config: keep the signature.
+        __init__.__signature__ = inspect.signature(orig)
+        cls.__init__ = __init__
+
+    internal_files = ()
+
+    def internal(self, frame):
+        """A model Keras builds for itself (Keras 3's Sequential wraps a Functional on every add)."""
+        fn = frame.f_code.co_filename.replace(os.sep, "/")
+        return fn.endswith(self.internal_files)
+
+    # ---- stand-ins
+    def patch_function_code(self, func, fake):
+        """Make every reference to `func` call `fake` (re-exports share the function object)."""
+        key = f"__kfn_gen_fake_{id(func)}"
+        func.__globals__[key] = fake
+        ns = {}
+        exec(f"def _t(*args, **kwargs):\n    return {key}(*args, **kwargs)\n", func.__globals__, ns)
+        func.__code__ = ns["_t"].__code__
+        func.__defaults__ = None
+        func.__kwdefaults__ = None
+
+    def patch_datasets(self, module_prefixes):
+        seed = self.spec.get("seed", 0)
+        for name in DATASETS:
+            for prefix in module_prefixes:
+                mod = sys.modules.get(f"{prefix}.{name}")
+                if mod is None:
+                    try:
+                        mod = __import__(f"{prefix}.{name}", fromlist=["load_data"])
+                    except Exception:
+                        continue
+                ld = getattr(mod, "load_data", None)
+                if ld is not None and not getattr(ld, "_kfn_patched", False):
+                    self.patch_function_code(ld, functools.partial(fake_load_data, name, seed))
+                    ld._kfn_patched = True
+                wi = getattr(mod, "get_word_index", None)
+                if wi is not None and not getattr(wi, "_kfn_patched", False):
+                    self.patch_function_code(wi, functools.partial(fake_word_index, name))
+                    wi._kfn_patched = True
+
+    def patch_training(self, model_cls, extra=()):
+        side = self
+        for meth in ("fit", "fit_generator", "train_on_batch", "test_on_batch", "evaluate", "evaluate_generator",
+                     "predict", "predict_on_batch", "predict_generator", "compile", *extra):
+            if hasattr(model_cls, meth):
+                self.orig[meth] = getattr(model_cls, meth)
+
+        def bind(meth, model, args, kwargs):
+            inspect.signature(side.orig[meth]).bind(model, *args, **kwargs)
+            side.calls[meth] += 1
+
+        def zero_losses(model):
+            n = side.compile_metrics.get(id(model), 0)
+            return 0.0 if n == 0 else [0.0] * (n + 1)
+
+        def one_batch(gen):
+            if hasattr(gen, "__getitem__") and hasattr(gen, "__len__"):
+                return gen[0]
+            if hasattr(gen, "__next__"):
+                return next(gen)
+            return None
+
+        def make(meth, kind):
+            def standin(model, *args, **kwargs):
+                bind(meth, model, args, kwargs)
+                if meth.endswith("_generator") or (kind == "fit" and args and inspect.isgenerator(args[0])):
+                    gen = args[0] if args else kwargs.get("generator")
+                    if gen is not None:
+                        one_batch(gen)
+                if kind == "fit":
+                    epochs = kwargs.get("epochs", kwargs.get("nb_epoch", 1))
+                    return side.fake_history(model, epochs if isinstance(epochs, int) else 1)
+                return zero_losses(model)
+
+            standin.__name__ = meth
+            return standin
+
+        def compile_standin(model, *args, **kwargs):
+            metrics = kwargs.get("metrics")
+            if metrics is None and len(args) >= 3 and side.name == "legacy":
+                metrics = args[2]
+            side.compile_metrics[id(model)] = len(metrics) if isinstance(metrics, (list, tuple)) else 0
+            return side.orig["compile"](model, *args, **kwargs)
+
+        for meth in ("fit", "fit_generator"):
+            if meth in self.orig:
+                setattr(model_cls, meth, make(meth, "fit"))
+        for meth in ("train_on_batch", "test_on_batch", "evaluate", "evaluate_generator"):
+            if meth in self.orig:
+                setattr(model_cls, meth, make(meth, "loss"))
+        model_cls.compile = compile_standin
+
+        def predict(model, x, *args, **kwargs):
+            bind("predict", model, (x, *args), kwargs)
+            return side.bounded_predict(model, x)
+
+        def predict_on_batch(model, x, *args, **kwargs):
+            bind("predict_on_batch", model, (x, *args), kwargs)
+            return side.bounded_predict(model, x)
+
+        model_cls.predict = predict
+        model_cls.predict_on_batch = predict_on_batch
+        if "predict_generator" in self.orig:
+            def predict_generator(model, generator, steps=None, *args, **kwargs):
+                bind("predict_generator", model, (generator, steps, *args), kwargs)
+                batch = one_batch(generator)
+                x = batch[0] if isinstance(batch, tuple) else batch
+                out = side.bounded_predict(model, x)
+                reps = steps or 1
+                return _map_arrays(out, lambda a: np.concatenate([a] * reps, axis=0))
+
+            model_cls.predict_generator = predict_generator
+
+    def bounded_predict(self, model, x):
+        n = _num_rows(x)
+        if n is None:  # a dataset or generator: let the real method take one step
+            return self.orig["predict"](model, x, steps=1, verbose=0)
+        key = (id(model), _shapes_key(x))
+        self.calls[key] += 1
+        if self.calls[key] <= MAX_REAL_PREDICTS or key not in self.predict_cache:
+            small = _map_arrays(x, lambda a: np.asarray(a)[: min(n, PREDICT_ROWS)])
+            self.predict_cache[key] = self.real_predict(model, small)
+        out = self.predict_cache[key]
+        return _map_arrays(out, lambda a: np.resize(a, (n,) + a.shape[1:]))
+
+    def fake_history(self, model, epochs):
+        class _Hist(dict):
+            def __missing__(self, key):
+                return [0.0] * max(epochs, 1)
+
+        h = self.history_cls()
+        h.history = _Hist()
+        h.epoch = list(range(epochs))
+        h.params = {"epochs": epochs}
+        return h
+
+
+def _num_rows(x):
+    if isinstance(x, np.ndarray):
+        return x.shape[0] if x.ndim else None
+    if isinstance(x, (list, tuple)) and x and all(isinstance(a, np.ndarray) for a in x):
+        return x[0].shape[0]
+    if isinstance(x, dict) and x and all(isinstance(a, np.ndarray) for a in x.values()):
+        return next(iter(x.values())).shape[0]
+    if isinstance(x, (list, tuple)) and x and not isinstance(x[0], (list, tuple, np.ndarray)):
+        return None
+    return None
+
+
+def _shapes_key(x):
+    if isinstance(x, np.ndarray):
+        return (x.shape[1:], str(x.dtype))
+    if isinstance(x, dict):
+        return tuple(sorted((k, _shapes_key(v)) for k, v in x.items()))
+    return tuple(_shapes_key(a) for a in x)
+
+
+def _map_arrays(x, fn):
+    if isinstance(x, dict):
+        return {k: fn(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(fn(a) for a in x)
+    return fn(x)
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _jsonable(v):
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, (bool, int, str)) or v is None:
+        return v
+    if isinstance(v, float):
+        return v if np.isfinite(v) else str(v)
+    if isinstance(v, (np.floating, np.integer)):
+        return _jsonable(v.item())
+    if isinstance(v, np.ndarray) and v.size < 50:
+        return _jsonable(v.tolist())
+    if callable(v):
+        return getattr(v, "__name__", type(v).__name__)
+    return str(v)
+
+
+class Legacy(Side):
+    name = "legacy"
+
+    def boot(self):
+        from kfn_gen.legacy.shim224 import boot
+
+        self.keras = boot(self.spec["legacy_dir"])
+        keras = self.keras
+        from keras import backend as K
+        from keras.engine import network, sequential, training
+        from keras.utils import data_utils
+
+        self.K = K
+        self.history_cls = keras.callbacks.History
+        self.hook_init(network.Network)
+        self.hook_init(sequential.Sequential)
+        self.patch_training(training.Model, extra=())
+        self.patch_function_code(data_utils.get_file, offline_get_file)
+        self.patch_datasets(["keras.datasets"])
+        self.Model = training.Model
+        self.InputLayer = keras.engine.input_layer.InputLayer
+
+    def refresh(self):
+        pass
+
+    def real_predict(self, model, x):
+        return self.orig["predict"](model, x, batch_size=PREDICT_ROWS, verbose=0)
+
+    def is_model(self, layer):
+        return isinstance(layer, self.keras.engine.network.Network)
+
+    def probe(self, fn):
+        K = self.K
+        return K.get_session().run(fn(K.constant(PROBE_X))).tolist()
+
+    def input_specs(self, model, batch):
+        specs = []
+        for t in model.inputs:
+            shape = list(self.K.int_shape(t))
+            dtype = t.dtype.name if hasattr(t.dtype, "name") else str(t.dtype)
+            layer = t._keras_history[0]
+            spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer)}
+            specs.append(spec)
+        return specs
+
+    def _embedding_dim(self, input_layer, depth=0):
+        Embedding = self.keras.layers.Embedding
+        for node in getattr(input_layer, "_outbound_nodes", []):
+            out = node.outbound_layer
+            if isinstance(out, Embedding):
+                return int(out.input_dim)
+            if self.is_model(out) and depth < 5:
+                for inner in out._input_layers:
+                    dim = self._embedding_dim(inner, depth + 1)
+                    if dim:
+                        return dim
+        return None
+
+    def optimizer_info(self, model):
+        opt = getattr(model, "optimizer", None)
+        if opt is None:
+            return None
+        try:
+            cfg = opt.get_config()
+        except Exception:
+            cfg = {}
+        return {"class": type(opt).__name__, "config": _jsonable(cfg)}
+
+    def loss_names(self, model):
+        return [getattr(fn, "__name__", str(fn)) for fn in getattr(model, "loss_functions", [])]
+
+    def train_steps(self, model, xs, ys, n_steps=2):
+        """Gradients of the compiled loss in learning phase 0 (Dropout off), then n_steps optimizer
+        updates fed with exactly those gradients.  Returns (params, [grads per step])."""
+        K = self.K
+        x, y, sw = model._standardize_user_data(xs, ys)
+        dyn = model._uses_dynamic_learning_phase()
+        ins = x + y + sw + ([0.0] if dyn else [])
+        feeds = model._feed_inputs + model._feed_targets + model._feed_sample_weights + (
+            [K.learning_phase()] if dyn else [])
+        params = list(model._collected_trainable_weights)
+        tf = sys.modules["tensorflow"]  # tf.compat.v1 here
+        # Embedding gradients are IndexedSlices: densify so they can be fed back as arrays.
+        gfun = K.function(feeds, [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g
+                                  for g in K.gradients(model.total_loss, params)])
+        phs = [K.placeholder(shape=K.int_shape(p), dtype=K.dtype(p)) for p in params]
+        real_gradients = K.gradients
+        K.gradients = lambda loss, variables: list(phs)  # get_updates -> get_gradients (clipnorm/clipvalue kept)
+        try:
+            updates = model.optimizer.get_updates(loss=model.total_loss, params=params)
+        finally:
+            K.gradients = real_gradients
+        step = K.function(phs, [K.constant(0.0)], updates=updates)
+        grads = []
+        for _ in range(n_steps):
+            g = gfun(ins)
+            grads.append(g)
+            step(g)
+        return params, grads
+
+    def trainable_mask(self, layer):
+        tw = {id(w) for w in layer.trainable_weights}
+        return [id(w) in tw for w in layer.weights]
+
+    def reset_states(self, model):
+        if any(getattr(l, "stateful", False) for l in model.layers):
+            model.reset_states()
+
+
+class Keras3(Side):
+    name = "keras3"
+    internal_files = ("keras/src/models/sequential.py", "keras/src/models/functional.py",
+                      "keras/src/models/model.py")
+
+    def boot(self):
+        from kfn_gen.legacy.shim224 import install_numpy_aliases
+
+        install_numpy_aliases()
+        import keras
+        from keras.src.models import functional, model, sequential
+        from keras.src.utils import file_utils
+
+        self.keras = keras
+        self.history_cls = keras.callbacks.History
+        for cls in (model.Model, functional.Functional, sequential.Sequential):
+            self.hook_init(cls)
+        self.patch_training(model.Model)
+        self.patch_function_code(file_utils.get_file, offline_get_file)
+        self.patch_datasets(["keras.src.datasets"])
+        self.InputLayer = keras.layers.InputLayer
+
+    def refresh(self):
+        pass
+
+    def real_predict(self, model, x):
+        return self.orig["predict"](model, x, batch_size=PREDICT_ROWS, verbose=0)
+
+    def is_model(self, layer):
+        return isinstance(layer, self.keras.Model)
+
+    def probe(self, fn):
+        ops = self.keras.ops
+        return np.asarray(ops.convert_to_numpy(fn(ops.convert_to_tensor(PROBE_X)))).tolist()
+
+    def optimizer_info(self, model):
+        opt = getattr(model, "optimizer", None)
+        if opt is None:
+            return None
+        try:
+            cfg = opt.get_config()
+        except Exception:
+            cfg = {}
+        return {"class": type(opt).__name__, "config": _jsonable(cfg)}
+
+    def own_gradients(self, model, xs, ys):
+        """Keras 3's gradient of its compiled loss at the current weights, inference-mode forward."""
+        import tensorflow as tf
+
+        x = xs if len(xs) > 1 else xs[0]
+        y = None if ys is None else (ys if len(ys) > 1 else ys[0])
+        with tf.GradientTape() as tape:
+            y_pred = model(x, training=False)
+            loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
+        variables = model.trainable_variables
+        grads = tape.gradient(loss, variables)
+        return {id(v): (None if g is None else np.asarray(tf.convert_to_tensor(g)))  # IndexedSlices -> dense
+                for v, g in zip(variables, grads)}
+
+    def apply_gradients(self, model, pairs):
+        ops = self.keras.ops
+        model.optimizer.apply_gradients([(ops.convert_to_tensor(g), v) for g, v in pairs])
+
+    def trainable_mask(self, layer):
+        tw = {id(w) for w in layer.trainable_weights}
+        return [id(w) in tw for w in layer.weights]
+
+    def reset_states(self, model):
+        for l in model.layers:
+            if getattr(l, "stateful", False) and hasattr(l, "reset_states"):
+                l.reset_states()
+
+
+# --------------------------------------------------------------------------- script execution
+def run_script(side, path, result):
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        source = fh.read()
+    tree = ast.parse(source, filename=path)
+    ns = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__}
+    sys.argv = [path]
+    names = {}
+    errors = result["errors"]
+    for stmt in tree.body:
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), path, "exec")
+        try:
+            exec(code, ns)
+        except SystemExit as exc:
+            result["exited_at"] = {"line": stmt.lineno, "code": str(exc.code)}
+            break
+        except MemoryError as exc:
+            raise FatalRun(f"memory limit exceeded (MemoryError) at {os.path.basename(path)}:{stmt.lineno}") from exc
+        except Exception as exc:  # noqa: BLE001 - user code may raise anything
+            tb = traceback.extract_tb(exc.__traceback__)
+            user_line = next((f.lineno for f in reversed(tb) if f.filename == path), stmt.lineno)
+            errors.append({"line": user_line, "stmt_line": stmt.lineno, "type": type(exc).__name__,
+                           "message": str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""})
+        result["statements_run"] += 1
+        captured = {id(m) for m in side.captured}
+        for var, val in list(ns.items()):
+            if id(val) in captured and not var.startswith("_"):
+                names[id(val)] = var
+    return names
+
+
+# --------------------------------------------------------------------------- model description
+def leaf_layers(side, model, prefix=""):
+    out = []
+    i = 0
+    for layer in model.layers:
+        if isinstance(layer, side.InputLayer):
+            continue
+        path = f"{prefix}{i}"
+        i += 1
+        if side.is_model(layer):
+            out.extend(leaf_layers(side, layer, path + "."))
+        else:
+            out.append((path, layer))
+    return out
+
+
+def _act_fns(layer):
+    """(attribute, function) pairs of the activations a layer computes with."""
+    found = []
+    targets = [("", layer)]
+    for attr in ("cell", "layer", "forward_layer"):
+        sub = getattr(layer, attr, None)
+        if sub is not None:
+            targets.append((attr + ".", sub))
+            inner = getattr(sub, "cell", None)
+            if inner is not None:
+                targets.append((attr + ".cell.", inner))
+    seen = set()
+    for pre, obj in targets:
+        for a in ("activation", "recurrent_activation"):
+            fn = getattr(obj, a, None)
+            if callable(fn) and a not in seen:
+                seen.add(a)
+                found.append((a, fn))
+    return found
+
+
+def describe_layer(side, path, layer):
+    d = {"path": path, "class": type(layer).__name__, "name": layer.name}
+    try:
+        d["params"] = int(layer.count_params())
+    except Exception:
+        d["params"] = None
+    d["weight_shapes"] = [list(w.shape) for w in layer.get_weights()]
+    probes = {}
+    for attr, fn in _act_fns(layer):
+        try:
+            probes[attr] = [round(v, 6) for v in side.probe(fn)]
+            probes[attr + "_name"] = getattr(fn, "__name__", type(fn).__name__)
+        except Exception:
+            pass
+    d["probes"] = probes
+    cfg = {}
+    for obj in (layer, getattr(layer, "cell", None), getattr(getattr(layer, "layer", None), "cell", None),
+                getattr(layer, "layer", None)):
+        for k in ("reset_after", "rate", "dropout", "recurrent_dropout", "stddev"):
+            if obj is not None and hasattr(obj, k) and k not in cfg:
+                v = getattr(obj, k)
+                if isinstance(v, (bool, int, float)):
+                    cfg[k] = v
+    d["config"] = cfg
+    return d
+
+
+def _output_shape(model):
+    try:
+        s = model.output_shape
+    except Exception:
+        return None
+    return _jsonable(s)
+
+
+def describe_model(side, index, model, names):
+    d = {"index": index, "var": names.get(id(model)), "class": type(model).__name__, "keras_name": model.name}
+    try:
+        d["params"] = int(model.count_params())
+    except Exception:
+        d["params"] = None
+    d["output_shape"] = _output_shape(model)
+    try:
+        leaves = leaf_layers(side, model)
+        d["layers"] = [describe_layer(side, p, l) for p, l in leaves]
+    except Exception as exc:
+        leaves = []
+        d["layers"] = []
+        d["describe_error"] = f"{type(exc).__name__}: {exc}"
+    d["optimizer"] = side.optimizer_info(model)
+    d["stochastic"] = sorted({l["class"] for l in d["layers"] if l["class"] in STOCHASTIC
+                              or any(l["config"].get(k) for k in ("dropout", "recurrent_dropout"))})
+    return d, leaves
+
+
+def display_names(models):
+    counts = collections.Counter(m.get("var") or m["keras_name"] for m in models)
+    seen = collections.Counter()
+    for m in models:
+        base = m.get("var") or m["keras_name"]
+        seen[base] += 1
+        m["name"] = base if counts[base] == 1 else f"{base}#{seen[base]}"
+
+
+# --------------------------------------------------------------------------- per side
+def draw_inputs(specs, batch, rng):
+    xs = []
+    for s in specs:
+        shape = [batch if i == 0 and d is None else (6 if d is None else d) for i, d in enumerate(s["shape"])]
+        if s["int_high"]:
+            a = rng.integers(0, s["int_high"], size=shape)
+        elif "int" in s["dtype"]:
+            a = rng.integers(0, 10, size=shape)
+        else:
+            a = rng.random(shape)
+        xs.append(a.astype(s["dtype"] if s["dtype"] in ("float16", "float32", "float64", "int32", "int64", "uint8")
+                           else "float32"))
+    return xs
+
+
+def draw_targets(outputs, losses, rng):
+    ys = []
+    for i, out in enumerate(outputs):
+        loss = losses[i] if i < len(losses) else ""
+        if "sparse_categorical" in loss:
+            y = rng.integers(0, out.shape[-1], size=out.shape[:-1] + (1,)).astype("float32")
+        elif "categorical" in loss:
+            y = np.eye(out.shape[-1], dtype="float32")[rng.integers(0, out.shape[-1], size=out.shape[:-1])]
+        elif "binary" in loss or "hinge" in loss:
+            y = rng.integers(0, 2, size=out.shape).astype("float32")
+        else:
+            y = rng.random(out.shape).astype("float32")
+        ys.append(y)
+    return ys
+
+
+def legacy_capture(side, names, result, arrays):
+    batch = side.spec.get("batch", 4)
+    rng = np.random.default_rng(side.spec.get("seed", 0))
+    models = []
+    for index, model in enumerate(side.captured):
+        d, leaves = describe_model(side, index, model, names)
+        models.append(d)
+        key = f"m{index}"
+        try:
+            specs = side.input_specs(model, batch)
+            fixed = [s["shape"][0] for s in specs if s["shape"] and s["shape"][0] is not None]
+            b = fixed[0] if fixed else batch
+            d["input_specs"] = specs
+            xs = draw_inputs(specs, b, rng)
+            side.reset_states(model)
+            outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=b, verbose=0))
+        except Exception as exc:
+            d["predict_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+            continue
+        for k, x in enumerate(xs):
+            arrays[f"{key}/in/{k}"] = x
+        for k, o in enumerate(outs):
+            arrays[f"{key}/out/{k}"] = np.asarray(o)
+        d["n_inputs"], d["n_outputs"] = len(xs), len(outs)
+        for path, layer in leaves:
+            for j, w in enumerate(layer.get_weights()):
+                arrays[f"{key}/w/{path}/{j}"] = w
+        # --- one optimizer step
+        if getattr(model, "optimizer", None) is None or not hasattr(model, "train_function"):
+            d["train_step"] = {"skipped": "model not compiled"}
+            continue
+        losses = side.loss_names(model)
+        d["losses"] = losses
+        try:
+            ys = draw_targets(outs, losses, rng) if losses else None
+            side.reset_states(model)
+            params, grads = side.train_steps(model, xs, ys, N_STEPS)
+            where = {}
+            for path, layer in leaves:
+                for j, w in enumerate(layer.weights):
+                    where[id(w)] = f"{path}/{j}"
+            unmapped = [p.name for p in params if id(p) not in where]
+            for k, y in enumerate(ys or []):
+                arrays[f"{key}/y/{k}"] = y
+            for s_, g in enumerate(grads, 1):
+                for p, gv in zip(params, g):
+                    if id(p) in where:
+                        arrays[f"{key}/g{s_}/{where[id(p)]}"] = gv
+            for path, layer in leaves:
+                for j, w in enumerate(layer.get_weights()):
+                    if f"{key}/g1/{path}/{j}" in arrays:
+                        arrays[f"{key}/w2/{path}/{j}"] = w
+            d["train_step"] = {"ok": True, "has_targets": ys is not None, "unmapped": unmapped}
+        except Exception as exc:
+            d["train_step"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    display_names(models)
+    result["models"] = models
+
+
+def pair_models(legacy_models, migrated_models):
+    """Pair by creation order; if the counts differ and names are unique on both sides, by name."""
+    if len(legacy_models) == len(migrated_models):
+        return list(range(len(legacy_models)))
+    by_name = {m["name"]: i for i, m in enumerate(migrated_models)}
+    return [by_name.get(m["name"]) for m in legacy_models]
+
+
+def keras3_capture(side, names, result, arrays):
+    ref = json.load(open(side.spec["reference_json"]))
+    ref_arrays = np.load(side.spec["reference_npz"])
+    models = []
+    for index, model in enumerate(side.captured):
+        d, _ = describe_model(side, index, model, names)
+        models.append(d)
+    display_names(models)
+    result["models"] = models
+    pairs = pair_models(ref["models"], models)
+    result["pairs"] = pairs
+    for li, mi in enumerate(pairs):
+        lm = ref["models"][li]
+        if mi is None or "n_inputs" not in lm:
+            continue
+        model, d = side.captured[mi], models[mi]
+        key = f"m{li}"
+        xs = [ref_arrays[f"{key}/in/{k}"] for k in range(lm["n_inputs"])]
+        x = xs if len(xs) > 1 else xs[0]
+        try:
+            if not model.built:
+                model(x)  # builds Sequential models without an Input, and subclassed models
+        except Exception as exc:
+            d["build_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        try:
+            leaves = leaf_layers(side, model)
+            d["layers"] = [describe_layer(side, p, l) for p, l in leaves]
+            d["params"] = int(model.count_params())
+            d["output_shape"] = _output_shape(model)
+        except Exception as exc:
+            d["describe_error"] = f"{type(exc).__name__}: {exc}"
+            continue
+        set_errors = []
+        legacy_paths = [l["path"] for l in lm["layers"]]
+        if len(leaves) != len(legacy_paths):
+            set_errors.append(f"layer count differs: legacy {len(legacy_paths)}, migrated {len(leaves)}")
+        for (path, layer), lpath in zip(leaves, legacy_paths):
+            n = sum(1 for k in ref_arrays.files if k.startswith(f"{key}/w/{lpath}/"))
+            ws = [ref_arrays[f"{key}/w/{lpath}/{j}"] for j in range(n)]
+            cur = layer.get_weights()
+            if [w.shape for w in cur] != [w.shape for w in ws]:
+                set_errors.append(f"layer {path} {type(layer).__name__} '{layer.name}': weight shapes legacy "
+                                  f"{[list(w.shape) for w in ws]}, migrated {[list(w.shape) for w in cur]}")
+                continue
+            try:
+                layer.set_weights(ws)
+            except Exception as exc:
+                set_errors.append(f"layer {path} {type(layer).__name__}: set_weights failed: {exc}")
+        d["set_weights_errors"] = set_errors
+        try:
+            side.reset_states(model)
+            outs = _as_list(side.orig["predict"](model, x, batch_size=xs[0].shape[0], verbose=0))
+            for k, o in enumerate(outs):
+                arrays[f"{key}/out/{k}"] = np.asarray(o)
+            d["n_outputs"] = len(outs)
+        except Exception as exc:
+            d["predict_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+            continue
+        # --- one optimizer step on the same batch
+        lts = lm.get("train_step", {})
+        if not lts.get("ok") or set_errors:
+            continue
+        if getattr(model, "optimizer", None) is None:
+            d["train_step"] = {"error": "migrated model is not compiled"}
+            continue
+        ys = [ref_arrays[f"{key}/y/{k}"] for k in range(len(outs))] if lts.get("has_targets") else None
+        try:
+            side.reset_states(model)
+            own = side.own_gradients(model, xs, ys)
+            var_of = {}
+            for (path, layer), lpath in zip(leaves, legacy_paths):
+                for j, w in enumerate(layer.weights):
+                    var_of[f"{lpath}/{j}"] = w
+            missing = []
+            for s_ in range(1, N_STEPS + 1):
+                pairs = []
+                for name in ref_arrays.files:
+                    if name.startswith(f"{key}/g{s_}/"):
+                        wkey = name[len(f"{key}/g{s_}/"):]
+                        v = var_of.get(wkey)
+                        if v is None or not v.trainable:
+                            missing.append(wkey)
+                            continue
+                        pairs.append((ref_arrays[name], v))
+                        if s_ == 1 and own.get(id(v)) is not None:
+                            arrays[f"{key}/g1/{wkey}"] = own[id(v)]
+                side.apply_gradients(model, pairs)
+            for wkey, v in var_of.items():
+                if f"{key}/w2/{wkey}" in ref_arrays.files:
+                    arrays[f"{key}/w2/{wkey}"] = np.asarray(v.numpy() if hasattr(v, "numpy") else v)
+            d["train_step"] = {"ok": True, "not_trainable_in_migration": sorted(set(missing))}
+        except Exception as exc:
+            d["train_step"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+
+
+def main(argv):
+    spec = json.load(open(argv[1]))
+    out_dir = spec["out_dir"]
+    side = Legacy(spec) if spec["side"] == "legacy" else Keras3(spec)
+    result = {"side": side.name, "script": spec["script"], "errors": [], "statements_run": 0, "fatal": None,
+              "timings": {}}
+    arrays = {}
+    t0 = time.perf_counter()
+    try:
+        side.boot()
+        time.sleep = lambda *a, **k: None  # scripts that wait for nothing
+        result["timings"]["boot_s"] = round(time.perf_counter() - t0, 3)
+        t1 = time.perf_counter()
+        names = run_script(side, spec["script"], result)
+        result["timings"]["script_s"] = round(time.perf_counter() - t1, 3)
+        result["calls"] = {k: v for k, v in side.calls.items() if isinstance(k, str)}
+        t2 = time.perf_counter()
+        if side.name == "legacy":
+            legacy_capture(side, names, result, arrays)
+        else:
+            keras3_capture(side, names, result, arrays)
+        result["timings"]["capture_s"] = round(time.perf_counter() - t2, 3)
+    except FatalRun as exc:
+        result["fatal"] = str(exc)
+    except MemoryError:
+        result["fatal"] = "memory limit exceeded (MemoryError)"
+    except Exception as exc:  # noqa: BLE001
+        result["fatal"] = f"{type(exc).__name__}: {exc}"
+        result["traceback"] = traceback.format_exc()[-2000:]
+    np.savez(os.path.join(out_dir, f"{side.name}.npz.tmp.npz"), **arrays)
+    os.replace(os.path.join(out_dir, f"{side.name}.npz.tmp.npz"), os.path.join(out_dir, f"{side.name}.npz"))
+    with open(os.path.join(out_dir, f"{side.name}.json.tmp"), "w") as fh:
+        json.dump(result, fh, default=str)
+    os.replace(os.path.join(out_dir, f"{side.name}.json.tmp"), os.path.join(out_dir, f"{side.name}.json"))
+    sys.stdout.flush()
+    os._exit(0)  # skip TF's atexit handlers and user threads
+
+
+if __name__ == "__main__":
+    main(sys.argv)

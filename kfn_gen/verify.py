@@ -1,0 +1,577 @@
+"""Verify a migration by executing both sides: genuine Keras 2.2.4 vs Keras 3.
+
+Approach (issue 3): **model capture by execution with offline stand-ins**, one subprocess per side.
+
+1. ``kfn_gen.legacy.runtime`` locates or installs Keras 2.2.4 (pinned, ``--no-deps --target``
+   into a user cache dir, flock + atomic rename).
+2. ``kfn_gen/legacy/runner.py`` runs the legacy script under Keras 2.2.4 (booted on
+   ``tf.compat.v1`` by ``kfn_gen.legacy.shim224``), then the migrated script under Keras 3, each in
+   its own process (the two Keras never share a process), with cwd in a fresh temp dir, an
+   ``RLIMIT_AS`` memory limit (TF 2.21 + Keras peak at ~2.1 GB of address space, ~0.55 GB RSS for
+   a small model, so limits below ~2000 MB fail at ``import tensorflow``; default 6000 MB) and a
+   wall-clock limit per side enforced by killing the process group.
+3. The runner executes the script statement by statement with stand-ins for datasets
+   (seeded random arrays of the real shapes), ``get_file`` (offline error), ``time.sleep``
+   and training calls (``fit``/``evaluate``/``train_on_batch``... are argument-checked against
+   the real signature and skipped; ``predict`` runs on <= 8 rows), and captures every model
+   constructed, in creation order.  See the runner's docstring for details.
+4. Legacy side: seeded inputs (integers in range for the Embedding an input feeds), inference
+   outputs, per-layer weights, and the trainable weights after ONE optimizer step on a seeded
+   batch (learning phase 0, so Dropout is off on both sides) go to an ``.npz``.
+   Keras 3 side: models are paired by creation order (by variable name when the counts
+   differ), leaf layers by position after dropping ``InputLayer`` (nested models are walked);
+   legacy weights are copied in, the same inputs predicted, the same optimizer step taken.
+5. This process compares the arrays with numpy (``|legacy - migrated| <= atol + rtol*|legacy|``)
+   and names the likely cause of a difference from what the runners recorded: activation
+   functions probed numerically on both sides (hard_sigmoid vs sigmoid), GRU ``reset_after``,
+   optimizer learning rate / decay / epsilon / clipnorm / Adagrad accumulator.
+
+Importing this module never imports TensorFlow or Keras.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .legacy.runtime import LegacyRuntimeError, ensure_legacy_keras
+
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "legacy", "runner.py")
+PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float64)
+STATUSES = ("match", "differ", "error")
+GRAD_RTOL = 1e-3  # loss gradients: max |g_legacy - g_migrated| / max |g_legacy| per weight
+
+
+# --------------------------------------------------------------------------- report objects
+@dataclass(frozen=True)
+class OutputDiff:
+    index: int
+    shape: tuple
+    max_abs_diff: float | None
+    max_rel_diff: float | None
+    ok: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TrainStep:
+    status: str  # "match" | "differ" | "skipped" | "error"
+    max_abs_diff: float | None = None
+    max_rel_update_diff: float | None = None
+    grad_rel_diff: float | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    name: str
+    status: str
+    legacy_layers: tuple[str, ...] = ()
+    migrated_layers: tuple[str, ...] = ()
+    legacy_params: int | None = None
+    migrated_params: int | None = None
+    legacy_output_shape: object = None
+    migrated_output_shape: object = None
+    outputs: tuple[OutputDiff, ...] = ()
+    max_abs_diff: float | None = None
+    max_rel_diff: float | None = None
+    train_step: TrainStep | None = None
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    likely_cause: str | None = None
+
+
+@dataclass(frozen=True)
+class ScriptError:
+    side: str
+    line: int
+    type: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.side} line {self.line}: {self.type}: {self.message}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    old_path: str
+    new_path: str
+    status: str
+    models: tuple[ModelEntry, ...] = ()
+    reason: str | None = None  # why it could not run, or a summary of the difference
+    script_errors: tuple[ScriptError, ...] = ()
+    timings: dict = field(default_factory=dict)
+    tolerance: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "match"
+
+    @property
+    def exit_code(self) -> int:
+        return {"match": 0, "differ": 1}.get(self.status, 2)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+    def format_table(self) -> str:
+        lines = [f"kfn-gen verify: {self.old_path} (Keras 2.2.4) vs {self.new_path} (Keras 3): {self.status.upper()}"]
+        if self.reason:
+            lines.append(f"  {self.reason}")
+        if self.models:
+            head = ("model", "layers", "params 2.2.4/3", "output shape", "max abs diff", "max rel diff",
+                    "train step", "status")
+            rows = []
+            for m in self.models:
+                shape = m.legacy_output_shape if m.legacy_output_shape == m.migrated_output_shape else \
+                    f"{m.legacy_output_shape} / {m.migrated_output_shape}"
+                ts = m.train_step
+                ts_txt = "-" if ts is None else (ts.status if ts.max_abs_diff is None
+                                                 else f"{ts.status} {_fmt(ts.max_abs_diff)}")
+                rows.append((m.name, f"{len(m.legacy_layers)}/{len(m.migrated_layers)}",
+                             f"{_fmt_int(m.legacy_params)}/{_fmt_int(m.migrated_params)}", str(shape),
+                             _fmt(m.max_abs_diff), _fmt(m.max_rel_diff), ts_txt, m.status))
+            widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+            lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(head, widths)))
+            lines.append("  " + "  ".join("-" * w for w in widths))
+            for r in rows:
+                lines.append("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+            for m in self.models:
+                for p in m.problems:
+                    lines.append(f"  {m.name}: {p}")
+                if m.likely_cause:
+                    lines.append(f"  {m.name}: likely cause: {m.likely_cause}")
+                for n in m.notes:
+                    lines.append(f"  {m.name}: note: {n}")
+        for e in self.script_errors:
+            lines.append(f"  script error ({e.format()})")
+        if self.timings:
+            lines.append("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+        return "\n".join(lines)
+
+
+def _fmt(v):
+    if v is None:
+        return "-"
+    return f"{v:.2e}" if v != 0 else "0"
+
+
+def _fmt_int(v):
+    return "?" if v is None else f"{v:,}"
+
+
+# --------------------------------------------------------------------------- subprocesses
+def _limit_memory(memory_mb: int):
+    def apply():
+        os.setsid()
+        lim = int(memory_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
+
+
+def _tail(path: str, n: int = 4000) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - n))
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _last_error_line(text: str) -> str:
+    lines = [l for l in text.strip().splitlines() if l.strip() and not l.startswith((" ", "\t", "I0000", "W0000"))]
+    return lines[-1][:300] if lines else ""
+
+
+def run_side(side: str, script: str, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
+             seed: int, reference: tuple[str, str] | None = None):
+    """Run one side; return (result dict or None, reason when it failed)."""
+    out_dir = os.path.join(work, "out")
+    cwd = os.path.join(work, f"cwd-{side}")
+    os.makedirs(out_dir, exist_ok=True)
+    os.makedirs(cwd, exist_ok=True)
+    script_copy = os.path.join(cwd, os.path.basename(script))
+    shutil.copyfile(script, script_copy)
+    spec = {"side": side, "script": script_copy, "out_dir": out_dir, "legacy_dir": legacy_dir, "seed": seed,
+            "batch": 4}
+    if reference:
+        spec["reference_json"], spec["reference_npz"] = reference
+    spec_path = os.path.join(work, f"spec-{side}.json")
+    with open(spec_path, "w") as fh:
+        json.dump(spec, fh)
+    env = dict(os.environ)
+    env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg", "PYTHONHASHSEED": str(seed),
+                "CUDA_VISIBLE_DEVICES": "-1", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
+                "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONUNBUFFERED": "1"})
+    env.pop("PYTHONSTARTUP", None)
+    stdout_path, stderr_path = os.path.join(work, f"{side}.stdout"), os.path.join(work, f"{side}.stderr")
+    with open(stdout_path, "wb") as so, open(stderr_path, "wb") as se:
+        proc = subprocess.Popen([sys.executable, RUNNER, spec_path], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=so, stderr=se, preexec_fn=_limit_memory(memory_mb))
+        try:
+            rc = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            return None, f"{side} side timed out after {timeout_s:g}s (wall-clock limit); process killed"
+        finally:
+            _kill_group(proc)  # leftovers the script spawned
+    result_path = os.path.join(out_dir, f"{side}.json")
+    err = _tail(stderr_path)
+    if rc != 0 or not os.path.exists(result_path):
+        if "bad_alloc" in err or "MemoryError" in err or "Cannot allocate memory" in err:
+            return None, f"{side} side exceeded the memory limit of {memory_mb} MB ({_last_error_line(err)})"
+        if rc < 0:
+            name = signal.Signals(-rc).name if -rc in signal.Signals._value2member_map_ else str(-rc)
+            return None, f"{side} side crashed: killed by {name}" + (f" ({_last_error_line(err)})" if err else "")
+        return None, f"{side} side crashed with exit code {rc}: {_last_error_line(err) or 'no message'}"
+    with open(result_path) as fh:
+        result = json.load(fh)
+    if result.get("fatal"):
+        return None, f"{side} side could not run: {result['fatal']}"
+    return result, None
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+# --------------------------------------------------------------------------- comparison
+def _reference_functions():
+    x = PROBE_X
+    sig = 1 / (1 + np.exp(-x))
+    return {
+        "hard_sigmoid (Keras 2.2.4 definition clip(0.2x+0.5, 0, 1))": np.clip(0.2 * x + 0.5, 0, 1),
+        "hard_sigmoid (Keras 3 definition relu6(x+3)/6)": np.clip(x + 3, 0, 6) / 6,
+        "sigmoid": sig,
+        "tanh": np.tanh(x),
+        "relu": np.maximum(x, 0),
+        "linear": x,
+        "softsign": x / (1 + np.abs(x)),
+        "softplus": np.log1p(np.exp(x)),
+        "elu": np.where(x > 0, x, np.exp(x) - 1),
+        "selu": 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * (np.exp(x) - 1)),
+    }
+
+
+def identify_activation(values) -> str:
+    v = np.asarray(values, dtype=np.float64)
+    for name, ref in _reference_functions().items():
+        if v.shape == ref.shape and np.max(np.abs(v - ref)) < 1e-4:
+            return name
+    return "an unrecognised function"
+
+
+def _lr(cfg: dict):
+    v = cfg.get("learning_rate", cfg.get("lr"))
+    return v
+
+
+def likely_causes(lm: dict, mm: dict | None, train_differs: bool) -> list[str]:
+    causes = []
+    if mm:
+        for ll, ml in zip(lm.get("layers", []), mm.get("layers", [])):
+            lp, mp = ll.get("probes", {}), ml.get("probes", {})
+            for attr in ("recurrent_activation", "activation"):
+                if attr in lp and attr in mp:
+                    a, b = np.asarray(lp[attr]), np.asarray(mp[attr])
+                    if a.shape == b.shape and np.max(np.abs(a - b)) > 1e-4:
+                        msg = (f"layer {ml['path']} {ml['class']} '{ml['name']}': {attr} computes "
+                               f"{identify_activation(a)} in Keras 2.2.4 but {identify_activation(b)} in the migration")
+                        if attr == "recurrent_activation":
+                            msg += (" (2.2.4 LSTM/GRU default recurrent_activation='hard_sigmoid'; Keras 3 defaults "
+                                    "to 'sigmoid' and its 'hard_sigmoid' is relu6(x+3)/6: pass a function computing "
+                                    "clip(0.2x+0.5, 0, 1))")
+                        causes.append(msg)
+            lc, mc = ll.get("config", {}), ml.get("config", {})
+            if "reset_after" in lc and "reset_after" in mc and lc["reset_after"] != mc["reset_after"]:
+                causes.append(f"layer {ml['path']} GRU '{ml['name']}': reset_after={mc['reset_after']} in the "
+                              f"migration but {lc['reset_after']} in Keras 2.2.4 (Keras 3 default is True): "
+                              "pass reset_after=False")
+    if train_differs and mm:
+        lo, mo = lm.get("optimizer") or {}, mm.get("optimizer") or {}
+        lcfg, mcfg = lo.get("config", {}), mo.get("config", {})
+        cls = lo.get("class", "?")
+        l_lr, m_lr = _lr(lcfg), _lr(mcfg)
+        if isinstance(l_lr, (int, float)) and isinstance(m_lr, (int, float)) and not np.isclose(l_lr, m_lr, rtol=1e-6):
+            causes.append(f"optimizer {cls}: learning rate {l_lr:g} in Keras 2.2.4 but {m_lr:g} in the migration "
+                          "(Keras 3 changed the defaults of Adagrad/Adadelta/Adamax/Nadam, also for string names)")
+        decay = lcfg.get("decay") or 0
+        if decay and not isinstance(m_lr, dict):
+            causes.append(f"optimizer {cls}: decay={decay:g} in Keras 2.2.4 is ignored by Keras 3; use "
+                          f"InverseTimeDecay(lr, decay_steps=1, decay_rate={decay:g})")
+        if lcfg.get("clipnorm") and not mcfg.get("global_clipnorm"):
+            causes.append(f"optimizer {cls}: clipnorm={lcfg['clipnorm']} is one global norm in Keras 2.2.4 but "
+                          "per-gradient in Keras 3: use global_clipnorm")
+        le, me = lcfg.get("epsilon"), mcfg.get("epsilon")
+        if isinstance(le, (int, float)) and isinstance(me, (int, float)) and not np.isclose(le, me):
+            causes.append(f"optimizer {cls}: epsilon {le:g} in Keras 2.2.4 but {me:g} in the migration")
+        if cls in ("RMSprop", "Adagrad"):
+            causes.append(f"optimizer {cls}: Keras 2.2.4 computes lr*g/(sqrt(v)+eps), Keras 3 lr*g/sqrt(v+eps)")
+        if cls == "Adagrad" and mcfg.get("initial_accumulator_value", 0):
+            causes.append("optimizer Adagrad: Keras 3 starts the accumulator at initial_accumulator_value="
+                          f"{mcfg['initial_accumulator_value']}, Keras 2.2.4 at 0")
+        if mo and lo and mo.get("class") != cls:
+            causes.append(f"optimizer class {cls} in Keras 2.2.4 but {mo.get('class')} in the migration")
+    return causes
+
+
+def _diff(a: np.ndarray, b: np.ndarray, atol: float, rtol: float):
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return None, None, False
+    if a.size == 0:
+        return 0.0, 0.0, True
+    d = np.abs(a - b)
+    nan_mismatch = bool(np.any(np.isnan(a) != np.isnan(b)))
+    d = np.where(np.isnan(a) & np.isnan(b), 0.0, d)
+    max_abs = float(np.nanmax(d)) if not nan_mismatch else float("inf")
+    max_rel = float(np.nanmax(d / np.maximum(np.abs(a), 1e-6))) if not nan_mismatch else float("inf")
+    ok = (not nan_mismatch) and bool(np.all(d <= atol + rtol * np.abs(a)))
+    return max_abs, max_rel, ok
+
+
+def _classes(m: dict | None) -> tuple[str, ...]:
+    return tuple(l["class"] for l in (m or {}).get("layers", []))
+
+
+def compare(legacy: dict, migrated: dict, la, ma, *, atol: float, rtol: float,
+            check_training: bool = True) -> list[ModelEntry]:
+    entries = []
+    pairs = migrated.get("pairs", [])
+    for li, lm in enumerate(legacy["models"]):
+        mi = pairs[li] if li < len(pairs) else None
+        mm = migrated["models"][mi] if mi is not None else None
+        name = lm["name"]
+        key = f"m{li}"
+        problems, notes = [], []
+        base = dict(name=name, legacy_layers=_classes(lm), migrated_layers=_classes(mm),
+                    legacy_params=lm.get("params"), migrated_params=(mm or {}).get("params"),
+                    legacy_output_shape=_tuplify(lm.get("output_shape")),
+                    migrated_output_shape=_tuplify((mm or {}).get("output_shape")))
+        if lm.get("predict_error"):
+            entries.append(ModelEntry(status="error", problems=(f"Keras 2.2.4 could not predict: "
+                                                                f"{lm['predict_error']}",), **base))
+            continue
+        if mm is None:
+            entries.append(ModelEntry(status="differ", problems=(
+                f"no migrated model to pair with (Keras 2.2.4 built {len(legacy['models'])} models, the "
+                f"migration {len(migrated['models'])})",), **base))
+            continue
+        for k in ("build_error", "describe_error", "predict_error"):
+            if mm.get(k):
+                problems.append(f"migrated model: {k.replace('_', ' ')}: {mm[k]}")
+        problems.extend(mm.get("set_weights_errors", []))
+        if lm.get("params") is not None and mm.get("params") is not None and lm["params"] != mm["params"]:
+            problems.append(f"parameter count {lm['params']:,} in Keras 2.2.4 but {mm['params']:,} in the migration")
+        if base["legacy_output_shape"] != base["migrated_output_shape"] and mm.get("output_shape") is not None:
+            problems.append(f"output shape {base['legacy_output_shape']} in Keras 2.2.4 but "
+                            f"{base['migrated_output_shape']} in the migration")
+        if base["legacy_layers"] != base["migrated_layers"] and len(base["legacy_layers"]) == len(base["migrated_layers"]):
+            changed = [f"{a}->{b}" for a, b in zip(base["legacy_layers"], base["migrated_layers"]) if a != b]
+            notes.append("layer classes differ: " + ", ".join(changed))
+        outputs = []
+        n_out = lm.get("n_outputs", 0)
+        for k in range(n_out):
+            a = la[f"{key}/out/{k}"]
+            if f"{key}/out/{k}" not in ma.files:
+                continue
+            b = ma[f"{key}/out/{k}"]
+            mx, mr, ok = _diff(a, b, atol, rtol)
+            note = "" if mx is not None else f"shape {a.shape} vs {b.shape}"
+            outputs.append(OutputDiff(k, tuple(a.shape), mx, mr, ok, note))
+            if mx is None:
+                problems.append(f"output {k}: shape {a.shape} in Keras 2.2.4 but {b.shape} in the migration")
+            elif not ok:
+                problems.append(f"output {k}: max abs diff {mx:.3g} (max rel {mr:.3g}) exceeds atol {atol:g} + "
+                                f"rtol {rtol:g}*|legacy|")
+        if not mm.get("predict_error") and not mm.get("set_weights_errors") and len(outputs) != n_out:
+            problems.append(f"{n_out} outputs in Keras 2.2.4 but {mm.get('n_outputs')} in the migration")
+        ts = _compare_train_step(lm, mm, la, ma, key, atol, rtol)
+        out_abs = [o.max_abs_diff for o in outputs if o.max_abs_diff is not None]
+        out_rel = [o.max_rel_diff for o in outputs if o.max_rel_diff is not None]
+        train_msgs = []
+        if ts.status == "differ":
+            train_msgs.append(f"training step: {ts.detail}")
+        elif ts.status == "error" and lm.get("train_step", {}).get("ok"):
+            train_msgs.append(f"training step failed in the migration: {ts.detail}")
+        (problems if check_training else notes).extend(train_msgs)
+        if ts.status == "skipped" and "failed" in ts.detail:
+            notes.append(f"training step not compared: {ts.detail}")
+        causes = likely_causes(lm, mm, ts.status == "differ")
+        status = "differ" if problems else "match"
+        entries.append(ModelEntry(
+            status=status, outputs=tuple(outputs), max_abs_diff=max(out_abs) if out_abs else None,
+            max_rel_diff=max(out_rel) if out_rel else None, train_step=ts, problems=tuple(problems),
+            notes=tuple(notes), likely_cause="; ".join(causes) if (causes and (problems or train_msgs)) else None,
+            **base))
+    return entries
+
+
+def _compare_train_step(lm, mm, la, ma, key, atol, rtol) -> TrainStep:
+    """Gradient check (Keras 3's own gradient vs the legacy one at the same weights, relative to the
+    tensor's largest gradient) and optimizer check (both optimizers fed the same legacy gradients for
+    two steps; updated weights within atol + rtol*|w|)."""
+    lts, mts = lm.get("train_step") or {}, mm.get("train_step") or {}
+    if lts.get("skipped"):
+        return TrainStep("skipped", detail=lts["skipped"])
+    if lts.get("error"):
+        return TrainStep("skipped", detail=f"Keras 2.2.4 step failed: {lts['error']}")
+    if not lts.get("ok"):
+        return TrainStep("skipped", detail="no legacy step")
+    if mts.get("error"):
+        return TrainStep("error", detail=mts["error"])
+    if not mts.get("ok"):
+        return TrainStep("skipped", detail="migrated model not comparable")
+    problems = []
+    if mts.get("not_trainable_in_migration"):
+        problems.append("not trainable (or missing) in the migration: " + ", ".join(mts["not_trainable_in_migration"]))
+    grad_rel, grad_where = 0.0, ""
+    for name in la.files:
+        if name.startswith(f"{key}/g1/") and name in ma.files:
+            a, b = la[name].astype(np.float64), ma[name].astype(np.float64)
+            if a.shape != b.shape:
+                continue
+            scale = max(float(np.max(np.abs(a))) if a.size else 0.0, 1e-12)
+            rel = float(np.max(np.abs(a - b))) / scale if a.size else 0.0
+            if rel > grad_rel:
+                grad_rel, grad_where = rel, name[len(key) + 4:]
+    if grad_rel > GRAD_RTOL:
+        problems.append(f"loss gradient differs: max diff {grad_rel:.3g} x the largest legacy gradient "
+                        f"(weight {grad_where})")
+    worst_abs, worst_rel, worst_where, ok = 0.0, 0.0, "", True
+    for name in la.files:
+        if not name.startswith(f"{key}/w2/"):
+            continue
+        wkey = name[len(key) + 4:]
+        if name not in ma.files:
+            continue
+        a, b = la[name], ma[name]
+        w0 = la[f"{key}/w/{wkey}"]
+        mx, _, good = _diff(a, b, atol, rtol)
+        if mx is None:
+            problems.append(f"weight {wkey}: shape {a.shape} vs {b.shape}")
+            continue
+        upd = float(np.max(np.abs(a.astype(np.float64) - w0))) if a.size else 0.0
+        rel = mx / upd if upd > 0 else (0.0 if mx == 0 else float("inf"))
+        if mx >= worst_abs:
+            worst_abs, worst_where = mx, wkey
+        worst_rel = max(worst_rel, rel)
+        ok = ok and good
+    if not ok:
+        problems.append(f"after {2} optimizer steps fed the same gradients, weights differ by max abs "
+                        f"{worst_abs:.3g} ({worst_rel:.3g} x the legacy update; weight {worst_where})")
+    status = "differ" if problems else "match"
+    detail = "; ".join(problems) if problems else f"gradient rel diff {grad_rel:.2g}, update rel diff {worst_rel:.2g}"
+    return TrainStep(status, worst_abs, worst_rel, grad_rel, detail)
+
+
+def _tuplify(v):
+    if isinstance(v, list):
+        return tuple(_tuplify(x) for x in v)
+    return v
+
+
+# --------------------------------------------------------------------------- entry point
+def verify_pair(old_path: str, new_path: str, *, legacy_dir: str | None = None, timeout_s: float = 300,
+                memory_mb: int = 6000, atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5,
+                check_training: bool = True, keep_dir: str | None = None) -> VerifyReport:
+    """Run OLD under genuine Keras 2.2.4 and NEW under Keras 3; compare every model they build.
+
+    A model matches when its structure (parameter count, output shapes, weight shapes) agrees and
+    every output on seeded inputs, with the legacy weights copied in, is within
+    ``atol + rtol*|legacy|``; with check_training (default) also the loss gradient and two
+    optimizer steps fed the same gradients (see _compare_train_step).  With check_training=False,
+    training differences are reported as notes only.  timeout_s and memory_mb apply to each
+    side's subprocess.  keep_dir, when given, receives the work directory (specs, npz,
+    stdout/stderr of both sides).
+    """
+    tol = {"atol": atol, "rtol": rtol, "grad_rtol": GRAD_RTOL, "check_training": check_training}
+    timings = {}
+
+    def error(reason, errs=()):
+        return VerifyReport(old_path, new_path, "error", reason=reason, script_errors=tuple(errs), timings=timings,
+                            tolerance=tol)
+
+    for p in (old_path, new_path):
+        if not os.path.isfile(p):
+            return error(f"no such file: {p}")
+    t0 = time.perf_counter()
+    try:
+        ldir = ensure_legacy_keras(legacy_dir)
+    except LegacyRuntimeError as exc:
+        return error(str(exc))
+    timings["legacy_runtime"] = time.perf_counter() - t0
+    work = tempfile.mkdtemp(prefix="kfn-gen-verify-")
+    try:
+        t1 = time.perf_counter()
+        legacy, reason = run_side("legacy", old_path, work, legacy_dir=ldir, timeout_s=timeout_s,
+                                  memory_mb=memory_mb, seed=seed)
+        timings["legacy"] = time.perf_counter() - t1
+        if legacy is None:
+            return error(reason)
+        lerrs = [ScriptError("keras 2.2.4", e["line"], e["type"], e["message"]) for e in legacy["errors"]]
+        if not legacy["models"]:
+            return error("the legacy script built no Keras model", lerrs)
+        ref = (os.path.join(work, "out", "legacy.json"), os.path.join(work, "out", "legacy.npz"))
+        t2 = time.perf_counter()
+        migrated, reason = run_side("keras3", new_path, work, legacy_dir=ldir, timeout_s=timeout_s,
+                                    memory_mb=memory_mb, seed=seed, reference=ref)
+        timings["migrated"] = time.perf_counter() - t2
+        if migrated is None:
+            return error(reason, lerrs)
+        merrs = [ScriptError("keras 3", e["line"], e["type"], e["message"]) for e in migrated["errors"]]
+        try:
+            with np.load(ref[1]) as la, np.load(os.path.join(work, "out", "keras3.npz")) as ma:
+                entries = compare(legacy, migrated, la, ma, atol=atol, rtol=rtol, check_training=check_training)
+        except Exception as exc:  # noqa: BLE001 - a verifier bug must not look like a verdict
+            return error(f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs)
+        status, reason = _overall(entries, lerrs, merrs, len(migrated["models"]))
+        return VerifyReport(old_path, new_path, status, tuple(entries), reason, tuple(lerrs + merrs), timings, tol)
+    finally:
+        if keep_dir:
+            shutil.copytree(work, keep_dir, dirs_exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _overall(entries, lerrs, merrs, n_migrated):
+    differ = [e for e in entries if e.status == "differ"]
+    errors = [e for e in entries if e.status == "error"]
+    reasons = []
+    if differ:
+        reasons.append("differ: " + ", ".join(
+            f"{e.name} (max abs diff {_fmt(e.max_abs_diff)})" if e.max_abs_diff is not None else e.name for e in differ))
+    if n_migrated > len(entries):
+        reasons.append(f"the migration built {n_migrated} models, Keras 2.2.4 {len(entries)}")
+    if len(merrs) > len(lerrs):
+        new = merrs[len(lerrs):] if not lerrs else [e for e in merrs if (e.type, e.message) not in
+                                                    {(l.type, l.message) for l in lerrs}]
+        first = (new or merrs)[0]
+        reasons.append(f"the migrated script raised where Keras 2.2.4 did not ({first.format()})")
+        return "differ", "; ".join(reasons)
+    if differ or n_migrated > len(entries):
+        return "differ", "; ".join(reasons)
+    if errors:
+        return "error", "could not compare: " + ", ".join(f"{e.name} ({e.problems[0]})" for e in errors)
+    return "match", None
