@@ -57,8 +57,43 @@ def is_keras_path(dotted: str) -> bool:
     return dotted == "keras" or dotted.startswith("keras.")
 
 
+@lru_cache(maxsize=1)
+def _keras3() -> dict[str, list[str]]:
+    with resources.files("kfn_gen.rules").joinpath("keras3_api.json").open("r", encoding="utf-8") as fh:
+        return {k: set(v) for k, v in json.load(fh)["modules"].items()}
+
+
+def keras3_has(dotted: str) -> bool:
+    """True when `dotted` names a public Keras 3 module or object (rules/keras3_api.json)."""
+    table = _keras3()
+    if dotted in table:
+        return True
+    mod, _, name = dotted.rpartition(".")
+    return name in table.get(mod, ())
+
+
 def resolve(dotted: str) -> Resolved:
-    """Resolve `keras.a.b.C` the way Python would have against Keras 2.2.4."""
+    """Resolve `keras.a.b.C` against Keras 2.2.4; a name only Keras 3 has is 'keras3:<path>'.
+
+    Keras-3-only names appear in code that is already (partly) migrated: no rule matches them,
+    and they are not errors, so a second migration run changes nothing.
+    """
+    found = _resolve224(dotted)
+    if not found.ok:
+        parts = dotted.split(".")
+        for i in range(len(parts), 1, -1):
+            prefix = ".".join(parts[:i])
+            if not keras3_has(prefix):
+                continue
+            if prefix in _keras3():  # a Keras 3 module
+                if i == len(parts):
+                    return Resolved(module=prefix)
+                break  # ...that lacks the next name too: report the 2.2.4 miss
+            return Resolved(identity="keras3:" + prefix)  # an object (attributes below it are its own)
+    return found
+
+
+def _resolve224(dotted: str) -> Resolved:
     mods = modules()
     parts = dotted.split(".")
     if parts[0] != "keras":

@@ -6,6 +6,7 @@ star imports and for spelling mistakes (`Activition` -> "did you mean 'Activatio
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import re
 from dataclasses import dataclass, field
@@ -76,21 +77,29 @@ class Source:
         return bool(scope.assignments[name.value])
 
     def uses_keras(self) -> bool:
-        return any(api224.is_keras_path(q.name) for qs in self.qualnames.values() for q in qs
-                   if q.source == md.QualifiedNameSource.IMPORT) or bool(self.star_modules)
+        """Does the script import Keras (the standalone 2.2 package) anywhere?"""
+        for node in _walk(self.module):
+            if isinstance(node, cst.Import) and any(api224.is_keras_path(_dotted(a.name) or "") for a in node.names):
+                return True
+            if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative \
+                    and api224.is_keras_path(_dotted(node.module) or ""):
+                return True
+        return False
 
 
 def parse(text: str, path: str) -> tuple[Source | None, list[Diagnostic]]:
+    # CPython's parser is the authority on what is valid Python (libcst's accepts some invalid
+    # input, e.g. two statements flattened onto one line); libcst then gives the lossless tree.
+    try:
+        ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return None, [_syntax_diag(text, path, exc.lineno or 1, exc.offset or 1, exc.msg)]
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
+        return None, [Diagnostic(path, 1, 1, "error", f"cannot parse: {exc}", "parse")]
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        line, col = exc.raw_line, exc.raw_column + 1
-        message = f"syntax error: {exc.message}"
-        lines = text.splitlines()
-        bad = lines[line - 1] if 0 < line <= len(lines) else ""
-        if any(p.search(bad) for p in _PY2_HINTS):
-            message = "Python 2 syntax is not supported (convert with 2to3 or pyupgrade first): " + exc.message
-        return None, [Diagnostic(path, line, col, "error", message, "parse")]
+        return None, [_syntax_diag(text, path, exc.editor_line, exc.editor_column, exc.message)]
     except RecursionError:
         return None, [Diagnostic(path, 1, 1, "error", "source is too deeply nested to parse", "parse")]
     wrapper = md.MetadataWrapper(module, unsafe_skip_copy=True)
@@ -99,6 +108,16 @@ def parse(text: str, path: str) -> tuple[Source | None, list[Diagnostic]]:
     src = Source(path, text, wrapper, res[md.PositionProvider], qualnames, res[md.ScopeProvider])
     src.star_modules = _star_imports(module)
     return src, []
+
+
+def _syntax_diag(text: str, path: str, line: int, col: int, message: str) -> Diagnostic:
+    lines = text.splitlines()
+    bad = lines[line - 1] if 0 < line <= len(lines) else ""
+    if any(p.search(bad) for p in _PY2_HINTS):
+        message = "Python 2 syntax is not supported (convert it with 2to3 first): " + message
+    else:
+        message = "syntax error: " + message
+    return Diagnostic(path, line, col, "error", message, "parse")
 
 
 def _force(value):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 def all_rules():
     from .backend_ops import BackendOps
+    from .breadth import breadth_rules
     from .imports import Imports
     from .metrics import CompileMetrics
     from .node_access import NodeAccess
@@ -12,4 +13,4 @@ def all_rules():
     from .sequential_input import SequentialInput
 
     return [Imports(), NodeAccess(), SequentialInput(), RecurrentDefaults(), Optimizers(), BackendOps(),
-            CompileMetrics()]
+            CompileMetrics(), *breadth_rules()]

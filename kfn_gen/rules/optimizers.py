@@ -35,6 +35,8 @@ class Optimizers(Rule):
         given.update({names[i]: a for i, a in enumerate(pos) if i < len(names)})
         mod = ctx.src.module
         lr = A.code(mod, given["lr"].value) if "lr" in given else None
+        if "learning_rate" in given:  # already Keras 3 spelling (a second run): leave the rate alone
+            lr = lr or A.code(mod, given["learning_rate"].value)
         decay = given.get("decay")
         if decay is not None and not _is_zero(decay.value):
             base = lr or repr(LR_224[cls])
@@ -51,7 +53,7 @@ class Optimizers(Rule):
         else:
             if decay is not None:
                 ctx.edit(call, lambda c: A.remove_kwargs(c, {"decay"}), f"{cls}: decay=0 dropped")
-            if lr is not None:
+            if "lr" in given:
                 ctx.edit(call, lambda c: A.rename_kwarg(c, "lr", "learning_rate"), f"{cls}: lr= -> learning_rate=")
             elif LR_224[cls] != LR_KERAS3[cls]:
                 self.default_lr(ctx, call, cls)
