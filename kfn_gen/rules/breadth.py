@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 def breadth_rules() -> list:
+    from .callbacks import Callbacks
     from .keras1_args import Keras1Args, RenamedNames
+    from .training_api import TrainingApi
 
-    return [Keras1Args(), RenamedNames()]
+    return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks()]
