@@ -366,6 +366,10 @@ def compare(legacy: dict, migrated: dict, la, ma, *, atol: float, rtol: float,
         name = lm["name"]
         key = f"m{li}"
         problems, notes = [], []
+        if lm.get("synthesized"):
+            notes.append(f"the script builds no Model: compared the layer graph from its Input variables "
+                         f"({', '.join(lm['synthesized']['inputs'])}) to the tensor variable "
+                         f"{lm['synthesized']['output']}")
         base = dict(name=name, legacy_layers=_classes(lm), migrated_layers=_classes(mm),
                     legacy_params=lm.get("params"), migrated_params=(mm or {}).get("params"),
                     legacy_output_shape=_tuplify(lm.get("output_shape")),

@@ -306,11 +306,21 @@ class Legacy(Side):
         self.patch_training(training.Model, extra=())
         self.patch_function_code(data_utils.get_file, offline_get_file)
         self.patch_datasets(["keras.datasets"])
-        self.Model = training.Model
+        self.model_cls = training.Model
         self.InputLayer = keras.engine.input_layer.InputLayer
 
-    def refresh(self):
-        pass
+    def is_keras_tensor(self, v):
+        return hasattr(v, "_keras_history") and hasattr(v, "op")
+
+    def is_input_tensor(self, v):
+        return isinstance(v._keras_history[0], self.InputLayer)
+
+    def seed_everything(self, seed):
+        import random
+
+        random.seed(seed)
+        np.random.seed(seed)
+        sys.modules["tensorflow"].set_random_seed(seed)  # graph-level seed: 2.2.4 initializers
 
     def real_predict(self, model, x):
         return self.orig["predict"](model, x, batch_size=PREDICT_ROWS, verbose=0)
@@ -417,9 +427,16 @@ class Keras3(Side):
         self.patch_function_code(file_utils.get_file, offline_get_file)
         self.patch_datasets(["keras.src.datasets"])
         self.InputLayer = keras.layers.InputLayer
+        self.model_cls = keras.Model
 
-    def refresh(self):
-        pass
+    def is_keras_tensor(self, v):
+        return isinstance(v, self.keras.KerasTensor)
+
+    def is_input_tensor(self, v):
+        return isinstance(v._keras_history[0], self.InputLayer)
+
+    def seed_everything(self, seed):
+        self.keras.utils.set_random_seed(seed)  # python, numpy and backend seeds
 
     def real_predict(self, model, x):
         return self.orig["predict"](model, x, batch_size=PREDICT_ROWS, verbose=0)
@@ -497,7 +514,27 @@ def run_script(side, path, result):
         for var, val in list(ns.items()):
             if id(val) in captured and not var.startswith("_"):
                 names[id(val)] = var
-    return names
+    return names, ns
+
+
+def synthesize_models(side, ns, names, wanted=None):
+    """For scripts that build a layer graph but no Model (guide snippets): one model per Keras
+    tensor variable left in the namespace, from every Input variable to that tensor.  `wanted`
+    (Keras 3 side) is the legacy side's [(tensor var, [input vars])]."""
+    made = []
+    if wanted is None:
+        tensors = [(k, v) for k, v in ns.items() if not k.startswith("_") and side.is_keras_tensor(v)]
+        inputs = [k for k, v in tensors if side.is_input_tensor(v)]
+        wanted = [(k, inputs) for k, v in tensors if not side.is_input_tensor(v)]
+    for out, ins in wanted:
+        try:
+            xs = [ns[k] for k in ins]
+            model = side.model_cls(inputs=xs if len(xs) != 1 else xs[0], outputs=ns[out])
+        except Exception:
+            continue
+        names[id(model)] = out
+        made.append((model, {"output": out, "inputs": list(ins)}))
+    return made
 
 
 # --------------------------------------------------------------------------- model description
@@ -633,12 +670,17 @@ def draw_targets(outputs, losses, rng):
     return ys
 
 
-def legacy_capture(side, names, result, arrays):
+def legacy_capture(side, names, ns, result, arrays):
     batch = side.spec.get("batch", 4)
     rng = np.random.default_rng(side.spec.get("seed", 0))
     models = []
+    synth = {}
+    if not side.captured:
+        synth = {id(m): info for m, info in synthesize_models(side, ns, names)}
     for index, model in enumerate(side.captured):
         d, leaves = describe_model(side, index, model, names)
+        if id(model) in synth:
+            d["synthesized"] = synth[id(model)]
         models.append(d)
         key = f"m{index}"
         try:
@@ -700,9 +742,12 @@ def pair_models(legacy_models, migrated_models):
     return [by_name.get(m["name"]) for m in legacy_models]
 
 
-def keras3_capture(side, names, result, arrays):
+def keras3_capture(side, names, ns, result, arrays):
     ref = json.load(open(side.spec["reference_json"]))
     ref_arrays = np.load(side.spec["reference_npz"])
+    wanted = [(m["synthesized"]["output"], m["synthesized"]["inputs"]) for m in ref["models"] if m.get("synthesized")]
+    if wanted and not side.captured:
+        synthesize_models(side, ns, names, wanted)
     models = []
     for index, model in enumerate(side.captured):
         d, _ = describe_model(side, index, model, names)
@@ -806,16 +851,17 @@ def main(argv):
     try:
         side.boot()
         time.sleep = lambda *a, **k: None  # scripts that wait for nothing
+        side.seed_everything(spec.get("seed", 0))
         result["timings"]["boot_s"] = round(time.perf_counter() - t0, 3)
         t1 = time.perf_counter()
-        names = run_script(side, spec["script"], result)
+        names, ns = run_script(side, spec["script"], result)
         result["timings"]["script_s"] = round(time.perf_counter() - t1, 3)
         result["calls"] = {k: v for k, v in side.calls.items() if isinstance(k, str)}
         t2 = time.perf_counter()
         if side.name == "legacy":
-            legacy_capture(side, names, result, arrays)
+            legacy_capture(side, names, ns, result, arrays)
         else:
-            keras3_capture(side, names, result, arrays)
+            keras3_capture(side, names, ns, result, arrays)
         result["timings"]["capture_s"] = round(time.perf_counter() - t2, 3)
     except FatalRun as exc:
         result["fatal"] = str(exc)
