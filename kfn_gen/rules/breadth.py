@@ -5,6 +5,8 @@ from __future__ import annotations
 def breadth_rules() -> list:
     from .callbacks import Callbacks
     from .keras1_args import Keras1Args, RenamedNames
+    from .layers_removed import LayersRemoved
+    from .regularizers import LossAliases, Regularizers
     from .training_api import TrainingApi
 
-    return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks()]
+    return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases()]

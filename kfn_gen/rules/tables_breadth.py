@@ -111,6 +111,10 @@ RENAMED = {
     ("AtrousConv1D", "keras.legacy.layers.AtrousConvolution1D"): "Conv1D",
     ("AtrousConvolution2D", "keras.legacy.layers.AtrousConvolution2D"): "Conv2D",
     ("AtrousConv2D", "keras.legacy.layers.AtrousConvolution2D"): "Conv2D",
+    # removed layers with a faithful Keras 3 replacement (layers_removed.py adjusts the arguments)
+    ("CuDNNLSTM", "keras.layers.cudnn_recurrent.CuDNNLSTM"): "LSTM",
+    ("CuDNNGRU", "keras.layers.cudnn_recurrent.CuDNNGRU"): "GRU",
+    ("ThresholdedReLU", "keras.layers.advanced_activations.ThresholdedReLU"): "ReLU",
     # optimizers: lowercase aliases (keras/optimizers.py: sgd = SGD, ...)
     ("sgd", "keras.optimizers.SGD"): "SGD", ("rmsprop", "keras.optimizers.RMSprop"): "RMSprop",
     ("adagrad", "keras.optimizers.Adagrad"): "Adagrad", ("adadelta", "keras.optimizers.Adadelta"): "Adadelta",
@@ -142,7 +146,8 @@ RENAMED = {
 # Keras 3 home of each renamed target (for the live-API test)
 RENAMED_HOMES = {
     "Conv2DTranspose": "keras.layers", "Conv3DTranspose": "keras.layers", "Conv1D": "keras.layers",
-    "Conv2D": "keras.layers", "SGD": "keras.optimizers", "RMSprop": "keras.optimizers",
+    "Conv2D": "keras.layers", "LSTM": "keras.layers", "GRU": "keras.layers", "ReLU": "keras.layers",
+    "SGD": "keras.optimizers", "RMSprop": "keras.optimizers",
     "Adagrad": "keras.optimizers", "Adadelta": "keras.optimizers", "Adam": "keras.optimizers",
     "Adamax": "keras.optimizers", "Nadam": "keras.optimizers", "mean_squared_error": "keras.losses",
     "mean_absolute_error": "keras.losses", "mean_absolute_percentage_error": "keras.losses",
@@ -241,6 +246,7 @@ REGULARIZER_FUNCS = {"keras.regularizers.l1": ("l1", 0.01), "keras.regularizers.
 L1_L2 = "keras.regularizers.l1_l2"
 L1_L2_224 = {"l1": "0.01", "l2": "0.01"}
 L1_L2_KERAS3 = {"l1": "0.0", "l2": "0.0"}
+ACTIVITY_REGULARIZATION = "keras.layers.core.ActivityRegularization"
 
 # ---------------------------------------------------------------------------------------------
 # Backend breadth (keras/backend/common.py, tensorflow_backend.py)

@@ -1,0 +1,88 @@
+"""Layers Keras 3 removed: a faithful replacement where one keeps 2.2.4's numbers, else a clear warning.
+
+* `CuDNNLSTM` (keras/layers/cudnn_recurrent.py:328) is an LSTM with tanh/sigmoid gates and
+  unit_forget_bias: exactly Keras 3's `LSTM` defaults (which pick cuDNN on a GPU).  `CuDNNGRU`
+  (:135) is `GRU(reset_after=True)` with sigmoid gates: Keras 3's `GRU` defaults.  Their weights
+  are laid out differently (bias of 8*units / 6*units, per-gate Fortran-order input kernels):
+  2.2.4's own `engine/saving.py:_convert_rnn_weights` converts them; files saved from the CuDNN
+  layers need that conversion before `load_weights`.  The 2.2.4 positionals after `units`
+  (kernel_initializer, ...) get their keywords: LSTM's 2nd positional is `activation`.
+* `ThresholdedReLU(theta)` computes `x * (x > theta)` (advanced_activations.py:221);
+  Keras 3's `ReLU(threshold=theta)` computes `where(x > theta, x, 0)`: the same for theta >= 0
+  (Keras 3 rejects negative thresholds).  2.2.4's default theta is 1.0, ReLU's threshold is 0.
+* `LocallyConnected1D/2D`, `MaxoutDense`, `Highway`, `Recurrent`, `ConvRecurrent2D`: no Keras 3
+  layer computes them; a warning names the layer and the hand migration.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..rewrite import Context
+from . import args as A
+from .base import Rule, calls, short
+from .tables_breadth import CUDNN, REMOVED_LAYERS, THRESHOLDED_RELU
+
+
+def _negative(node) -> bool:
+    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+
+
+class LayersRemoved(Rule):
+    name = "layers-removed"
+    description = "CuDNNLSTM/CuDNNGRU -> LSTM/GRU, ThresholdedReLU -> ReLU(threshold=), others reported"
+
+    def run(self, ctx: Context) -> None:
+        for call, ident in calls(ctx):
+            if ident in CUDNN:
+                self.cudnn(ctx, call, ident)
+            elif ident == THRESHOLDED_RELU:
+                self.thresholded(ctx, call)
+            elif ident in REMOVED_LAYERS:
+                ctx.warn(call, f"{REMOVED_LAYERS[ident]}; line {ctx.src.pos(call)[0]} needs a hand migration")
+
+    def cudnn(self, ctx: Context, call: cst.Call, ident: str) -> None:
+        new, names, _ = CUDNN[ident]
+        old = short(ident)
+        pos = A.positional(call)
+        if len(pos) > 1:
+            ctx.edit(call, lambda c: _keywordize_after(c, names),
+                     f"{old}: positional arguments given their 2.2.4 keywords ({', '.join(names[:len(pos) - 1])})")
+        gates = ("tanh activation, sigmoid gates, unit_forget_bias=True" if new == "LSTM"
+                 else "tanh activation, sigmoid gates, reset_after=True")
+        ctx.edit(call, lambda c: c, f"{old} -> {new} (Keras 3's {new} defaults are the cuDNN cell: {gates}; it uses "
+                                    "cuDNN on a GPU)")
+        ctx.warn(call, f"{old} -> {new}: weights saved from a 2.2.4 {old} (bias of {8 if new == 'LSTM' else 6}*units, "
+                       "per-gate Fortran-order input kernels) need conversion before loading into the Keras 3 "
+                       f"{new}: see 2.2.4 keras/engine/saving.py:_convert_rnn_weights "
+                       + ("(bias = b[:4u] + b[4u:])" if new == "LSTM" else "(bias reshaped to (2, 3*units))"))
+
+    def thresholded(self, ctx: Context, call: cst.Call) -> None:
+        pos = A.positional(call)
+        theta = A.kwarg(call, "theta")
+        value = theta.value if theta else (pos[0].value if pos else None)
+        if value is not None and _negative(value):
+            ctx.warn(call, "ThresholdedReLU with a negative theta: Keras 3's ReLU(threshold=) rejects negative "
+                           "thresholds; use keras.layers.Lambda(lambda x: x * keras.ops.cast(x > theta, x.dtype))")
+            return
+        if value is None:
+            ctx.edit(call, lambda c: A.add_kwarg(c, "threshold", "1.0"),
+                     "ThresholdedReLU() -> ReLU(threshold=1.0) (2.2.4's default theta; x * (x > theta) in both)")
+        elif theta is not None:
+            ctx.edit(call, lambda c: A.rename_kwarg(c, "theta", "threshold"),
+                     "ThresholdedReLU(theta=) -> ReLU(threshold=) (x * (x > theta) in both)")
+        else:
+            ctx.edit(call, lambda c: A.keywordize(c, ["threshold"]),
+                     "ThresholdedReLU(theta) -> ReLU(threshold=theta) (x * (x > theta) in both; ReLU's first "
+                     "positional is max_value)")
+
+
+def _keywordize_after(call: cst.Call, names: list[str]) -> cst.Call:
+    args, i = [], 0
+    for a in call.args:
+        if a.keyword is None and not a.star:
+            if 1 <= i <= len(names):
+                a = a.with_changes(keyword=cst.Name(names[i - 1]), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+            i += 1
+        args.append(a)
+    return call.with_changes(args=args)
