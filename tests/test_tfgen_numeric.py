@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TFGEN = ROOT / "fixtures" / "tfgen"
 CASES = sorted(p.name for p in TFGEN.iterdir() if (p / "input.py").exists())
 # Seed fixtures cheap enough to run as they are (the others have 224x224 images; fixtures/tfgen has them small).
-SEEDS = ["func_shared_vision", "func_multio_model", "func_timedistributed_model", "func_shared_lstm",
-         "seq_dense_mlp", "seq_vgg_convnet", "func_multio_aux_input_concat"]
+SEEDS = ["func_shared_vision", "func_timedistributed_model", "func_shared_lstm",
+         "seq_dense_mlp", "seq_vgg_convnet", "func_multio_model"]
 SEEDS = [s for s in SEEDS if (ROOT / "fixtures" / s / "input.py").exists()]
 ATOL = 1e-5
 pytestmark = pytest.mark.tf
