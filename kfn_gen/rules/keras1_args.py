@@ -117,8 +117,8 @@ class Keras1Args(Rule):
             ctx.edit(call, lambda c: c, f"{cls}: Keras-1 arguments renamed: {', '.join(done)}")
         if ident == "keras.layers.convolutional.Conv2DTranspose":  # Keras 1 Deconvolution2D(f, r, c, output_shape)
             pos = A.positional(call)
-            if len(pos) == 5 and isinstance(pos[4].value, (cst.Tuple, cst.List)):
-                ctx.edit(call, lambda c: _drop_positional(c, 4),
+            if len(pos) == 4 and isinstance(pos[3].value, (cst.Tuple, cst.List)):
+                ctx.edit(call, lambda c: _drop_positional(c, 3),
                          f"{cls}: positional output_shape dropped (2.2.4 ignored it)")
 
     def forget_bias(self, ctx: Context, call: cst.Call, cls: str, arg: cst.Arg) -> None:
@@ -146,6 +146,9 @@ class Keras1Args(Rule):
         names = KERNEL_KWARGS[n]
         kw = {name: A.kwarg(call, name) for name in names}
         mod = ctx.src.module
+        if ident == "keras.layers.convolutional.Conv2DTranspose" and len(pos) == 4 and \
+                isinstance(pos[3].value, (cst.Tuple, cst.List)):
+            pos = pos[:3]  # Keras 1 Deconvolution2D(f, r, c, output_shape): output_shape is dropped (keywords())
         if len(pos) == n + 1 and not any(a.star for a in call.args):
             dims = [A.code(mod, a.value) for a in pos[1:]]
             literal = all(_int(a.value) is not None for a in pos[1:])

@@ -75,7 +75,8 @@ class Regularizers(Rule):
                 continue
             act = A.kwarg(call, "activity_regularizer")
             if act is not None and ident is not None and not (isinstance(act.value, cst.Name)
-                                                               and act.value.value == "None"):
+                                                               and act.value.value == "None") \
+                    and not _already_wrapped(act.value):
                 if keep:
                     name = use_helper(call)
                     ctx.edit(act, lambda a, n=name: a.with_changes(value=cst.parse_expression(
@@ -114,6 +115,11 @@ class Regularizers(Rule):
         ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
                  f"ActivityRegularization -> {name} (the same layer with the 2.2.4 penalty, not divided by the "
                  "batch size)")
+
+
+def _already_wrapped(node) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+        node.func.value.startswith(ACTIVITY_HELPER)
 
 
 class LossAliases(Rule):
