@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import __version__, build, frontend
 from .graph import Graph, Layer, Node, TensorRef
 from .tfgen_layers import (DTYPES, HELPERS, IDENTITY_LAYERS, INERT, SPECS, Call, Config, GenError, NonLiteral,
-                           Shape, activation_ref, snake)
+                           Shape, flops, snake)
 
 TFGenError = GenError
 
@@ -86,6 +86,7 @@ class Method:
     out_shapes: list[Shape] = field(default_factory=list)
     out_dtypes: list[str] = field(default_factory=list)
     doc: str = ""
+    flops: int = 0  # per sample, one call
 
 
 @dataclass
@@ -96,6 +97,7 @@ class Generated:
     n_weights: int
     inputs: list  # [(shape, dtype, 'ids'|'values')] of __call__'s arguments ('ids': Embedding indices)
     list_output: bool  # __call__ returns a list (else one tensor)
+    flops: int  # matmul/conv FLOPs (2 per multiply-add) per sample
 
 
 # ----------------------------------------------------------------------------------------------
@@ -139,7 +141,8 @@ def generate(text: str, path: str, model: str | None = None, jit: bool = False) 
     top = select_model(graph, model, path)
     gen = Gen(graph, path, jit)
     ctx = gen.context(top)
-    return Generated(render(ctx), top, ctx["class_name"], len(ctx["weights"]), gen.inputs, gen.list_output)
+    return Generated(render(ctx), top, ctx["class_name"], len(ctx["weights"]), gen.inputs, gen.list_output,
+                     gen.flops)
 
 
 def render(ctx: dict) -> str:
@@ -182,6 +185,7 @@ class Gen:
         self.method_order: list[Method] = []
         self.configs: dict[int, Config] = {}
         self.id_exprs: set[str] = set()  # expressions used as Embedding ids
+        self.flops = 0  # of the graph being emitted (per sample)
 
     # ----- naming -----
     def where(self, layer: Layer) -> str:
@@ -334,6 +338,7 @@ class Gen:
         """(expression, output shapes, output dtypes) of calling `layer` on expressions xs."""
         if layer.is_model:
             method = self.method(layer, in_shapes, in_dtypes)
+            self.flops += method.flops
             return f"self.{method.name}({', '.join(xs)})", method.out_shapes, method.out_dtypes
         if layer.name == "TimeDistributed":
             return self.time_distributed(layer, xs, in_shapes, in_dtypes)
@@ -349,6 +354,7 @@ class Gen:
         out_shapes = [tuple(s) for s in spec.shape(cfg, in_shapes)]
         w = self.weights(layer, cfg, in_shapes)
         emitted = spec.emit(Call(cfg, xs, in_shapes, out_shapes, w, in_dtypes))
+        self.flops += flops(layer.name, cfg, in_shapes, out_shapes)
         for h in emitted.helpers:
             self.helper(h)
         out_dtypes = [in_dtypes[0] if layer.name in PRESERVE_DTYPE else "float32"] * len(out_shapes)
@@ -364,7 +370,10 @@ class Gen:
             raise GenError(f"{self.path}:{layer.line}: TimeDistributed needs the per-step shape; got {_fmt_shape(s)}")
         x = xs[0]
         folded = f"tf.reshape({x}, [-1, {', '.join(str(d) for d in rest)}])"
+        outer = self.flops
+        self.flops = 0
         expr, out_shapes, out_dtypes = self.call_expr(inner, [folded], [(None, *rest)], in_dtypes)
+        self.flops = outer + self.flops * (s[1] or 1)
         if len(out_shapes) != 1:
             raise GenError(f"{self.path}:{layer.line}: TimeDistributed of a multi-output layer has no template")
         orest = out_shapes[0][1:]
@@ -384,7 +393,10 @@ class Gen:
         params = [local.create(self.input_name(model, i)) for i in range(len(model.inputs))]
         m = Method(name, model, params, shapes, dtypes)
         self.methods[model.id] = m  # before emitting: a model cannot call itself, but be safe
+        outer = self.flops
+        self.flops = 0
         outs, m.out_shapes, m.out_dtypes = self.emit_graph(model, params, shapes, dtypes, m.lines, local)
+        m.flops, self.flops = self.flops, outer
         m.returns = ", ".join(outs)
         m.doc = (f"{model.name} `{model.var or name}` (line {model.line}): "
                  f"{', '.join(_fmt_shape(s) for s in shapes)} -> {', '.join(_fmt_shape(s) for s in m.out_shapes)}.")
@@ -476,6 +488,7 @@ class Gen:
         params = [local.create(self.input_name(top, i)) for i in range(len(top.inputs))]
         shapes = [s if s is not None else (None,) for s in shapes]
         body: list[str] = []
+        self.flops = 0
         outs, out_shapes, _ = self.emit_graph(top, params, shapes, dtypes, body, local)
         self.methods[top.id] = Method(class_name, top, params, shapes, dtypes)
         as_list = len(outs) > 1 or _outputs_written_as_list(top)

@@ -625,3 +625,24 @@ def snake(name: str) -> str:
 
 def is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def flops(name: str, cfg: Config, in_shapes: list[Shape], out_shapes: list[Shape]) -> int:
+    """Multiply-add FLOPs (2 per MAC) of one call for ONE sample; matmuls and convolutions only."""
+    def prod(dims):
+        out = 1
+        for d in dims:
+            out *= d if d is not None else 1
+        return out
+
+    s, o = in_shapes[0], out_shapes[0]
+    if name == "Dense":
+        return 2 * prod(o[1:-1]) * s[-1] * cfg["units"]
+    if name in ("Conv2D", "Conv1D"):
+        k = _tuple(cfg["kernel_size"], len(s) - 2)
+        return 2 * prod(o[1:-1]) * prod(k) * s[-1] * cfg["filters"]
+    gates = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}.get(name)
+    if gates:
+        u = cfg["units"]
+        return 2 * (s[1] or 1) * gates * u * (s[-1] + u)
+    return 0
