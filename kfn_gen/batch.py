@@ -518,7 +518,8 @@ def _process(task: FileTask, config: BatchConfig) -> FileResult:
     r.diagnostics.extend(diags)
     r.diff = diff
     if new is None:
-        r.status = "failed"
+        # a binary file is skipped (warning); anything else that stops a file is an error
+        r.status = "failed" if any(d.severity == "error" for d in r.diagnostics) else "skipped"
         if config.out_dir:  # the mirrored tree stays complete: the original goes there unchanged
             _copy(task.src, _dest(config, task))
         return r

@@ -231,7 +231,7 @@ def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
             continue
         if config.in_place:
             old, new = r.original_copy, r.written
-        elif config.out_dir:
+        elif r.written:  # --out-dir, or -o for one file
             old, new = r.path, r.written
         else:
             if scratch is None:
@@ -252,7 +252,8 @@ def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
             r.verify = {"status": status, **(data if isinstance(data, dict) else {"report": data})}
             r.verify["status"] = status
             if status != "match" or not getattr(rep, "ok", status == "match"):
-                rc = EXIT_CHANGED
+                # like `kfn-gen verify`: differ -> 1, could not run -> 2
+                rc = max(rc, EXIT_CHANGED if status == "differ" else EXIT_ERROR)
                 _echo_err(f"{r.path}: verification {status}")
                 try:
                     _echo_err(rep.format_table())
@@ -263,5 +264,5 @@ def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
         except Exception as exc:  # noqa: BLE001 - one failing verification does not stop the others
             r.verify = {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
             _echo_err(f"{r.path}: verification error: {type(exc).__name__}: {exc}")
-            rc = EXIT_CHANGED
+            rc = EXIT_ERROR
     return rc

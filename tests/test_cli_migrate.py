@@ -214,7 +214,7 @@ def _fake_verify(monkeypatch, status, calls):
     monkeypatch.setitem(sys.modules, "kfn_gen.verify", mod)
 
 
-@pytest.mark.parametrize("status,code", [("match", 0), ("differ", 1), ("error", 1)])
+@pytest.mark.parametrize("status,code", [("match", 0), ("differ", 1), ("error", 2)])
 def test_verify_in_place_compares_original_and_migrated(tmp_path, monkeypatch, status, code):
     calls = []
     _fake_verify(monkeypatch, status, calls)
@@ -234,6 +234,16 @@ def test_verify_check_mode_without_out_dir(tmp_path, monkeypatch):
     r = cli("--check", "--verify", repo)
     assert r.exit_code == 1 and calls == [(OLD, NEW)]  # would change -> 1 even when verified
     assert (repo / "a.py").read_bytes() == OLD
+
+
+def test_verify_single_file_with_output(tmp_path, monkeypatch):
+    calls = []
+    _fake_verify(monkeypatch, "match", calls)
+    f, out = tmp_path / "a.py", tmp_path / "migrated.py"
+    f.write_bytes(OLD)
+    r = cli(f, "-o", out, "--verify")
+    assert r.exit_code == 0 and calls == [(OLD, NEW)] and out.read_bytes() == NEW
+    assert "verification match" in r.stderr
 
 
 def test_verify_unavailable_is_a_clear_error(tmp_path, monkeypatch):
