@@ -270,3 +270,17 @@ def test_syntax_error_position_comes_from_cpython():
     result = migrate_source("import keras\nassert a == b assert c\n", "t.py")
     (d,) = result.diagnostics
     assert (d.line, d.col, d.severity) == (2, 15, "error")
+
+
+def test_single_loss_and_metrics_are_written_per_output_of_a_multi_output_model():
+    code, diags = migrate("""\
+        from keras.layers import Input, Dense
+        from keras.models import Model
+        a = Input(shape=(3,))
+        m = Model(a, [Dense(1, name='o1')(a), Dense(1, name='o2')(a)])
+        m.compile(optimizer='rmsprop', loss='mse', loss_weights=[1., 0.2], metrics=['mae'])
+        s = Model(a, Dense(1)(a))
+        s.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
+        """)
+    assert "m.compile(optimizer='rmsprop', loss=['mse', 'mse'], loss_weights=[1., 0.2], metrics=[['mae'], ['mae']])" in code
+    assert "s.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])" in code
