@@ -54,7 +54,7 @@ LEGACY_KWARGS: dict[str, list[tuple[str, str]]] = {
     "keras.layers.advanced_activations.PReLU": [("init", "alpha_initializer")],
     "keras.layers.noise.GaussianNoise": [("sigma", "stddev")],
     "keras.layers.noise.GaussianDropout": [("p", "rate")],
-    "keras.layers.recurrent.SimpleRNN": _RECURRENT,
+    "keras.layers.recurrent.SimpleRNN": [c for c in _RECURRENT if c[1] != "recurrent_activation"],  # no gates
     "keras.layers.recurrent.GRU": _RECURRENT,
     "keras.layers.recurrent.LSTM": _RECURRENT,
     "keras.layers.convolutional.Conv1D": _CONV1D,
@@ -160,7 +160,7 @@ RENAMED_HOMES = {
 # String identifiers 2.2.4 accepted that Keras 3's get() rejects: (kind, string) -> Keras 3 string
 STRING_ALIASES = {
     ("loss", "logcosh"): "log_cosh", ("loss", "kullback_leibler_divergence"): "kl_divergence",
-    ("metric", "logcosh"): "log_cosh", ("metric", "kullback_leibler_divergence"): "kl_divergence",
+    ("metric", "logcosh"): "log_cosh_error",  # Keras 3's LogCoshError logs as 'logcosh', like 2.2.4 ("metric", "kullback_leibler_divergence"): "kl_divergence",
     ("constraint", "maxnorm"): "max_norm", ("constraint", "nonneg"): "non_neg", ("constraint", "unitnorm"): "unit_norm",
 }
 # 2.2.4 cosine_proximity = -sum(l2n(y_true) * l2n(y_pred), axis=-1) (losses.py:76) == Keras 3 cosine_similarity

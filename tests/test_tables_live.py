@@ -1,0 +1,269 @@
+"""Every Keras 3 target the rule tables name exists in the live Keras 3 API, with every keyword
+argument the rules emit (rules/tables.py and rules/tables_breadth.py).
+
+A name resolves (`keras.layers.Dense`, `keras.ops.mean`, ...); a keyword the rules write is a
+parameter of its `inspect.signature` (a `**kwargs` catch-all does not count: Keras 3 raises on
+unknown keywords).  The premises are checked too: what a rule removes or renames is really absent
+from Keras 3.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+from kfn_gen.rules import tables as T  # noqa: E402
+from kfn_gen.rules import tables_breadth as B  # noqa: E402
+
+pytestmark = pytest.mark.tf
+
+
+def resolve(dotted: str):
+    parts = dotted.split(".")
+    obj = importlib.import_module(parts[0])
+    for i, part in enumerate(parts[1:], start=1):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            obj = importlib.import_module(".".join(parts[: i + 1]))
+    return obj
+
+
+def params(target) -> set[str]:
+    fn = target.__init__ if inspect.isclass(target) else target
+    return {p.name for p in inspect.signature(fn).parameters.values()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+
+
+def assert_kwargs(dotted: str, names) -> None:
+    have = params(resolve(dotted))
+    missing = set(names) - have
+    assert not missing, f"{dotted} has no parameter(s) {sorted(missing)}"
+
+
+# ----- rules/tables.py -----
+@pytest.mark.parametrize("home", sorted(set(T.MODULE_HOMES.values())))
+def test_module_homes_import(home):
+    importlib.import_module(home)
+
+
+@pytest.mark.parametrize("target", sorted(T.NAME_HOMES.values()))
+def test_name_homes_resolve(target):
+    assert resolve(target) is not None
+
+
+@pytest.mark.parametrize("cls", sorted(T.OPTIMIZER_ARGS))
+def test_optimizers_and_emitted_arguments(cls):
+    assert_kwargs(f"keras.optimizers.{cls}", {"learning_rate", "global_clipnorm", "epsilon"} - (
+        {"epsilon"} if cls == "SGD" else set()))
+    opt = resolve(f"keras.optimizers.{cls}")()
+    assert float(opt.learning_rate) == pytest.approx(T.LR_KERAS3[cls])
+
+
+def test_optimizer_extras():
+    assert_kwargs("keras.optimizers.Adagrad", {"initial_accumulator_value"})
+    assert_kwargs("keras.optimizers.schedules.InverseTimeDecay", {"initial_learning_rate", "decay_steps",
+                                                                  "decay_rate"})
+    for cls in T.OPTIMIZER_STRINGS.values():
+        assert cls in T.OPTIMIZER_ARGS
+
+
+@pytest.mark.parametrize("fn", sorted(k for k, v in T.BACKEND_OPS.items() if v[1] is not None))
+def test_backend_ops_targets(fn):
+    target, defaults = T.BACKEND_OPS[fn]
+    emitted = set(defaults) | {new for new in T.BACKEND_RENAMES.get(fn, {}).values()}
+    assert_kwargs(target, emitted)
+
+
+def test_backend_manual_targets_resolve():
+    for fn, (target, defaults) in T.BACKEND_OPS.items():
+        if defaults is None:
+            resolve(target)
+
+
+@pytest.mark.parametrize("name", sorted(T.BACKEND_KEPT))
+def test_backend_kept(name):
+    assert callable(getattr(keras.backend, name))
+
+
+@pytest.mark.parametrize("ident", sorted(T.RECURRENT_HARD_SIGMOID))
+def test_recurrent_targets(ident):
+    name = ident.rsplit(".", 1)[-1]
+    extra = {"reset_after"} if ident in T.GRU_RESET_AFTER else set()
+    assert_kwargs(f"keras.layers.{name}", {"recurrent_activation"} | extra)
+
+
+def test_recurrent_helper_uses_live_names():
+    resolve("keras.ops.clip")
+    resolve("keras.saving.register_keras_serializable")
+
+
+# ----- rules/tables_breadth.py -----
+def _keras3_class(ident: str) -> str | None:
+    special = {"keras.engine.training.Model": "keras.Model", "keras.engine.network.Network": "keras.Model",
+               "keras.engine.input_layer.Input": "keras.Input", "keras.engine.input_layer.InputLayer":
+               "keras.layers.InputLayer", "keras.legacy.layers.AtrousConvolution1D": "keras.layers.Conv1D",
+               "keras.legacy.layers.AtrousConvolution2D": "keras.layers.Conv2D"}
+    if ident in special:
+        return special[ident]
+    if ident.startswith("keras.layers.local."):
+        return None  # removed in Keras 3: layers-removed reports it
+    return "keras.layers." + ident.rsplit(".", 1)[-1]
+
+
+@pytest.mark.parametrize("ident", sorted(B.LEGACY_KWARGS))
+def test_keras1_conversions_target_real_arguments(ident):
+    target = _keras3_class(ident)
+    if target is None:
+        assert not hasattr(keras.layers, ident.rsplit(".", 1)[-1])
+        return
+    if target == "keras.Model":  # Model(inputs, outputs) is dispatched to Functional
+        assert_kwargs("keras.src.models.functional.Functional", {"inputs", "outputs"})
+        return
+    new = {n for _, n in B.LEGACY_KWARGS[ident]}
+    assert_kwargs(target, new)
+
+
+@pytest.mark.parametrize("ident", sorted(B.LEGACY_KWARGS))
+def test_keras1_names_are_rejected_by_keras3(ident):
+    """The premise: Keras 3 does not take the Keras-1 names (else the rule would be unneeded)."""
+    target = _keras3_class(ident)
+    if target is None or target == "keras.Model":
+        return
+    old = {o for o, _ in B.LEGACY_KWARGS[ident]}
+    assert not (old & params(resolve(target)))
+
+
+def test_positional_kernel_targets_take_kernel_size():
+    for ident in B.POSITIONAL_KERNEL:
+        target = _keras3_class(ident)
+        if target is not None:
+            names = [n for n in params(resolve(target)) if n != "self"]
+            assert "kernel_size" in names, ident
+
+
+def test_conv2d_third_positional_is_strides_in_keras3():
+    """Why `Conv2D(64, 3, 3)` must be rewritten: Keras 3 binds the 3rd positional to strides."""
+    layer = keras.layers.Conv2D(4, 3, 3)
+    assert layer.kernel_size == (3, 3) and layer.strides == (3, 3)
+
+
+def test_dim_ordering_values_are_data_formats():
+    for value in B.LEGACY_VALUES["dim_ordering"].values():
+        if value is not None:
+            keras.layers.MaxPooling2D(data_format=value.strip("'"))
+    for value in B.DIM_ORDERING.values():
+        assert value in ("channels_first", "channels_last")
+
+
+@pytest.mark.parametrize("key", sorted(B.RENAMED))
+def test_renamed_targets_resolve_and_old_names_are_gone(key):
+    spelled, ident = key
+    new = B.RENAMED[key]
+    home = B.RENAMED_HOMES[new]
+    assert resolve(f"{home}.{new}") is not None
+    assert not hasattr(importlib.import_module(home), spelled), f"{home}.{spelled} still exists: rule unneeded"
+
+
+@pytest.mark.parametrize("key", sorted(B.STRING_ALIASES))
+def test_string_aliases(key):
+    kind, old = key
+    get = {"loss": keras.losses.get, "metric": keras.metrics.get, "constraint": keras.constraints.get}[kind]
+    assert get(B.STRING_ALIASES[key]) is not None
+    with pytest.raises(ValueError):
+        get(old)
+
+
+def test_cosine_proximity_is_negative_cosine_similarity():
+    import numpy as np
+    y = np.array([[1.0, 2.0, 3.0]], dtype="float32")
+    p = np.array([[1.0, 0.5, -1.0]], dtype="float32")
+    cos = float((y / np.linalg.norm(y) * p / np.linalg.norm(p)).sum())
+    assert float(keras.losses.get("cosine_similarity")(y, p)[0]) == pytest.approx(-cos, rel=1e-5)
+    for name in B.COSINE_NAMES:
+        with pytest.raises(ValueError):
+            keras.losses.get(name)
+
+
+def test_merge_functions():
+    for mode, fn in B.MERGE_MODES.items():
+        target = f"keras.layers.{fn}"
+        resolve(target)
+        if mode in B.MERGE_MODE_KWARGS:
+            assert_kwargs(target, {B.MERGE_MODE_KWARGS[mode][1]})
+
+
+def test_training_methods():
+    fit = params(keras.Model.fit)
+    assert {"x", "epochs", "steps_per_epoch", "validation_steps"} <= fit
+    assert {"steps"} <= params(keras.Model.evaluate) and {"steps"} <= params(keras.Model.predict)
+    for method in ("fit", "evaluate", "predict"):
+        assert not (B.GENERATOR_DROPPED & params(getattr(keras.Model, method)))
+    for name in list(B.GENERATOR_METHODS) + ["predict_classes", "predict_proba"]:
+        assert not hasattr(keras.Model, name)
+    for old, new in B.GENERATOR_RENAMES.items():
+        assert new in fit | params(keras.Model.evaluate)
+        assert old not in fit
+    assert "nb_epoch" not in fit
+
+
+def test_callbacks():
+    assert_kwargs("keras.callbacks.ReduceLROnPlateau", {"min_delta", "mode"})
+    assert_kwargs("keras.callbacks.EarlyStopping", {"mode"})
+    assert_kwargs("keras.callbacks.ModelCheckpoint", {"mode", "save_freq"})
+    assert "period" not in params(keras.callbacks.ModelCheckpoint)
+    assert "epsilon" not in params(keras.callbacks.ReduceLROnPlateau)
+    for ident in B.CALLBACK_IDS:
+        resolve(ident)
+
+
+@pytest.mark.parametrize("ident", sorted(B.CUDNN))
+def test_cudnn_targets(ident):
+    new, names, explicit = B.CUDNN[ident]
+    assert_kwargs(f"keras.layers.{new}", set(names) | set(explicit))
+    layer = resolve(f"keras.layers.{new}")(4)
+    # Keras 3's defaults are the cuDNN cell (the rule relies on them)
+    assert layer.cell.activation is keras.activations.tanh
+    assert layer.cell.recurrent_activation is keras.activations.sigmoid
+    if new == "GRU":
+        assert layer.cell.reset_after is True
+    else:
+        assert layer.cell.unit_forget_bias is True
+    assert not hasattr(keras.layers, ident.rsplit(".", 1)[-1])
+
+
+def test_thresholded_relu_target():
+    assert_kwargs("keras.layers.ReLU", {"threshold"})
+    assert not hasattr(keras.layers, "ThresholdedReLU")
+
+
+@pytest.mark.parametrize("ident", sorted(B.REMOVED_LAYERS))
+def test_removed_layers_are_gone(ident):
+    assert not hasattr(keras.layers, ident.rsplit(".", 1)[-1])
+
+
+def test_regularizer_targets():
+    assert_kwargs("keras.regularizers.l1_l2", set(B.L1_L2_224))
+    for ident, (kw, default) in B.REGULARIZER_FUNCS.items():
+        assert_kwargs(f"keras.regularizers.{ident.rsplit('.', 1)[-1]}", {kw})
+        assert "l" not in params(resolve(f"keras.regularizers.{ident.rsplit('.', 1)[-1]}"))
+    reg = keras.regularizers.l1_l2()
+    assert float(reg.l1) == float(B.L1_L2_KERAS3["l1"]) and float(reg.l2) == float(B.L1_L2_KERAS3["l2"])
+    assert_kwargs("keras.regularizers.L1L2", {"l1", "l2"})
+    assert_kwargs("keras.layers.ActivityRegularization", {"l1", "l2"})
+    for name in ("keras.regularizers.Regularizer", "keras.regularizers.get", "keras.regularizers.serialize",
+                 "keras.ops.cast", "keras.ops.shape"):
+        resolve(name)
+
+
+def test_backend_breadth_targets():
+    for name in ("image_data_format", "set_image_data_format"):
+        assert callable(getattr(keras.backend, name))
+    for fn in B.BACKEND_MANUAL:
+        assert not hasattr(keras.backend, fn), fn
+    for name in ("image_dim_ordering", "set_image_dim_ordering"):
+        assert not hasattr(keras.backend, name)
