@@ -690,7 +690,17 @@ def legacy_capture(side, names, ns, result, arrays):
             d["input_specs"] = specs
             xs = draw_inputs(specs, b, rng)
             side.reset_states(model)
-            outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=b, verbose=0))
+            try:
+                outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=b, verbose=0))
+            except Exception as exc:  # big models (video): retry with one row
+                if b == 1 or not ("OOM" in str(exc) or "Exhausted" in type(exc).__name__):
+                    raise
+                xs = [x[:1] for x in xs]
+                side.reset_states(model)
+                outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=1, verbose=0))
+                d["batch"] = 1
+        except MemoryError:
+            raise FatalRun("memory limit exceeded (MemoryError) while predicting " + str(d.get("var")))
         except Exception as exc:
             d["predict_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
             continue
