@@ -64,3 +64,19 @@ def random_inputs(model_inputs: list[tuple], batch: int, seed: int = 0, int_high
         else:
             out.append(rng.standard_normal(full).astype(dtype))
     return out
+
+
+def randomize_weights(model, seed: int = 0, scale: float = 0.3) -> list:
+    """Give every weight random values (fresh models have zero biases and trivial batch-norm statistics,
+    which would hide a weight-order mistake); returns model.get_weights()."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    new = []
+    for var, value in zip(model.weights, model.get_weights()):
+        if "variance" in var.path:
+            new.append(rng.uniform(0.5, 1.5, value.shape).astype(value.dtype))
+        else:
+            new.append((scale * rng.standard_normal(value.shape)).astype(value.dtype))
+    model.set_weights(new)
+    return model.get_weights()
