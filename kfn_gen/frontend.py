@@ -174,7 +174,7 @@ def check_names(src: Source) -> list[Diagnostic]:
             name = node.value
             if name in star_names or hasattr(builtins, name) or name in _MODULE_DUNDERS:
                 continue
-            if isinstance(scope, md.ClassScope) or _has_star_or_dynamic(scope):
+            if isinstance(scope, md.ClassScope) or _assigned_in_chain(scope, name):
                 continue
             hint = api224.suggest(name, bound_names | star_names | _keras_layer_names(src))
             msg = f"name '{name}' is not defined" + (f"; did you mean '{hint}'?" if hint else "")
@@ -205,7 +205,16 @@ def _missing_diag(src: Source, node, r: api224.Resolved) -> Diagnostic:
     return src.diag(node, "error", f"{where} has no attribute '{r.missing}' in Keras 2.2.4{hint}", "unknown-keras-name")
 
 
-def _has_star_or_dynamic(scope) -> bool:
+def _assigned_in_chain(scope, name: str) -> bool:
+    """Assigned anywhere in this scope or an enclosing one (libcst leaves an access that comes
+    before the assignment in program order, e.g. inside a loop, without referents)."""
+    while scope is not None:
+        if scope.assignments[name]:
+            return True
+        parent = getattr(scope, "parent", None)
+        if parent is scope:
+            break
+        scope = parent
     return False
 
 

@@ -284,3 +284,9 @@ def test_single_loss_and_metrics_are_written_per_output_of_a_multi_output_model(
         """)
     assert "m.compile(optimizer='rmsprop', loss=['mse', 'mse'], loss_weights=[1., 0.2], metrics=[['mae'], ['mae']])" in code
     assert "s.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])" in code
+
+
+def test_name_assigned_later_in_a_loop_is_not_undefined():
+    result = migrate_source("import keras.backend as K\ndef f(xs):\n    for x in xs:\n        if x:\n            o = K.sum(o)\n"
+                            "        o = x\n    return o\n", "t.py")
+    assert result.ok, [d.format() for d in result.diagnostics]
