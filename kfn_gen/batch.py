@@ -234,10 +234,45 @@ def discover(paths: list[str], excludes: Iterable[str] = (), respect_gitignore: 
     return tasks
 
 
+def _ancestor_gitignores(root: str) -> list[IgnorePattern]:
+    """Patterns of .gitignore files above root, up to the enclosing git work tree's top.
+
+    They are re-based onto root: a pattern of ../.gitignore anchored at "src/x.py" applies to
+    "x.py" when root is src/.  Unanchored patterns apply as they are.
+    """
+    root_abs = os.path.abspath(root)
+    chain, d = [], root_abs
+    while True:
+        parent = os.path.dirname(d)
+        if os.path.isdir(os.path.join(d, ".git")) or parent == d:
+            top = d if os.path.isdir(os.path.join(d, ".git")) else None
+            break
+        d = parent
+    if top is None or top == root_abs:
+        return []
+    d = top
+    while d != root_abs:
+        chain.append(d)
+        d = os.path.join(d, os.path.relpath(root_abs, d).split(os.sep)[0])
+    out = []
+    for anc in chain:
+        prefix = os.path.relpath(root_abs, anc).replace(os.sep, "/") + "/"
+        for p in read_gitignore(os.path.join(anc, ".gitignore"), ""):
+            anchored = p.regex.pattern.startswith("^") and not p.regex.pattern.startswith(r"^(?:.*/)?")
+            if not anchored:
+                out.append(p)
+            elif p.text.startswith(prefix.rstrip("/") + "/") or p.text.startswith(prefix):
+                q = IgnorePattern.parse(("!" if p.negate else "") + "/" + p.text[len(prefix):]
+                                        + ("/" if p.dir_only else ""))
+                if q is not None:
+                    out.append(q)
+    return out
+
+
 def _walk(root: str, base: str, excludes: list[IgnorePattern], respect_gitignore: bool,
           skip_real: set[str]) -> Iterator[FileTask]:
     root_real = os.path.realpath(root)
-    patterns: list[IgnorePattern] = list(excludes)
+    patterns: list[IgnorePattern] = (_ancestor_gitignores(root) if respect_gitignore else []) + list(excludes)
 
     def rec(dirpath: str, rel_dir: str, pats: list[IgnorePattern]) -> Iterator[FileTask]:
         if respect_gitignore:

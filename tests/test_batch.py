@@ -330,3 +330,13 @@ def test_check_mode_writes_nothing(tmp_path):
     assert r.status == "changed" and f.read_bytes() == OLD
     assert "-from keras.layers.core import Dense" in r.diff and "+from keras.layers import Dense" in r.diff
     assert r.edits and r.edits[0].rule == "core-import"
+
+
+def test_gitignore_above_the_given_directory_is_honoured(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.tmp.py\n/src/generated/\n/other/\n")
+    for f in ["src/a.py", "src/x.tmp.py", "src/generated/g.py", "src/other/o.py"]:
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f).write_bytes(OLD)
+    rels = [t.rel for t in discover([str(tmp_path / "src")])]
+    assert rels == ["a.py", "other/o.py"]  # /other/ is anchored at the top, not at src/
