@@ -24,10 +24,25 @@ from kfn_gen import tfgen, tfgen_keras  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 TFGEN = ROOT / "fixtures" / "tfgen"
 CASES = sorted(p.name for p in TFGEN.iterdir() if (p / "input.py").exists())
-# Seed fixtures cheap enough to run as they are (the others have 224x224 images; fixtures/tfgen has them small).
-SEEDS = ["func_shared_vision", "func_timedistributed_model", "func_shared_lstm",
-         "seq_dense_mlp", "seq_vgg_convnet", "func_multio_model"]
-SEEDS = [s for s in SEEDS if (ROOT / "fixtures" / s / "input.py").exists()]
+MAX_SEED_FLOPS = 5e8  # per sample; heavier seeds (224x224 VGG towers, 100-frame videos) run small in fixtures/tfgen
+
+
+def _seeds() -> list[str]:
+    """Every seed fixture whose script builds a model the generator handles, if cheap enough to run here."""
+    out = []
+    for d in sorted((ROOT / "fixtures").iterdir()):
+        if d.name == "tfgen" or not (d / "input.py").exists():
+            continue
+        try:
+            gen = tfgen.generate((d / "input.py").read_text(encoding="utf-8"), f"fixtures/{d.name}/input.py")
+        except tfgen.TFGenError:
+            continue
+        if gen.flops <= MAX_SEED_FLOPS:
+            out.append(d.name)
+    return out
+
+
+SEEDS = _seeds()
 ATOL = 1e-5
 pytestmark = pytest.mark.tf
 
