@@ -197,52 +197,115 @@ def _last_error_line(text: str) -> str:
     return lines[-1][:300] if lines else ""
 
 
-def run_side(side: str, script: str, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
-             seed: int, reference: tuple[str, str] | None = None):
-    """Run one side; return (result dict or None, reason when it failed)."""
-    out_dir = os.path.join(work, "out")
-    cwd = os.path.join(work, f"cwd-{side}")
-    os.makedirs(out_dir, exist_ok=True)
-    os.makedirs(cwd, exist_ok=True)
-    script_copy = os.path.join(cwd, os.path.basename(script))
-    shutil.copyfile(script, script_copy)
-    spec = {"side": side, "script": script_copy, "out_dir": out_dir, "legacy_dir": legacy_dir, "seed": seed,
-            "batch": 4}
-    if reference:
-        spec["reference_json"], spec["reference_npz"] = reference
-    spec_path = os.path.join(work, f"spec-{side}.json")
-    with open(spec_path, "w") as fh:
-        json.dump(spec, fh)
+def _env(seed: int) -> dict:
     env = dict(os.environ)
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg", "PYTHONHASHSEED": str(seed),
                 "CUDA_VISIBLE_DEVICES": "-1", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
                 "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONUNBUFFERED": "1"})
     env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_mb: int, seed: int):
+    """Run the runner on spec; return (returncode or None when timed out, stderr tail)."""
+    spec_path = os.path.join(work, f"spec-{side}.json")
+    with open(spec_path, "w") as fh:
+        json.dump(spec, fh)
     stdout_path, stderr_path = os.path.join(work, f"{side}.stdout"), os.path.join(work, f"{side}.stderr")
     with open(stdout_path, "wb") as so, open(stderr_path, "wb") as se:
-        proc = subprocess.Popen([sys.executable, RUNNER, spec_path], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen([sys.executable, RUNNER, spec_path], cwd=cwd, env=_env(seed), stdin=subprocess.DEVNULL,
                                 stdout=so, stderr=se, preexec_fn=_limit_memory(memory_mb))
         try:
             rc = proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            return None, f"{side} side timed out after {timeout_s:g}s (wall-clock limit); process killed"
+            rc = None
         finally:
-            _kill_group(proc)  # leftovers the script spawned
-    result_path = os.path.join(out_dir, f"{side}.json")
-    err = _tail(stderr_path)
-    if rc != 0 or not os.path.exists(result_path):
-        if "bad_alloc" in err or "MemoryError" in err or "Cannot allocate memory" in err:
-            return None, f"{side} side exceeded the memory limit of {memory_mb} MB ({_last_error_line(err)})"
-        if rc < 0:
-            name = signal.Signals(-rc).name if -rc in signal.Signals._value2member_map_ else str(-rc)
-            return None, f"{side} side crashed: killed by {name}" + (f" ({_last_error_line(err)})" if err else "")
-        return None, f"{side} side crashed with exit code {rc}: {_last_error_line(err) or 'no message'}"
-    with open(result_path) as fh:
-        result = json.load(fh)
-    if result.get("fatal"):
-        return None, f"{side} side could not run: {result['fatal']}"
-    return result, None
+            _kill_group(proc)  # on timeout, and leftovers the script spawned
+    return rc, _tail(stderr_path)
+
+
+def _prepare_job(side: str, script: str, job_dir: str, reference=None) -> dict:
+    cwd = os.path.join(job_dir, f"cwd-{side}")
+    os.makedirs(cwd, exist_ok=True)
+    os.makedirs(os.path.join(job_dir, "out"), exist_ok=True)
+    script_copy = os.path.join(cwd, os.path.basename(script))
+    shutil.copyfile(script, script_copy)
+    job = {"script": script_copy, "out_dir": os.path.join(job_dir, "out"), "cwd": cwd}
+    if reference:
+        job["reference_json"], job["reference_npz"] = reference
+    return job
+
+
+def _read_result(side: str, job: dict, rc, err: str, timeout_s: float, memory_mb: int):
+    result_path = os.path.join(job["out_dir"], f"{side}.json")
+    if os.path.exists(result_path):
+        with open(result_path) as fh:
+            result = json.load(fh)
+        if result.get("fatal"):
+            return None, f"{side} side could not run: {result['fatal']}"
+        return result, None
+    if rc is None:
+        return None, f"{side} side timed out after {timeout_s:g}s (wall-clock limit); process killed"
+    if "bad_alloc" in err or "MemoryError" in err or "Cannot allocate memory" in err:
+        return None, f"{side} side exceeded the memory limit of {memory_mb} MB ({_last_error_line(err)})"
+    if rc < 0:
+        name = signal.Signals(-rc).name if -rc in signal.Signals._value2member_map_ else str(-rc)
+        return None, f"{side} side crashed: killed by {name}" + (f" ({_last_error_line(err)})" if err else "")
+    return None, f"{side} side crashed with exit code {rc}: {_last_error_line(err) or 'no message'}"
+
+
+def run_side(side: str, script: str, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
+             seed: int, reference: tuple[str, str] | None = None):
+    """Run one side on one script; return (result dict or None, reason when it failed)."""
+    job = _prepare_job(side, script, work, reference)
+    spec = {"side": side, "legacy_dir": legacy_dir, "seed": seed, "batch": 4, **job}
+    rc, err = _spawn(side, spec, work, job["cwd"], timeout_s, memory_mb, seed)
+    return _read_result(side, job, rc, err, timeout_s, memory_mb)
+
+
+def run_side_batch(side: str, scripts: list, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
+                   seed: int, references=None):
+    """Run one side on many scripts in as few processes as possible: one process runs them in order
+    (Keras session cleared in between, per-script SIGALRM limit); when it dies or hangs, the script
+    it was on gets its verdict from a process of its own and the rest continue in a new batch."""
+    jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None)
+            for i, s in enumerate(scripts)]
+    out = [None] * len(jobs)
+    todo = list(range(len(jobs)))
+    n = 0
+    while todo:
+        n += 1
+        progress = os.path.join(work, f"progress-{side}-{n}")
+        spec = {"side": side, "legacy_dir": legacy_dir, "seed": seed, "batch": 4, "progress": progress,
+                "jobs": [{**jobs[i], "timeout_s": int(max(1, timeout_s))} for i in todo]}
+        bwork = os.path.join(work, f"batch-{side}-{n}")
+        os.makedirs(bwork, exist_ok=True)
+        budget = timeout_s * len(todo) + 60
+        rc, err = _spawn(side, spec, bwork, bwork, budget, memory_mb, seed)
+        done = []
+        for i in todo:
+            if os.path.exists(os.path.join(jobs[i]["out_dir"], f"{side}.json")):
+                out[i] = _read_result(side, jobs[i], rc, err, timeout_s, memory_mb)
+                done.append(i)
+        rest = [i for i in todo if i not in done]
+        if not rest:
+            break
+        culprit = rest[0]
+        try:
+            with open(progress) as fh:
+                started = [int(x) for x in fh.read().split()]
+            if started:
+                culprit = todo[started[-1]]
+        except (OSError, ValueError):
+            pass
+        # the culprit alone, in a process of its own: its own verdict (timeout, crash, memory)
+        solo = os.path.join(work, f"solo-{side}-{culprit}")
+        os.makedirs(solo, exist_ok=True)
+        spec1 = {"side": side, "legacy_dir": legacy_dir, "seed": seed, "batch": 4, **jobs[culprit]}
+        rc1, err1 = _spawn(side, spec1, solo, jobs[culprit]["cwd"], timeout_s, memory_mb, seed)
+        out[culprit] = _read_result(side, jobs[culprit], rc1, err1, timeout_s, memory_mb)
+        todo = [i for i in rest if i != culprit]
+    return out
 
 
 def _kill_group(proc):
@@ -511,48 +574,100 @@ def verify_pair(old_path: str, new_path: str, *, legacy_dir: str | None = None, 
     side's subprocess.  keep_dir, when given, receives the work directory (specs, npz,
     stdout/stderr of both sides).
     """
+    return verify_many([(old_path, new_path)], legacy_dir=legacy_dir, timeout_s=timeout_s, memory_mb=memory_mb,
+                       atol=atol, seed=seed, rtol=rtol, check_training=check_training, keep_dir=keep_dir,
+                       batch=False)[0]
+
+
+def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300, memory_mb: int = 6000,
+                atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5, check_training: bool = True,
+                keep_dir: str | None = None, batch: bool = True) -> list[VerifyReport]:
+    """verify_pair over many (old, new) pairs.  With batch=True, each side runs its scripts in ONE
+    process (TensorFlow and Keras boot once per side instead of once per script; Keras session
+    cleared between scripts); a script that hangs, crashes or exhausts memory is re-run alone
+    for its verdict and the others go on.  Same verdicts as verify_pair, pair by pair."""
+    pairs = [(str(o), str(n)) for o, n in pairs]
     tol = {"atol": atol, "rtol": rtol, "grad_rtol": GRAD_RTOL, "check_training": check_training}
-    timings = {}
+    reports: list[VerifyReport | None] = [None] * len(pairs)
+    timings = [dict() for _ in pairs]
 
-    def error(reason, errs=()):
-        return VerifyReport(old_path, new_path, "error", reason=reason, script_errors=tuple(errs), timings=timings,
-                            tolerance=tol)
+    def error(i, reason, errs=()):
+        return VerifyReport(pairs[i][0], pairs[i][1], "error", reason=reason, script_errors=tuple(errs),
+                            timings=timings[i], tolerance=tol)
 
-    for p in (old_path, new_path):
-        if not os.path.isfile(p):
-            return error(f"no such file: {p}")
+    for i, (o, n) in enumerate(pairs):
+        for p in (o, n):
+            if not os.path.isfile(p):
+                reports[i] = error(i, f"no such file: {p}")
     t0 = time.perf_counter()
     try:
         ldir = ensure_legacy_keras(legacy_dir)
     except LegacyRuntimeError as exc:
-        return error(str(exc))
-    timings["legacy_runtime"] = time.perf_counter() - t0
+        return [r or error(i, str(exc)) for i, r in enumerate(reports)]
+    for t in timings:
+        t["legacy_runtime"] = time.perf_counter() - t0
     work = tempfile.mkdtemp(prefix="kfn-gen-verify-")
     try:
+        todo = [i for i, r in enumerate(reports) if r is None]
+        kw = dict(legacy_dir=ldir, timeout_s=timeout_s, memory_mb=memory_mb, seed=seed)
+        dirs = {i: (work if (not batch and len(pairs) == 1) else os.path.join(work, f"pair{i}")) for i in todo}
         t1 = time.perf_counter()
-        legacy, reason = run_side("legacy", old_path, work, legacy_dir=ldir, timeout_s=timeout_s,
-                                  memory_mb=memory_mb, seed=seed)
-        timings["legacy"] = time.perf_counter() - t1
-        if legacy is None:
-            return error(reason)
-        lerrs = [ScriptError("keras 2.2.4", e["line"], e["type"], e["message"]) for e in legacy["errors"]]
-        if not legacy["models"]:
-            return error("the legacy script built no Keras model", lerrs)
-        ref = (os.path.join(work, "out", "legacy.json"), os.path.join(work, "out", "legacy.npz"))
+        if batch:
+            bdir = os.path.join(work, "legacy-batch")
+            os.makedirs(bdir, exist_ok=True)
+            lres = run_side_batch("legacy", [pairs[i][0] for i in todo], bdir, **kw)
+            # run_side_batch keeps its files under bdir/job<k>; point each pair at them
+            for k, i in enumerate(todo):
+                dirs[i] = os.path.join(bdir, f"job{k}")
+        else:
+            lres = []
+            for i in todo:
+                os.makedirs(dirs[i], exist_ok=True)
+                lres.append(run_side("legacy", pairs[i][0], dirs[i], **kw))
+        lsec = (time.perf_counter() - t1) / max(1, len(todo))
+        legacy_ok = {}
+        for k, i in enumerate(todo):
+            timings[i]["legacy"] = lsec
+            legacy, reason = lres[k]
+            if legacy is None:
+                reports[i] = error(i, reason)
+                continue
+            lerrs = [ScriptError("keras 2.2.4", e["line"], e["type"], e["message"]) for e in legacy["errors"]]
+            if not legacy["models"]:
+                reports[i] = error(i, "the legacy script built no Keras model", lerrs)
+                continue
+            legacy_ok[i] = (legacy, lerrs)
+        todo2 = list(legacy_ok)
+        refs = [(os.path.join(dirs[i], "out", "legacy.json"), os.path.join(dirs[i], "out", "legacy.npz"))
+                for i in todo2]
         t2 = time.perf_counter()
-        migrated, reason = run_side("keras3", new_path, work, legacy_dir=ldir, timeout_s=timeout_s,
-                                    memory_mb=memory_mb, seed=seed, reference=ref)
-        timings["migrated"] = time.perf_counter() - t2
-        if migrated is None:
-            return error(reason, lerrs)
-        merrs = [ScriptError("keras 3", e["line"], e["type"], e["message"]) for e in migrated["errors"]]
-        try:
-            with np.load(ref[1]) as la, np.load(os.path.join(work, "out", "keras3.npz")) as ma:
-                entries = compare(legacy, migrated, la, ma, atol=atol, rtol=rtol, check_training=check_training)
-        except Exception as exc:  # noqa: BLE001 - a verifier bug must not look like a verdict
-            return error(f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs)
-        status, reason = _overall(entries, lerrs, merrs, len(migrated["models"]))
-        return VerifyReport(old_path, new_path, status, tuple(entries), reason, tuple(lerrs + merrs), timings, tol)
+        if batch and todo2:
+            mdir = os.path.join(work, "keras3-batch")
+            os.makedirs(mdir, exist_ok=True)
+            mres = run_side_batch("keras3", [pairs[i][1] for i in todo2], mdir, references=refs, **kw)
+            mdirs = {i: os.path.join(mdir, f"job{k}") for k, i in enumerate(todo2)}
+        else:
+            mres = [run_side("keras3", pairs[i][1], dirs[i], reference=refs[k], **kw) for k, i in enumerate(todo2)]
+            mdirs = {i: dirs[i] for i in todo2}
+        msec = (time.perf_counter() - t2) / max(1, len(todo2))
+        for k, i in enumerate(todo2):
+            timings[i]["migrated"] = msec
+            legacy, lerrs = legacy_ok[i]
+            migrated, reason = mres[k]
+            if migrated is None:
+                reports[i] = error(i, reason, lerrs)
+                continue
+            merrs = [ScriptError("keras 3", e["line"], e["type"], e["message"]) for e in migrated["errors"]]
+            try:
+                with np.load(refs[k][1]) as la, np.load(os.path.join(mdirs[i], "out", "keras3.npz")) as ma:
+                    entries = compare(legacy, migrated, la, ma, atol=atol, rtol=rtol, check_training=check_training)
+            except Exception as exc:  # noqa: BLE001 - a verifier bug must not look like a verdict
+                reports[i] = error(i, f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs)
+                continue
+            status, reason = _overall(entries, lerrs, merrs, len(migrated["models"]))
+            reports[i] = VerifyReport(pairs[i][0], pairs[i][1], status, tuple(entries), reason, tuple(lerrs + merrs),
+                                      timings[i], tol)
+        return reports
     finally:
         if keep_dir:
             shutil.copytree(work, keep_dir, dirs_exist_ok=True)

@@ -36,6 +36,7 @@ import inspect
 import json
 import os
 import re
+import signal
 import sys
 import time
 import traceback
@@ -315,6 +316,13 @@ class Legacy(Side):
     def is_input_tensor(self, v):
         return isinstance(v._keras_history[0], self.InputLayer)
 
+    def clear_session(self):
+        K = self.K
+        K.clear_session()
+        K.set_floatx("float32")
+        K.set_epsilon(1e-7)
+        K.set_image_data_format("channels_last")
+
     def seed_everything(self, seed):
         import random
 
@@ -434,6 +442,13 @@ class Keras3(Side):
 
     def is_input_tensor(self, v):
         return isinstance(v._keras_history[0], self.InputLayer)
+
+    def clear_session(self):
+        cfg = self.keras.config
+        self.keras.backend.clear_session()
+        cfg.set_floatx("float32")
+        cfg.set_epsilon(1e-7)
+        cfg.set_image_data_format("channels_last")
 
     def seed_everything(self, seed):
         self.keras.utils.set_random_seed(seed)  # python, numpy and backend seeds
@@ -850,21 +865,35 @@ def keras3_capture(side, names, ns, result, arrays):
             d["train_step"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
-def main(argv):
-    spec = json.load(open(argv[1]))
-    out_dir = spec["out_dir"]
-    side = Legacy(spec) if spec["side"] == "legacy" else Keras3(spec)
-    result = {"side": side.name, "script": spec["script"], "errors": [], "statements_run": 0, "fatal": None,
-              "timings": {}}
+class JobTimeout(BaseException):
+    """Raised by SIGALRM when one script of a batch runs past its own limit."""
+
+
+def reset_side(side):
+    """Between the scripts of a batch: forget models and caches, reset Keras global state."""
+    side.captured, side._seen, side._depth = [], set(), 0
+    side.calls, side.predict_cache, side.compile_metrics = collections.Counter(), {}, {}
+    side.clear_session()
+
+
+def run_job(side, job, boot_s):
+    """Run one script (job: script, out_dir, cwd, optional reference_json/npz) and write its results."""
+    side.spec = {**side.base_spec, **job}
+    out_dir = job["out_dir"]
+    os.makedirs(out_dir, exist_ok=True)
+    result = {"side": side.name, "script": job["script"], "errors": [], "statements_run": 0, "fatal": None,
+              "timings": {"boot_s": boot_s}}
     arrays = {}
-    t0 = time.perf_counter()
+    limit = int(job.get("timeout_s") or 0)
     try:
-        side.boot()
-        time.sleep = lambda *a, **k: None  # scripts that wait for nothing
-        side.seed_everything(spec.get("seed", 0))
-        result["timings"]["boot_s"] = round(time.perf_counter() - t0, 3)
+        if job.get("cwd"):
+            os.chdir(job["cwd"])
+        side.seed_everything(side.spec.get("seed", 0))
+        if limit:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.alarm(limit)
         t1 = time.perf_counter()
-        names, ns = run_script(side, spec["script"], result)
+        names, ns = run_script(side, job["script"], result)
         result["timings"]["script_s"] = round(time.perf_counter() - t1, 3)
         result["calls"] = {k: v for k, v in side.calls.items() if isinstance(k, str)}
         t2 = time.perf_counter()
@@ -873,6 +902,8 @@ def main(argv):
         else:
             keras3_capture(side, names, ns, result, arrays)
         result["timings"]["capture_s"] = round(time.perf_counter() - t2, 3)
+    except JobTimeout:
+        result["fatal"] = f"timed out after {limit}s (wall-clock limit)"
     except FatalRun as exc:
         result["fatal"] = str(exc)
     except MemoryError:
@@ -880,11 +911,52 @@ def main(argv):
     except Exception as exc:  # noqa: BLE001
         result["fatal"] = f"{type(exc).__name__}: {exc}"
         result["traceback"] = traceback.format_exc()[-2000:]
-    np.savez(os.path.join(out_dir, f"{side.name}.npz.tmp.npz"), **arrays)
-    os.replace(os.path.join(out_dir, f"{side.name}.npz.tmp.npz"), os.path.join(out_dir, f"{side.name}.npz"))
+    finally:
+        if limit:
+            signal.alarm(0)
+    _write_results(side, out_dir, result, arrays)
+
+
+def _alarm(signum, frame):
+    raise JobTimeout()
+
+
+def _write_results(side, out_dir, result, arrays):
+    tmp = os.path.join(out_dir, f"{side.name}.tmp.npz")
+    np.savez(tmp, **arrays)
+    os.replace(tmp, os.path.join(out_dir, f"{side.name}.npz"))
     with open(os.path.join(out_dir, f"{side.name}.json.tmp"), "w") as fh:
         json.dump(result, fh, default=str)
     os.replace(os.path.join(out_dir, f"{side.name}.json.tmp"), os.path.join(out_dir, f"{side.name}.json"))
+
+
+def main(argv):
+    """SPEC: side, legacy_dir, seed, batch, and either one job's keys (script, out_dir, ...) or
+    ``jobs``: a list of them, run one after another in this process (batch mode; the file named by
+    ``progress`` gets each job's index as it starts, so the parent knows which one killed the process)."""
+    spec = json.load(open(argv[1]))
+    jobs = spec.pop("jobs", None) or [spec]
+    side = Legacy(spec) if spec["side"] == "legacy" else Keras3(spec)
+    side.base_spec = spec
+    t0 = time.perf_counter()
+    try:
+        side.boot()
+        time.sleep = lambda *a, **k: None  # scripts that wait for nothing
+    except Exception as exc:  # noqa: BLE001
+        for job in jobs:
+            os.makedirs(job["out_dir"], exist_ok=True)
+            _write_results(side, job["out_dir"], {"side": side.name, "script": job["script"], "errors": [],
+                                                  "statements_run": 0, "timings": {},
+                                                  "fatal": f"could not boot: {type(exc).__name__}: {exc}"}, {})
+        os._exit(0)
+    boot_s = round(time.perf_counter() - t0, 3)
+    for i, job in enumerate(jobs):
+        if i:
+            reset_side(side)
+        if spec.get("progress"):
+            with open(spec["progress"], "a") as fh:
+                fh.write(f"{i}\n")
+        run_job(side, job, boot_s if i == 0 else 0.0)
     sys.stdout.flush()
     os._exit(0)  # skip TF's atexit handlers and user threads
 
