@@ -461,7 +461,27 @@ model.save(path)
         (7, 'warning', 'training-api', "save_weights: file name 'weights.h5' -> 'weights.weights.h5'"),
         (8, 'info', 'training-api', "load_weights: 'weights.h5' -> 'weights.weights.h5' (the name"),
         (9, 'info', 'training-api', "load_model: 'my_model' -> 'my_model.keras' (the name the mig"),
-        (10, 'warning', 'training-api', 'save: Keras 3 requires the file name to end in .keras (or .h'),
+        ]),
+    'training_save_unknown_owner': Case(
+        before='''\
+from keras.models import load_model
+img = picture = None
+img.save('out.png')
+picture.save('snapshot')
+net = load_model('net.keras')
+net.save_weights('w.h5')
+''',
+        after='''\
+from keras.models import load_model
+img = picture = None
+img.save('out.png')
+picture.save('snapshot')
+net = load_model('net.keras')
+net.save_weights('w.weights.h5')
+''',
+        diags=[
+        (4, 'warning', 'training-api', "save('snapshot'): if this is a Keras model, Keras 3 requires"),
+        (6, 'warning', 'training-api', "save_weights: file name 'w.h5' -> 'w.weights.h5'"),
         ]),
     'training_predict_proba_sklearn': Case(
         before='''\

@@ -196,15 +196,15 @@ class TrainingApi(Rule):
         pos = A.positional(call)
         node = pos[0].value if pos else (A.kwarg(call, "filepath").value if A.kwarg(call, "filepath") else None)
         name = _str(node)
-        if node is None:
-            return
-        if name is None:
-            if isinstance(node, (cst.FormattedString, cst.Name, cst.BinaryOperation, cst.ConcatenatedString)):
-                ctx.warn(call, f"{what}: Keras 3 requires the file name to end in {ext}"
-                               + (" (or .h5 for the legacy HDF5 format)" if what == "save" else "")
-                               + "; check this name")
-            return
-        if name.endswith(ok):
+        if name is None or name.endswith(ok):
+            return  # a computed name: Keras 3 raises a clear error if its extension is wrong
+        h5 = name.endswith((".h5", ".hdf5"))
+        if self._model(ctx, call) is None and not (what == "save_weights" and h5):
+            # `.save(...)` is a common method name (PIL images, numpy, pickles...): only a known Keras model,
+            # or HDF5 weights, is renamed; an unknown owner saving an extension-less name is reported
+            if "." not in name.rsplit("/", 1)[-1]:
+                ctx.warn(call, f"{what}('{name}'): if this is a Keras model, Keras 3 requires the name to end in "
+                               f"{ext}" + (" (or .h5)" if what == "save" else ""))
             return
         if what == "save_weights" and name.endswith((".h5", ".hdf5")):
             new = name.rsplit(".", 1)[0] + ext
