@@ -186,6 +186,8 @@ class Gen:
         self.configs: dict[int, Config] = {}
         self.id_exprs: set[str] = set()  # expressions used as Embedding ids
         self.flops = 0  # of the graph being emitted (per sample)
+        self.local: Namespace = self.ns  # the function scope being emitted
+        self.pre_lines: list[str] = []  # statements a node needs before its own line
 
     # ----- naming -----
     def where(self, layer: Layer) -> str:
@@ -271,6 +273,7 @@ class Gen:
     def emit_graph(self, model: Layer, params: list[str], in_shapes: list[Shape], in_dtypes: list[str],
                    lines: list[str], local: Namespace) -> tuple[list[str], list[Shape], list[str]]:
         self.check_static(model)
+        outer_local, self.local = self.local, local
         env: dict[TensorRef, str] = {}
         shapes: dict[TensorRef, Shape] = {}
         dtypes: dict[TensorRef, str] = {}
@@ -278,6 +281,7 @@ class Gen:
             env[ref], shapes[ref], dtypes[ref] = p, s, d
         for node in self.order(model):
             self.emit_node(node, env, shapes, dtypes, lines, local)
+        self.local = outer_local
         return [env[r] for r in model.outputs], [shapes[r] for r in model.outputs], [dtypes[r] for r in model.outputs]
 
     def order(self, model: Layer) -> list[Node]:
@@ -320,18 +324,21 @@ class Gen:
             env[out], shapes[out], dtypes[out] = xs[0], in_shapes[0], in_dtypes[0]
             lines.append(f"# {comment}: identity at inference")
             return
+        pre, self.pre_lines = self.pre_lines, []
         expr, out_shapes, out_dtypes = self.call_expr(layer, xs, in_shapes, in_dtypes)
+        pre, self.pre_lines = self.pre_lines, pre
         n = len(node.outputs)
         if n != len(out_shapes):
             raise GenError(f"{self.path}:{node.line}: {layer.name} returns {len(out_shapes)} tensors here, "
                            f"the script unpacks {n}")
         names = []
         for i, ref in enumerate(node.outputs):
-            cand = node.var if (i == 0 and node.var) else (f"{node.var}_{i}" if node.var else self.base(layer))
+            cand = node.var if (i == 0 and node.var) else f"{node.var or self.base(layer)}{_output_suffix(layer, i)}"
             names.append(local.create(cand))
             env[ref], shapes[ref], dtypes[ref] = names[-1], out_shapes[i], out_dtypes[i]
         shape_note = ", ".join(_fmt_shape(s) for s in out_shapes)
         lines.append(f"# {comment} -> {shape_note}")
+        lines.extend(pre)
         lines.append(f"{', '.join(names)} = {expr}")
 
     def call_expr(self, layer: Layer, xs: list[str], in_shapes: list[Shape], in_dtypes: list[str]):
@@ -342,6 +349,8 @@ class Gen:
             return f"self.{method.name}({', '.join(xs)})", method.out_shapes, method.out_dtypes
         if layer.name == "TimeDistributed":
             return self.time_distributed(layer, xs, in_shapes, in_dtypes)
+        if layer.name == "Bidirectional":
+            return self.bidirectional(layer, xs, in_shapes, in_dtypes)
         spec = SPECS.get(layer.name)
         if spec is None:
             raise GenError(f"{self.path}:{layer.line}: layer {layer.name} ({layer.cls}) has no tf-function "
@@ -382,6 +391,57 @@ class Gen:
         steps = str(s[1]) if s[1] is not None else f"tf.shape({x})[1]"
         dims = ", ".join([steps, *(str(d) for d in orest)])
         return f"tf.reshape({expr}, [-1, {dims}])", [(s[0], s[1], *orest)], out_dtypes
+
+    def bidirectional(self, layer: Layer, xs, in_shapes, in_dtypes):
+        """Keras 3 Bidirectional: a forward and a backward copy of the layer (weights in that order)."""
+        where = f"{self.path}:{layer.line}: Bidirectional"
+        inner = self.graph.layers[layer.wraps] if layer.wraps is not None else None
+        if inner is None or inner.name not in ("LSTM", "GRU", "SimpleRNN"):
+            raise GenError(f"{where}: only Bidirectional(LSTM|GRU|SimpleRNN) has a tf-function template")
+        merge = "concat"
+        for key, arg in layer.kwargs.items():
+            if key == "merge_mode":
+                if not arg.literal or arg.value not in ("concat", "sum", "ave", "mul"):
+                    raise GenError(f"{where}: merge_mode={arg.source} has no tf-function template")
+                merge = arg.value
+            elif key not in INERT:
+                raise GenError(f"{where}: argument {key}={arg.source} has no tf-function template")
+        if len(layer.args) > 1:
+            raise GenError(f"{where}: argument {layer.args[1].source} has no tf-function template")
+        cfg = self.config(inner)
+        if cfg["return_state"]:
+            raise GenError(f"{where}: return_state=True has no tf-function template")
+        spec = SPECS[inner.name]
+        out_shape = tuple(spec.shape(cfg, in_shapes)[0])
+        halves = []
+        for direction in ("forward", "backward"):
+            dcfg = Config(cfg.what, dict(cfg.items()))
+            if direction == "backward":
+                dict.__setitem__(dcfg, "go_backwards", True)
+            declared = spec.weights(dcfg, in_shapes)
+            w = {}
+            for wname, shape in declared:
+                key = (layer.id, f"{direction}_{wname}")
+                if key not in self.weight_attr:
+                    self.weight_attr[key] = self.members.create(f"{self.base(layer)}_{direction}_{wname}")
+                    self.weight_shape[key] = tuple(shape)
+                    self.layer_weights.setdefault(layer.id, []).append(key[1])
+                w[wname] = f"self.{self.weight_attr[key]}"
+            emitted = spec.emit(Call(dcfg, xs, in_shapes, [out_shape], w, in_dtypes))
+            for h in emitted.helpers:
+                self.helper(h)
+            self.flops += flops(inner.name, dcfg, in_shapes, [out_shape])
+            expr = emitted.expr
+            if direction == "backward" and cfg["return_sequences"]:
+                expr = f"tf.reverse({expr}, [1])  # back in time order"
+            name = self.local.create(f"{self.base(layer)}_{direction}")
+            self.pre_lines.append(f"{name} = {expr}")
+            halves.append(name)
+        if merge == "concat":
+            return (f"tf.concat([{halves[0]}, {halves[1]}], axis=-1)",
+                    [(*out_shape[:-1], 2 * out_shape[-1])], ["float32"])
+        op = {"sum": "{} + {}", "ave": "({} + {}) / 2", "mul": "{} * {}"}[merge]
+        return op.format(*halves), [out_shape], ["float32"]
 
     def method(self, model: Layer, call_shapes: list[Shape], call_dtypes: list[str]) -> Method:
         if model.id in self.methods:
@@ -467,7 +527,7 @@ class Gen:
                         if layer.kind == "sequential" else self.keras_operations(layer))
                 for sub in subs:
                     add(sub)
-            elif layer.wraps is not None:
+            elif layer.wraps is not None and layer.id not in self.layer_weights:
                 add(self.graph.layers[layer.wraps])
             else:
                 for wname in self.layer_weights.get(layer.id, []):
@@ -541,6 +601,12 @@ class Gen:
 def _activation_names():
     from .tfgen_layers import ACTIVATIONS
     return ACTIVATIONS
+
+
+def _output_suffix(layer: Layer, i: int) -> str:
+    if i and layer.name in ("LSTM", "GRU", "SimpleRNN"):
+        return ("", "_state_h", "_state_c")[i]
+    return f"_{i}" if i else ""
 
 
 def _camel(name: str) -> str:
