@@ -177,10 +177,10 @@ def test_accuracy_becomes_acc_only_where_acc_keys_are_read():
     before = """\
         from keras.models import Sequential
         m = Sequential()
-        m.compile('rmsprop', 'mse', ["accuracy"])
+        m.compile('sgd', 'mse', ["accuracy"])
         """
     code, _ = migrate(before)
-    assert 'm.compile(optimizer=\'rmsprop\', loss=\'mse\', metrics=["accuracy"])' in code
+    assert 'm.compile(optimizer=\'sgd\', loss=\'mse\', metrics=["accuracy"])' in code
     code, _ = migrate(textwrap.dedent(before) + "x = y = 0\nh = m.fit(x, y)\nprint(h.history['val_acc'])\n")
     assert 'metrics=["acc"]' in code
 
@@ -278,15 +278,34 @@ def test_single_loss_and_metrics_are_written_per_output_of_a_multi_output_model(
         from keras.models import Model
         a = Input(shape=(3,))
         m = Model(a, [Dense(1, name='o1')(a), Dense(1, name='o2')(a)])
-        m.compile(optimizer='rmsprop', loss='mse', loss_weights=[1., 0.2], metrics=['mae'])
+        m.compile(optimizer='sgd', loss='mse', loss_weights=[1., 0.2], metrics=['mae'])
         s = Model(a, Dense(1)(a))
-        s.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
+        s.compile(optimizer='sgd', loss='mse', metrics=['mae'])
         """)
-    assert "m.compile(optimizer='rmsprop', loss=['mse', 'mse'], loss_weights=[1., 0.2], metrics=[['mae'], ['mae']])" in code
-    assert "s.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])" in code
+    assert "m.compile(optimizer='sgd', loss=['mse', 'mse'], loss_weights=[1., 0.2], metrics=[['mae'], ['mae']])" in code
+    assert "s.compile(optimizer='sgd', loss='mse', metrics=['mae'])" in code
 
 
 def test_name_assigned_later_in_a_loop_is_not_undefined():
     result = migrate_source("import keras.backend as K\ndef f(xs):\n    for x in xs:\n        if x:\n            o = K.sum(o)\n"
                             "        o = x\n    return o\n", "t.py")
     assert result.ok, [d.format() for d in result.diagnostics]
+
+
+def test_rmsprop_and_adagrad_become_exact_224_classes_defined_once():
+    code, diags = migrate("""\
+        from keras.models import Sequential
+        from keras.optimizers import RMSprop, Adagrad
+        m = Sequential()
+        m.compile(optimizer='rmsprop', loss='mse')
+        m.compile(optimizer=RMSprop(lr=0.01), loss='mse')
+        m.compile(optimizer=Adagrad(), loss='mse')
+        """)
+    assert "m.compile(optimizer=Keras224RMSprop(), loss='mse')" in code
+    assert "m.compile(optimizer=Keras224RMSprop(learning_rate=0.01), loss='mse')" in code
+    assert "m.compile(optimizer=Keras224Adagrad(learning_rate=0.01), loss='mse')" in code
+    assert code.count("class Keras224RMSprop(keras.optimizers.Optimizer):") == 1
+    assert "self.assign_sub(variable, lr * g / (keras.ops.sqrt(a) + self.epsilon))" in code
+    keras3, diags3 = migrate("from keras.models import Sequential\nm = Sequential()\nm.compile(optimizer='rmsprop', loss='mse')\n",
+                             defaults="keras3")
+    assert "Keras224" not in keras3 and "3:warning:optimizers" in diags3

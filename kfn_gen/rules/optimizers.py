@@ -3,6 +3,8 @@
 2.2.4 applied `decay` as lr / (1 + decay * iterations) (keras/optimizers.py); Keras 3 ignores
 `decay` with a warning.  `InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)` is that formula.
 2.2.4's `clipnorm` clipped by the global norm of all gradients: Keras 3 calls that `global_clipnorm`.
+RMSprop and Adagrad place epsilon differently in Keras 3: with --defaults keras224 they become
+classes the migrated script defines (rules/optimizer_classes.py).
 """
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ import libcst as cst
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls, short
+from .optimizer_classes import CLASSES
 from .tables import LR_224, LR_KERAS3, OPTIMIZER_ARGS, OPTIMIZER_STRINGS
+
+EPSILON_NOTE = "Keras 3 computes lr*g/sqrt(a+eps), 2.2.4 lr*g/(sqrt(a)+eps): training steps differ"
 
 
 class Optimizers(Rule):
@@ -19,6 +24,7 @@ class Optimizers(Rule):
     description = "optimizer arguments renamed, decay as a schedule, 2.2.4 learning-rate defaults"
 
     def run(self, ctx: Context) -> None:
+        self.names: dict[str, str] = {}
         for call, ident in calls(ctx):
             if ident is not None and short(ident) in OPTIMIZER_ARGS and ident.startswith("keras.optimizers."):
                 self.constructor(ctx, call, short(ident))
@@ -67,9 +73,13 @@ class Optimizers(Rule):
             ctx.edit(call, lambda c: A.rename_kwarg(c, "clipnorm", "global_clipnorm"),
                      f"{cls}: clipnorm= -> global_clipnorm= (2.2.4 clipped by the global norm; Keras 3's "
                      "clipnorm clips each gradient)")
-        if cls == "Adagrad" and ctx.options.defaults == "keras224" and "initial_accumulator_value" not in given:
-            ctx.edit(call, lambda c: A.add_kwarg(c, "initial_accumulator_value", "0.0"),
-                     "Adagrad: initial_accumulator_value=0.0 (2.2.4 started from zero; Keras 3 from 0.1)")
+        if cls in CLASSES:
+            if ctx.options.defaults == "keras224":
+                name = self.exact_class(ctx, cls, call)
+                ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.parse_expression(n)),
+                         f"{cls} -> {name}, defined in this script ({EPSILON_NOTE})")
+            else:
+                ctx.warn(call, f"{cls}: {EPSILON_NOTE}")
 
     def default_lr(self, ctx: Context, call: cst.Call, cls: str) -> None:
         if ctx.options.defaults == "keras224":
@@ -85,17 +95,31 @@ class Optimizers(Rule):
         if not isinstance(node, cst.SimpleString):
             return
         cls = OPTIMIZER_STRINGS.get(str(node.evaluated_value).lower())
-        if cls is None or LR_224[cls] == LR_KERAS3[cls] and cls != "Adagrad":
+        if cls is None or (LR_224[cls] == LR_KERAS3[cls] and cls not in CLASSES):
             return
         if ctx.options.defaults == "keras224":
-            extra = ", initial_accumulator_value=0.0" if cls == "Adagrad" else ""
+            if cls in CLASSES:
+                name = self.exact_class(ctx, cls, call)
+                ctx.replace_code(node, f"{name}()", f"optimizer '{node.evaluated_value}' -> {name}(), defined in "
+                                                    f"this script ({EPSILON_NOTE})")
+                return
             ref = ctx.keras(f"keras.optimizers.{cls}", call)
-            ctx.replace_code(node, f"{ref}(learning_rate={LR_224[cls]!r}{extra})",
-                             f"optimizer '{node.evaluated_value}' -> {cls}(learning_rate={LR_224[cls]!r}{extra}) "
-                             f"(2.2.4 defaults; Keras 3's learning rate is {LR_KERAS3[cls]!r})")
+            ctx.replace_code(node, f"{ref}(learning_rate={LR_224[cls]!r})",
+                             f"optimizer '{node.evaluated_value}' -> {cls}(learning_rate={LR_224[cls]!r}) "
+                             f"(2.2.4 default; Keras 3's learning rate is {LR_KERAS3[cls]!r})")
         else:
-            ctx.warn(node, f"optimizer '{node.evaluated_value}': default learning rate changes from "
-                           f"{LR_224[cls]!r} to {LR_KERAS3[cls]!r}")
+            note = EPSILON_NOTE if cls in CLASSES else (f"default learning rate changes from {LR_224[cls]!r} to "
+                                                        f"{LR_KERAS3[cls]!r}")
+            ctx.warn(node, f"optimizer '{node.evaluated_value}': {note}")
+
+    def exact_class(self, ctx: Context, cls: str, use) -> str:
+        """Name of the 2.2.4-exact optimizer class, defined once before its first use."""
+        wanted, template = CLASSES[cls]
+        if cls not in self.names:
+            self.names[cls] = ctx.fresh_name(wanted)
+        ctx.keras("keras.optimizers", use)
+        ctx.need_prelude(f"class {cls}", template.format(name=self.names[cls]), use)
+        return self.names[cls]
 
 
 def _is_zero(node) -> bool:
