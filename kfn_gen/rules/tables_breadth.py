@@ -270,3 +270,16 @@ BACKEND_MANUAL = {
     "eval": "K.eval(x) was removed: use keras.ops.convert_to_numpy(x)",
     "rnn": "K.rnn() was removed: use keras.layers.RNN with a cell",
 }
+
+# ---------------------------------------------------------------------------------------------
+# Keras 1 names absent from 2.2.4 itself: the front end's name check reports them as unknown
+# before any rule runs.  These messages are what that report should say (see the issue-6 notes).
+# ---------------------------------------------------------------------------------------------
+KERAS1_ONLY_NAMES = {
+    "Merge": "the Keras 1 `Merge` layer was removed in Keras 2: use the merge layers Concatenate, Add, Multiply, "
+             "Average, Maximum or Dot (Merge(mode='concat') -> Concatenate(axis=concat_axis), 'sum' -> Add, "
+             "'mul' -> Multiply, 'ave' -> Average, 'max' -> Maximum, 'dot' -> Dot(axes=dot_axes)); a Sequential "
+             "of branches becomes a functional Model",
+    "merge": "Keras 1 `merge(inputs, mode=...)` was removed in Keras 2: kfn-gen rewrites calls with a literal mode "
+             "to concatenate/add/multiply/average/maximum/dot",
+}

@@ -1,0 +1,190 @@
+"""Breadth rules that change numbers: the migrated script computes what genuine Keras 2.2.4 computed.
+
+Each legacy script is migrated by kfn-gen; `kfn_gen.verify.verify_pair` runs the original under
+Keras 2.2.4 (tf.compat.v1) and the migration under Keras 3, copies the weights, and compares
+outputs, the loss gradient (regularization penalties included) and optimizer steps.  A control
+shows the rule matters: the same script with the rule's edit undone (or migrated with
+`--defaults keras3`) must NOT match.
+
+Cases: Keras-1 positional `Convolution2D(f, 3, 3)` (Keras 3 reads the 2nd 3 as strides) and
+Keras-1 keyword arguments, `Deconvolution2D(f, r, c, output_shape)`, `merge(mode=)`,
+`inner_activation='hard_sigmoid'`, `l1_l2()` defaults (0.01 in 2.2.4, 0 in Keras 3), activity
+penalties (Keras 3 divides them by the batch size), `ThresholdedReLU` -> `ReLU(threshold=)`.
+"""
+from __future__ import annotations
+
+import os
+import textwrap
+
+import pytest
+
+pytest.importorskip("tensorflow")
+
+from kfn_gen.legacy import runtime  # noqa: E402
+from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.options import Options  # noqa: E402
+from kfn_gen.verify import verify_pair  # noqa: E402
+
+pytestmark = [pytest.mark.tf, pytest.mark.legacy]
+
+LOCAL_224 = "/tmp/k224/site"
+
+
+@pytest.fixture(scope="module")
+def legacy_dir():
+    """Keras 2.2.4: $KFN_GEN_LEGACY_DIR, a local install, or the kfn-gen cache (installed from PyPI)."""
+    if not os.environ.get(runtime.ENV_VAR) and runtime.is_valid(LOCAL_224):
+        return LOCAL_224
+    try:
+        return runtime.ensure_legacy_keras()
+    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
+        pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
+
+
+SCRIPTS = {
+    # Keras-1 positional kernel + border_mode/init/output_dim; control: Keras 3's reading (strides 3)
+    "conv2d_positional": ("""\
+        from keras.models import Sequential
+        from keras.layers import Convolution2D, MaxPooling2D, Flatten, Dense
+        model = Sequential()
+        model.add(Convolution2D(6, 3, 3, border_mode='same', input_shape=(12, 12, 2), init='he_normal'))
+        model.add(MaxPooling2D(pool_size=(2, 2), dim_ordering='tf'))
+        model.add(Flatten())
+        model.add(Dense(output_dim=3, activation='softmax'))
+        model.compile(loss='categorical_crossentropy', optimizer='sgd')
+        """, ("Convolution2D(6, (3, 3),", "Convolution2D(6, 3, 3,")),
+    "deconv2d_atrous": ("""\
+        from keras.models import Sequential
+        from keras.layers import Deconvolution2D, AtrousConvolution2D, Flatten, Dense
+        model = Sequential()
+        model.add(AtrousConvolution2D(4, 3, 3, atrous_rate=(2, 2), input_shape=(10, 10, 2)))
+        model.add(Deconvolution2D(3, 2, 2, (None, 12, 12, 3), subsample=(2, 2)))
+        model.add(Flatten())
+        model.add(Dense(2))
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("Conv2DTranspose(3, (2, 2),", "Conv2DTranspose(3, 2, 2,")),
+    "lstm_keras1_hard_sigmoid": ("""\
+        from keras.layers import Input, LSTM, Dense
+        from keras.models import Model
+        x = Input(shape=(7, 3))
+        h = LSTM(output_dim=5, inner_activation='hard_sigmoid', init='glorot_uniform')(x)
+        model = Model(input=x, output=Dense(2)(h))
+        model.compile(loss='mse', optimizer='sgd')
+        """, "keras3"),
+    "l1_l2_defaults": ("""\
+        from keras.models import Sequential
+        from keras.layers import Dense
+        from keras.regularizers import l1_l2
+        model = Sequential()
+        model.add(Dense(8, input_dim=6, activation='tanh', kernel_regularizer=l1_l2()))
+        model.add(Dense(2, kernel_regularizer=l1_l2(l1=0.05)))
+        model.compile(loss='mse', optimizer='sgd')
+        """, "keras3"),
+    "activity_regularizer": ("""\
+        from keras.models import Sequential
+        from keras.layers import Dense, ActivityRegularization
+        from keras import regularizers
+        model = Sequential()
+        model.add(Dense(8, input_dim=6, activation='relu', activity_regularizer=regularizers.l2(0.1)))
+        model.add(ActivityRegularization(l1=0.05))
+        model.add(Dense(2))
+        model.compile(loss='mse', optimizer='sgd')
+        """, "keras3"),
+    "thresholded_relu": ("""\
+        from keras.models import Sequential
+        from keras.layers import Dense
+        from keras.layers.advanced_activations import ThresholdedReLU
+        model = Sequential()
+        model.add(Dense(16, input_dim=4))
+        model.add(ThresholdedReLU(theta=0.3))
+        model.add(Dense(3))
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("ReLU(threshold=0.3)", "ReLU()")),
+    "thresholded_relu_default": ("""\
+        from keras.models import Sequential
+        from keras.layers import Dense, ThresholdedReLU
+        model = Sequential()
+        model.add(Dense(16, input_dim=4))
+        model.add(ThresholdedReLU())
+        model.add(Dense(3))
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("ReLU(threshold=1.0)", "ReLU()")),
+}
+
+
+# Keras 1 `merge(mode=)` cannot run under 2.2.4 (it was removed in Keras 2.2): the oracle is the
+# Keras 2 function form that Keras 2.0's deprecation message pointed to, run by genuine 2.2.4.
+MERGE_KERAS1 = """\
+    from keras.layers import Input, Dense, merge
+    from keras.models import Model
+    a = Input(shape=(5,))
+    b = Input(shape=(5,))
+    ha = Dense(4)(a)
+    hb = Dense(4)(b)
+    s = merge([ha, hb], mode='sum')
+    m = merge([ha, hb], mode='mul')
+    d = merge([ha, hb], mode='dot', dot_axes=1)
+    c = merge([s, m, ha], mode='concat', concat_axis=-1)
+    model = Model(input=[a, b], output=[Dense(2)(c), d])
+    model.compile(loss='mse', optimizer='sgd')
+    """
+MERGE_KERAS2 = """\
+    from keras.layers import Input, Dense, add, multiply, dot, concatenate
+    from keras.models import Model
+    a = Input(shape=(5,))
+    b = Input(shape=(5,))
+    ha = Dense(4)(a)
+    hb = Dense(4)(b)
+    s = add([ha, hb])
+    m = multiply([ha, hb])
+    d = dot([ha, hb], axes=1)
+    c = concatenate([s, m, ha], axis=-1)
+    model = Model(inputs=[a, b], outputs=[Dense(2)(c), d])
+    model.compile(loss='mse', optimizer='sgd')
+    """
+
+
+def test_keras1_merge_matches_keras224_function_form(tmp_path, legacy_dir):
+    old = tmp_path / "merge_keras2.py"
+    old.write_text(textwrap.dedent(MERGE_KERAS2))
+    result = migrate_source(textwrap.dedent(MERGE_KERAS1), "merge_keras1.py")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert "merge" not in result.code.replace("keras224", "")
+    new = tmp_path / "merge_keras1_k3.py"
+    new.write_text(result.code)
+    report = verify_pair(str(old), str(new), legacy_dir=legacy_dir, timeout_s=240)
+    assert report.status == "match", report.format_table()
+
+
+def _write_pair(tmp_path, name, options=Options(), undo=None):
+    src, _ = SCRIPTS[name]
+    old = tmp_path / f"{name}.py"
+    old.write_text(textwrap.dedent(src))
+    result = migrate_source(old.read_text(), str(old), options)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    code = result.code
+    if undo is not None:
+        done, undone = undo
+        assert done in code, code
+        code = code.replace(done, undone)
+    new = tmp_path / f"{name}_k3.py"
+    new.write_text(code)
+    return str(old), str(new)
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_migrated_matches_keras224(tmp_path, legacy_dir, name):
+    old, new = _write_pair(tmp_path, name)
+    report = verify_pair(old, new, legacy_dir=legacy_dir, timeout_s=240)
+    assert report.status == "match", report.format_table()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, control) in SCRIPTS.items() if control is not None))
+def test_control_without_the_rule_differs(tmp_path, legacy_dir, name):
+    _, control = SCRIPTS[name]
+    if control == "keras3":
+        old, new = _write_pair(tmp_path, name, Options(defaults="keras3"))
+    else:
+        old, new = _write_pair(tmp_path, name, undo=control)
+    report = verify_pair(old, new, legacy_dir=legacy_dir, timeout_s=240)
+    assert report.status != "match", report.format_table()
