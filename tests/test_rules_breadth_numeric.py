@@ -188,3 +188,55 @@ def test_control_without_the_rule_differs(tmp_path, legacy_dir, name):
         old, new = _write_pair(tmp_path, name, undo=control)
     report = verify_pair(old, new, legacy_dir=legacy_dir, timeout_s=240)
     assert report.status != "match", report.format_table()
+
+
+# CuDNNLSTM/CuDNNGRU cannot run under 2.2.4 today (they call tf.contrib.cudnn_rnn, gone from TF 2).
+# 2.2.4 defines their plain-TF equivalent itself: engine/saving.py:_convert_rnn_weights converts
+# CuDNNLSTM weights into `LSTM` (tanh, sigmoid gates, unit_forget_bias) and CuDNNGRU weights into
+# `GRU(reset_after=True)` with sigmoid gates.  The migrated CuDNN script must compute what those
+# 2.2.4 layers compute.
+CUDNN_PAIRS = {
+    "lstm": ("""\
+        from keras.layers import Input, CuDNNLSTM, Dense
+        from keras.models import Model
+        x = Input(shape=(6, 3))
+        h = CuDNNLSTM(5, return_sequences=True)(x)
+        model = Model(x, Dense(2)(h))
+        model.compile(loss='mse', optimizer='sgd')
+        """, """\
+        from keras.layers import Input, LSTM, Dense
+        from keras.models import Model
+        x = Input(shape=(6, 3))
+        h = LSTM(5, recurrent_activation='sigmoid', unit_forget_bias=True, return_sequences=True)(x)
+        model = Model(x, Dense(2)(h))
+        model.compile(loss='mse', optimizer='sgd')
+        """),
+    "gru": ("""\
+        from keras.layers import Input, CuDNNGRU, Dense
+        from keras.models import Model
+        x = Input(shape=(6, 3))
+        h = CuDNNGRU(4)(x)
+        model = Model(x, Dense(2)(h))
+        model.compile(loss='mse', optimizer='sgd')
+        """, """\
+        from keras.layers import Input, GRU, Dense
+        from keras.models import Model
+        x = Input(shape=(6, 3))
+        h = GRU(4, recurrent_activation='sigmoid', reset_after=True)(x)
+        model = Model(x, Dense(2)(h))
+        model.compile(loss='mse', optimizer='sgd')
+        """),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CUDNN_PAIRS))
+def test_cudnn_migration_matches_keras224_equivalent(tmp_path, legacy_dir, name):
+    cudnn, equivalent = CUDNN_PAIRS[name]
+    old = tmp_path / f"{name}_224.py"
+    old.write_text(textwrap.dedent(equivalent))
+    result = migrate_source(textwrap.dedent(cudnn), f"{name}_cudnn.py")
+    assert result.ok and "CuDNN" not in result.code
+    new = tmp_path / f"{name}_cudnn_k3.py"
+    new.write_text(result.code)
+    report = verify_pair(str(old), str(new), legacy_dir=legacy_dir, timeout_s=240)
+    assert report.status == "match", report.format_table()
