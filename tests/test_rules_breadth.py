@@ -142,14 +142,6 @@ r = LSTM(output_dim=32, inner_activation='sigmoid', dropout_W=0.2, dropout_U=0.1
         after='''\
 from keras.layers import LSTM
 import keras
-
-
-@keras.saving.register_keras_serializable(package="keras224")
-def keras224_hard_sigmoid(x):
-    """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
-    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
-
-
 r = LSTM(units=32, recurrent_activation='sigmoid', dropout=0.2, recurrent_dropout=0.1, unit_forget_bias=True)
 ''',
         diags=[
@@ -798,3 +790,13 @@ def test_keras3_defaults_warn_instead_of_pinning():
     result = migrate_source(src, "t.py", Options(defaults="keras3"))
     assert "recurrent_activation='hard_sigmoid'" in result.code
     assert any(d.severity == "warning" and d.rule == "keras1-args" and "relu6" in d.message for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("defaults", ["keras224", "keras3"])
+def test_inner_activation_supersedes_the_gate_default(defaults):
+    """`inner_activation=` names the gate: no 2.2.4-default gate is added, reported or defined."""
+    src = "from keras.layers import LSTM\nr = LSTM(4, inner_activation='sigmoid')\n"
+    result = migrate_source(src, "t.py", Options(defaults=defaults))
+    assert "LSTM(4, recurrent_activation='sigmoid')" in result.code
+    assert "keras224_hard_sigmoid" not in result.code
+    assert not [d for d in result.diagnostics if d.rule == "recurrent-224" and "recurrent_activation" in d.message]

@@ -54,6 +54,7 @@ class Keras1Args(Rule):
 
     def run(self, ctx: Context) -> None:
         self._needed = {}
+        self._explicit_gates: list[cst.Call] = []
         for call, ident in calls(ctx):
             if ident in LEGACY_KWARGS:
                 self.keywords(ctx, call, ident)
@@ -62,6 +63,23 @@ class Keras1Args(Rule):
             if ident is None and ctx.src.keras_path(call.func) == MERGE_MODULE:
                 self.merge(ctx, call)
         self._fix_merge_imports(ctx)
+        self._drop_superseded_gate_defaults(ctx)
+
+    def _drop_superseded_gate_defaults(self, ctx: Context) -> None:
+        """`LSTM(inner_activation=...)` names the gate: the recurrent-224 rule saw no `recurrent_activation=`
+        and added 2.2.4's default; the user's value replaces it (rename_over), so its report goes too, and
+        its helper when nothing else uses it."""
+        if not self._explicit_gates:
+            return
+        where = {ctx.src.pos(c) for c in self._explicit_gates}
+
+        def superseded(d) -> bool:
+            return (d.rule == "recurrent-224" and (d.line, d.col) in where
+                    and ("recurrent_activation=" in d.message or "default recurrent_activation" in d.message))
+        ctx.diagnostics[:] = [d for d in ctx.diagnostics if not superseded(d)]
+        helper = ctx.fresh_name(HELPER)
+        if "def hard_sigmoid" in ctx.preludes and not any(helper in d.message for d in ctx.diagnostics):
+            del ctx.preludes["def hard_sigmoid"]
 
     # ----- keyword conversions -----
     def keywords(self, ctx: Context, call: cst.Call, ident: str) -> None:
@@ -88,6 +106,8 @@ class Keras1Args(Rule):
                 new = conversions[old]
                 ctx.edit(call, lambda c, o=old, n=new: rename_over(c, o, n), None)
                 done.append(f"{old}= -> {new}=")
+                if new == "recurrent_activation":
+                    self._explicit_gates.append(call)
                 if new == "recurrent_activation" and _string(arg.value) == "hard_sigmoid":
                     self._hard_sigmoid(ctx, arg.value)
             elif old in LEGACY_DROPPED and ident in RECURRENT_IDS:
