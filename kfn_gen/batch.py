@@ -505,8 +505,11 @@ def _dest(config: BatchConfig, task: FileTask) -> str:
 
 def _copy(src: str, dest: str) -> None:
     os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
-    if os.path.lexists(dest) and os.path.samefile(src, dest):
-        return
+    try:
+        if os.path.lexists(dest) and os.path.samefile(src, dest):
+            return
+    except OSError:
+        pass
     tmp = dest + ".kfn-tmp"
     shutil.copy2(src, tmp)
     os.replace(tmp, dest)

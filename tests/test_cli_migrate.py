@@ -282,3 +282,28 @@ def test_progress_only_on_a_tty():
         assert bool(s.data) is tty
         if tty:
             assert "3/3 f2.py" in s.data
+
+
+LEGACY = b"""# -*- coding: utf-8 -*-
+from keras.models import Sequential
+from keras.layers.core import Dense, Dropout  # a comment that must survive
+
+model = Sequential()
+model.add(Dense(64, input_dim=20, activation='relu'))
+model.add(Dropout(0.5))
+model.compile(loss='binary_crossentropy', optimizer='sgd')
+"""
+
+
+def test_real_migrator_second_run_changes_nothing(tmp_path, monkeypatch):
+    """Integration with whatever rules exist: a migrated tree is a fixed point."""
+    monkeypatch.undo()  # the real kfn_gen.migrate.migrate_source
+    repo = make_repo(tmp_path / "r", {"a.py": LEGACY, "b.py": LEGACY.replace(b"\n", b"\r\n"), "c.py": b"x = 1\n"})
+    r = cli("--in-place", repo)
+    assert r.exit_code == 0, r.stderr
+    first = {p.name: p.read_bytes() for p in repo.iterdir()}
+    assert first["c.py"] == b"x = 1\n"
+    assert b"\r\n" in first["b.py"] and b"\n" not in first["b.py"].replace(b"\r\n", b"")
+    r = cli("--check", "--diff", repo)
+    assert r.exit_code == 0 and r.stdout == "", r.stdout
+    assert {p.name: p.read_bytes() for p in repo.iterdir()} == first
