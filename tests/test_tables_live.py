@@ -211,6 +211,20 @@ def test_training_methods():
     assert "nb_epoch" not in fit
 
 
+def test_tensorboard_and_removed_api():
+    tb = params(keras.callbacks.TensorBoard)
+    assert not (B.TENSORBOARD_DROPPED & tb)
+    assert set(B.TENSORBOARD_ARGS) - B.TENSORBOARD_DROPPED <= tb
+    for ident in B.REMOVED_API:
+        module, name = ident.rsplit(".", 1)
+        home = {"keras.utils.multi_gpu_utils": "keras.utils", "keras.engine.saving": "keras.models",
+                "keras.wrappers.scikit_learn": "keras"}[module]
+        assert not hasattr(importlib.import_module(home), name)
+    assert not hasattr(keras.utils, "print_summary")
+    assert set(B.PRINT_SUMMARY_ARGS[1:]) <= params(keras.Model.summary)
+    assert not hasattr(keras.Model, "to_yaml")
+
+
 def test_callbacks():
     assert_kwargs("keras.callbacks.ReduceLROnPlateau", {"min_delta", "mode"})
     assert_kwargs("keras.callbacks.EarlyStopping", {"mode"})

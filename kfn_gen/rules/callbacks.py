@@ -1,6 +1,8 @@
 """Callbacks: 2.2.4 arguments Keras 3 renamed or removed, and 2.2.4's mode='auto' made explicit.
 
 * `ReduceLROnPlateau(epsilon=)`: 2.2.4 mapped it to `min_delta` (callbacks.py:1063); Keras 3 ignores it.
+* `TensorBoard(batch_size=, write_grads=, embeddings_layer_names=, embeddings_data=)`: Keras 3 raises
+  TypeError; they are dropped with a warning (they never changed training).
 * `ModelCheckpoint(period=N)`: Keras 3 raises TypeError; `save_freq` counts batches, so `period=1`
   is dropped and any other value is dropped with a warning.
 * `mode='auto'` (the default): 2.2.4 chose 'max' when 'acc' is in the monitored name (ModelCheckpoint
@@ -15,7 +17,7 @@ import libcst as cst
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls, short
-from .tables_breadth import CALLBACK_IDS
+from .tables_breadth import CALLBACK_IDS, TENSORBOARD, TENSORBOARD_ARGS, TENSORBOARD_DROPPED
 
 # 2.2.4 positional order (callbacks.py:392, 488, 1054)
 CALLBACK_ARGS = {
@@ -37,6 +39,8 @@ class Callbacks(Rule):
 
     def run(self, ctx: Context) -> None:
         for call, ident in calls(ctx):
+            if ident == TENSORBOARD:
+                self.tensorboard(ctx, call)
             if ident not in CALLBACK_IDS:
                 continue
             cls = short(ident)
@@ -82,6 +86,19 @@ class Callbacks(Rule):
             else:
                 ctx.replace_code(mode, f"{mode.quote}{want}{mode.quote}",
                                  f"{cls}: mode='auto' -> '{want}' (2.2.4's choice for monitor='{text}')")
+
+    def tensorboard(self, ctx: Context, call: cst.Call) -> None:
+        pos = A.positional(call)
+        given = {a.keyword.value for a in call.args if a.keyword is not None}
+        given |= {TENSORBOARD_ARGS[i] for i in range(min(len(pos), len(TENSORBOARD_ARGS)))}
+        dropped = sorted(given & TENSORBOARD_DROPPED)
+        if not dropped:
+            return
+        if len(pos) > 1:
+            ctx.edit(call, lambda c: A.keywordize(c, TENSORBOARD_ARGS), None)
+        ctx.edit(call, lambda c, d=set(dropped): A.remove_kwargs(c, d), None)
+        ctx.warn(call, f"TensorBoard: {', '.join(dropped)} dropped (Keras 3's TensorBoard has no such argument; "
+                       "gradient histograms and embedding data are gone)")
 
     def checkpoint_path(self, ctx: Context, call: cst.Call, given: dict) -> None:
         node = given["filepath"]

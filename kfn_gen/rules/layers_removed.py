@@ -10,6 +10,8 @@
 * `ThresholdedReLU(theta)` computes `x * (x > theta)` (advanced_activations.py:221);
   Keras 3's `ReLU(threshold=theta)` computes `where(x > theta, x, 0)`: the same for theta >= 0
   (Keras 3 rejects negative thresholds).  2.2.4's default theta is 1.0, ReLU's threshold is 0.
+* `print_summary(model)` -> `model.summary()`; `multi_gpu_model`, `model_from_yaml`, `to_yaml`,
+  `keras.wrappers.scikit_learn`: a warning with the Keras 3 way.
 * `LocallyConnected1D/2D`, `MaxoutDense`, `Highway`, `Recurrent`, `ConvRecurrent2D`: no Keras 3
   layer computes them; a warning names the layer and the hand migration.
 """
@@ -17,10 +19,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .. import api224
+from ..frontend import _dotted, _walk
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls, short
-from .tables_breadth import CUDNN, REMOVED_LAYERS, THRESHOLDED_RELU
+from .tables_breadth import (CUDNN, PRINT_SUMMARY, PRINT_SUMMARY_ARGS, REMOVED_API, REMOVED_LAYERS,
+                             THRESHOLDED_RELU)
 
 
 def _negative(node) -> bool:
@@ -32,6 +37,7 @@ class LayersRemoved(Rule):
     description = "CuDNNLSTM/CuDNNGRU -> LSTM/GRU, ThresholdedReLU -> ReLU(threshold=), others reported"
 
     def run(self, ctx: Context) -> None:
+        self._rewritten: set = set()
         for call, ident in calls(ctx):
             if ident in CUDNN:
                 self.cudnn(ctx, call, ident)
@@ -39,6 +45,47 @@ class LayersRemoved(Rule):
                 self.thresholded(ctx, call)
             elif ident in REMOVED_LAYERS:
                 ctx.warn(call, f"{REMOVED_LAYERS[ident]}; line {ctx.src.pos(call)[0]} needs a hand migration")
+            elif ident in REMOVED_API:
+                ctx.warn(call, REMOVED_API[ident])
+            elif ident == PRINT_SUMMARY:
+                self.print_summary(ctx, call)
+            elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "to_yaml" and not call.args:
+                ctx.warn(call, "to_yaml() was removed in Keras 3: use to_json() (or model.save('m.keras'))")
+        if self._rewritten:
+            self._drop_imports(ctx, PRINT_SUMMARY)
+
+    def print_summary(self, ctx: Context, call: cst.Call) -> None:
+        pos = A.positional(call)
+        if not pos or any(a.star for a in call.args):
+            return
+        model = A.code(ctx.src.module, pos[0].value)
+
+        def edit(c, model=model):
+            c = A.keywordize(c, PRINT_SUMMARY_ARGS)
+            args = [a for a in c.args if not (a.keyword is not None and a.keyword.value == "model")]
+            if args:
+                args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return c.with_changes(func=cst.parse_expression(f"({model}).summary" if not isinstance(
+                pos[0].value, (cst.Name, cst.Attribute)) else f"{model}.summary"), args=args)
+        ctx.edit(call, edit, "print_summary(model, ...) -> model.summary(...) (Keras 3 removed print_summary)")
+        self._rewritten.add(call.func)
+
+    def _drop_imports(self, ctx: Context, ident: str) -> None:
+        """Remove `from keras.utils import print_summary` once every use is rewritten."""
+        imports = [n for n in _walk(ctx.src.module) if isinstance(n, cst.ImportFrom)]
+        inside = {x for imp in imports for x in _walk(imp)}
+        uses = [n for n in _walk(ctx.src.module) if isinstance(n, (cst.Name, cst.Attribute)) and n not in inside
+                and ctx.src.identity(n) == ident]
+        if not uses or any(u not in self._rewritten for u in uses):
+            return
+        for imp in imports:
+            if isinstance(imp.names, cst.ImportStar) or imp.module is None:
+                continue
+            mod = _dotted(imp.module)
+            drop = [a for a in imp.names if mod and api224.resolve(f"{mod}.{_dotted(a.name)}").identity == ident]
+            if drop:
+                ctx.edit(imp, lambda n, d=[_dotted(a.name) for a in drop]: _without(n, d),
+                         f"import of {ident.rsplit('.', 1)[-1]} removed (Keras 3 has none; every use was rewritten)")
 
     def cudnn(self, ctx: Context, call: cst.Call, ident: str) -> None:
         new, names, _ = CUDNN[ident]
@@ -74,6 +121,14 @@ class LayersRemoved(Rule):
             ctx.edit(call, lambda c: A.keywordize(c, ["threshold"]),
                      "ThresholdedReLU(theta) -> ReLU(threshold=theta) (x * (x > theta) in both; ReLU's first "
                      "positional is max_value)")
+
+
+def _without(node: cst.ImportFrom, names: list[str]):
+    keep = [a for a in node.names if _dotted(a.name) not in names]
+    if not keep:
+        return cst.RemovalSentinel.REMOVE
+    keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return node.with_changes(names=keep)
 
 
 def _keywordize_after(call: cst.Call, names: list[str]) -> cst.Call:

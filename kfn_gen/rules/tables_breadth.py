@@ -199,6 +199,13 @@ SHAPE_KEEPING = {"Activation", "Dropout", "BatchNormalization", "GaussianNoise",
 
 # Callbacks (keras/callbacks.py)
 CALLBACK_IDS = {"keras.callbacks.ModelCheckpoint", "keras.callbacks.EarlyStopping", "keras.callbacks.ReduceLROnPlateau"}
+TENSORBOARD = "keras.callbacks.TensorBoard"
+# 2.2.4 TensorBoard(log_dir, histogram_freq, batch_size, write_graph, write_grads, write_images, embeddings_freq,
+# embeddings_layer_names, embeddings_metadata, embeddings_data, update_freq) (callbacks.py:730)
+TENSORBOARD_ARGS = ["log_dir", "histogram_freq", "batch_size", "write_graph", "write_grads", "write_images",
+                    "embeddings_freq", "embeddings_layer_names", "embeddings_metadata", "embeddings_data",
+                    "update_freq"]
+TENSORBOARD_DROPPED = {"batch_size", "write_grads", "embeddings_layer_names", "embeddings_data"}
 
 # ---------------------------------------------------------------------------------------------
 # Removed layers (keras/layers/cudnn_recurrent.py, local.py, advanced_activations.py, legacy/layers.py)
@@ -238,6 +245,24 @@ REMOVED_LAYERS = {
                                      "keras.layers.RNN with a cell instead",
     "keras.legacy.layers.ConvRecurrent2D": "ConvRecurrent2D (Keras 1 base class) was removed: use ConvLSTM2D",
 }
+
+# Removed functions and classes: identity -> (message, rewrite) where rewrite is None (report only)
+REMOVED_API = {
+    "keras.utils.multi_gpu_utils.multi_gpu_model":
+        "multi_gpu_model was removed in Keras 3: build and compile the model inside "
+        "`tf.distribute.MirroredStrategy().scope()` instead",
+    "keras.engine.saving.model_from_yaml":
+        "model_from_yaml was removed in Keras 3 (YAML is unsafe): save the architecture with to_json / "
+        "model_from_json, or the whole model with model.save('m.keras')",
+    "keras.wrappers.scikit_learn.KerasClassifier":
+        "keras.wrappers.scikit_learn was removed in Keras 3: use scikeras.wrappers.KerasClassifier (pip install "
+        "scikeras; its build_fn is called `model`)",
+    "keras.wrappers.scikit_learn.KerasRegressor":
+        "keras.wrappers.scikit_learn was removed in Keras 3: use scikeras.wrappers.KerasRegressor (pip install "
+        "scikeras; its build_fn is called `model`)",
+}
+PRINT_SUMMARY = "keras.utils.layer_utils.print_summary"
+PRINT_SUMMARY_ARGS = ["model", "line_length", "positions", "print_fn"]
 
 # ---------------------------------------------------------------------------------------------
 # Regularizers (keras/regularizers.py:53-62): 2.2.4 defaults l1(l=0.01), l2(l=0.01), l1_l2(l1=0.01, l2=0.01)
