@@ -25,8 +25,11 @@ class {name}(keras.optimizers.Optimizer):
         a = self._accumulators[self._get_variable_index(variable)]
         g = keras.ops.cast(gradient, variable.dtype)
         lr = keras.ops.cast(learning_rate, variable.dtype)
-        self.assign(a, self.rho * a + (1.0 - self.rho) * keras.ops.square(g))
-        self.assign_sub(variable, lr * g / (keras.ops.sqrt(a) + self.epsilon))
+        # keras.ops calls rather than operators: Embedding gradients arrive as IndexedSlices
+        self.assign(a, keras.ops.add(keras.ops.multiply(self.rho, a),
+                                     keras.ops.multiply(1.0 - self.rho, keras.ops.square(g))))
+        self.assign_sub(variable, keras.ops.divide(keras.ops.multiply(lr, g),
+                                                   keras.ops.add(keras.ops.sqrt(a), self.epsilon)))
 
     def get_config(self):
         return {{**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}}'''
@@ -49,8 +52,10 @@ class {name}(keras.optimizers.Optimizer):
         a = self._accumulators[self._get_variable_index(variable)]
         g = keras.ops.cast(gradient, variable.dtype)
         lr = keras.ops.cast(learning_rate, variable.dtype)
+        # keras.ops calls rather than operators: Embedding gradients arrive as IndexedSlices
         self.assign_add(a, keras.ops.square(g))
-        self.assign_sub(variable, lr * g / (keras.ops.sqrt(a) + self.epsilon))
+        self.assign_sub(variable, keras.ops.divide(keras.ops.multiply(lr, g),
+                                                   keras.ops.add(keras.ops.sqrt(a), self.epsilon)))
 
     def get_config(self):
         return {{**super().get_config(), "epsilon": self.epsilon}}'''
