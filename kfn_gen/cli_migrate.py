@@ -33,7 +33,9 @@ def _echo_err(text: str) -> None:
     click.echo(text, err=True)
 
 
-@click.command("migrate")
+@click.command("migrate", epilog="Exit status: 0 nothing to change (or all written); 1 a file would change "
+                "(--check) or a verification differs (--verify); 2 a file could not be processed. "
+                "Notebook locations read nb.ipynb:cell N:line:col. See docs/ci.md.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the migrated file here (one input file or stdin only).")
@@ -61,8 +63,11 @@ def _echo_err(text: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings; no summary.")
 @click.option("--all-files", is_flag=True, hidden=True,
               help="Parse every file, even those that never mention keras (robustness sweeps).")
-@click.option("--defaults", type=click.Choice(["keras224", "keras3"]), default="keras224", show_default=True)
-@click.option("--import-style", type=click.Choice(["keras", "tf.keras"]), default="keras", show_default=True)
+@click.option("--defaults", type=click.Choice(["keras224", "keras3"]), default="keras224", show_default=True,
+              help="keras224: spell out arguments whose defaults changed, to keep 2.2.4's numbers; "
+                   "keras3: take Keras 3's defaults (each numeric change reported as a warning).")
+@click.option("--import-style", type=click.Choice(["keras", "tf.keras"]), default="keras", show_default=True,
+              help="Emit `import keras` or `from tensorflow import keras`.")
 def migrate(paths, output, in_place, out_dir, check, show_diff, color, jobs, exclude, respect_gitignore,
             stdin_filename, report_path, summary_md, verify, quiet, all_files, defaults, import_style) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
