@@ -186,3 +186,31 @@ def test_notebook_with_crlf_and_bom_kept():
     assert out.new_data.startswith(b"\xef\xbb\xbf")
     body = out.new_data[3:].decode()
     assert "\r\n" in body and "\n" not in body.replace("\r\n", "")
+
+
+def test_real_migrator_on_a_notebook_keeps_magics_and_is_a_fixed_point(tmp_path):
+    """Integration with whatever rules exist: invariants only."""
+    v4 = nbformat.v4
+    nb = v4.new_notebook(metadata={"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}})
+    nb.cells = [
+        v4.new_code_cell("%matplotlib inline\n!pip install keras==2.2.4\nfrom keras.models import Sequential\n"
+                         "from keras.layers.core import Dense, Dropout", execution_count=1,
+                         outputs=[v4.new_output("stream", name="stdout", text="ok\n")]),
+        v4.new_markdown_cell("Build the model"),
+        v4.new_code_cell("model = Sequential()\nmodel.add(Dense(8, input_dim=4, activation='relu'))\n"
+                         "model.add(Dropout(0.5))\nfiles = !ls\ndisplay(model)"),
+        v4.new_code_cell("%%time\nmodel.compile(loss='mse', optimizer='sgd')"),
+    ]
+    p = tmp_path / "real.ipynb"
+    p.write_bytes(nbformat.writes(nb).encode())
+    [r] = run_batch(discover([str(p)]), BatchConfig(in_place=True))
+    assert r.status in ("changed", "unchanged"), [d.format() for d in r.diagnostics]
+    new = nbformat.reads(p.read_text(), as_version=4)
+    nbformat.validate(new)
+    text = "\n".join(c.source for c in new.cells)
+    for line in ("%matplotlib inline", "!pip install keras==2.2.4", "files = !ls", "%%time", "display(model)"):
+        assert line in text
+    assert new.cells[0].outputs == nb.cells[0].outputs and new.cells[1] == nb.cells[1]
+    once = p.read_bytes()
+    [r2] = run_batch(discover([str(p)]), BatchConfig(in_place=True))
+    assert r2.status == "unchanged" and p.read_bytes() == once
