@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, MigrationResult
 from .options import Options
-from .sourcefile import (SourceError, atomic_write, decode_source, has_mixed_newlines, normalize_newlines,
+from .sourcefile import (SourceError, atomic_write, decode_source, eol_kinds, has_mixed_newlines, normalize_newlines,
                          read_bytes, restore_newlines, unchanged_since)
 
 RULE_INTERNAL = "internal"
@@ -485,7 +485,10 @@ def migrate_bytes(data: bytes, path: str, kind: str, config: BatchConfig) -> tup
     diags = list(res.diagnostics)
     if res.code is None or any(d.severity == "error" for d in diags):
         return None, diags, ""
-    code = restore_newlines(text, res.code) if mixed and res.code != res.source else res.code
+    code = res.code
+    if code != res.source and (mixed or not eol_kinds(code) <= eol_kinds(text)):
+        # mixed input was migrated as LF; a migrator that changed the ending style is corrected
+        code = restore_newlines(text, normalize_newlines(code))
     if code == res.source:
         return data, diags, ""
     try:

@@ -216,8 +216,12 @@ def _split_eol(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def eol_kinds(text: str) -> set[str]:
+    return set(_EOL_RE.findall(text))
+
+
 def has_mixed_newlines(text: str) -> bool:
-    return len(set(_EOL_RE.findall(text))) > 1
+    return len(eol_kinds(text)) > 1
 
 
 def normalize_newlines(text: str) -> str:

@@ -340,3 +340,17 @@ def test_gitignore_above_the_given_directory_is_honoured(tmp_path):
         (tmp_path / f).write_bytes(OLD)
     rels = [t.rel for t in discover([str(tmp_path / "src")])]
     assert rels == ["a.py", "other/o.py"]  # /other/ is anchored at the top, not at src/
+
+
+def lf_migrate(source: str, path: str, options: Options) -> MigrationResult:
+    """A migrator that (wrongly) hands back LF endings."""
+    res = fake_migrate(source, path, options)
+    return MigrationResult(path, source, res.code.replace("\r\n", "\n"), res.diagnostics)
+
+
+def test_crlf_kept_even_if_the_migrator_returns_lf(tmp_path):
+    f = tmp_path / "a.py"
+    f.write_bytes(OLD.replace(b"\n", b"\r\n"))
+    tasks = discover([str(f)])
+    [r] = run_batch(tasks, BatchConfig(migrate_fn=lf_migrate, in_place=True))
+    assert r.status == "changed" and f.read_bytes() == NEW.replace(b"\n", b"\r\n")
