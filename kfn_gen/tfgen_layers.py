@@ -35,30 +35,47 @@ def check_weights(weights, shapes):
 def hard_sigmoid_224(x):
     """Keras 2.2.4's hard_sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
     return tf.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)''',
+    "over_time": '''\
+def over_time(step, z_x, states, return_sequences):
+    """Run `states = step(z_t, states)` over time-major z_x in a tf.while_loop (no unrolling).
+
+    Returns (the first state at every step, batch major, if return_sequences else the last one; states)."""
+    steps = tf.shape(z_x)[0]
+    inputs = tf.TensorArray(z_x.dtype, size=steps).unstack(z_x)
+    outputs = tf.TensorArray(z_x.dtype, size=steps)
+
+    def body(t, outputs, states):
+        states = step(inputs.read(t), states)
+        if return_sequences:
+            outputs = outputs.write(t, states[0])
+        return t + 1, outputs, states
+
+    _, outputs, states = tf.while_loop(lambda t, outputs, states: t < steps, body, (0, outputs, tuple(states)),
+                                       maximum_iterations=steps)
+    if return_sequences:
+        return tf.transpose(outputs.stack(), [1, 0, 2]), states
+    return states[0], states''',
     "lstm": '''\
 def lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
          go_backwards=False):
     """LSTM (gates i, f, c, o) over x: (batch, time, features); returns (output, h, c)."""
-    units = recurrent_kernel.shape[0]
     z_x = tf.matmul(x, kernel)
     if bias is not None:
         z_x = z_x + bias
     z_x = tf.transpose(z_x, [1, 0, 2])  # time major
     if go_backwards:
         z_x = tf.reverse(z_x, [0])
-    zeros = tf.zeros([tf.shape(x)[0], units], x.dtype)
+    zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
 
-    def step(state, z_t):
-        h, c = state
-        z = z_t + tf.matmul(h, recurrent_kernel)
-        z_i, z_f, z_c, z_o = tf.split(z, 4, axis=-1)
+    def step(z_t, states):
+        h, c = states
+        z_i, z_f, z_c, z_o = tf.split(z_t + tf.matmul(h, recurrent_kernel), 4, axis=-1)
         c = recurrent_activation(z_f) * c + recurrent_activation(z_i) * activation(z_c)
         h = recurrent_activation(z_o) * activation(c)
         return h, c
 
-    hs, cs = tf.scan(step, z_x, initializer=(zeros, zeros))
-    output = tf.transpose(hs, [1, 0, 2]) if return_sequences else hs[-1]
-    return output, hs[-1], cs[-1]''',
+    output, (h, c) = over_time(step, z_x, (zeros, zeros), return_sequences)
+    return output, h, c''',
     "gru": '''\
 def gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
         go_backwards=False, reset_after=False):
@@ -78,7 +95,8 @@ def gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, ret
         z_x = tf.reverse(z_x, [0])
     k_zr, k_h = recurrent_kernel[:, :2 * units], recurrent_kernel[:, 2 * units:]
 
-    def step(h, z_t):
+    def step(z_t, states):
+        h = states[0]
         x_z, x_r, x_h = tf.split(z_t, 3, axis=-1)
         if reset_after:
             r_all = tf.matmul(h, recurrent_kernel)
@@ -93,25 +111,23 @@ def gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, ret
             z = recurrent_activation(x_z + r_z)
             r = recurrent_activation(x_r + r_r)
             hh = activation(x_h + tf.matmul(r * h, k_h))
-        return z * h + (1.0 - z) * hh
+        return (z * h + (1.0 - z) * hh,)
 
-    hs = tf.scan(step, z_x, initializer=tf.zeros([tf.shape(x)[0], units], x.dtype))
-    output = tf.transpose(hs, [1, 0, 2]) if return_sequences else hs[-1]
-    return output, hs[-1]''',
+    output, (h,) = over_time(step, z_x, (tf.zeros([tf.shape(x)[0], units], x.dtype),), return_sequences)
+    return output, h''',
     "simple_rnn": '''\
 def simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequences, go_backwards=False):
     """SimpleRNN over x: (batch, time, features); returns (output, h)."""
-    units = recurrent_kernel.shape[0]
     z_x = tf.matmul(x, kernel)
     if bias is not None:
         z_x = z_x + bias
     z_x = tf.transpose(z_x, [1, 0, 2])  # time major
     if go_backwards:
         z_x = tf.reverse(z_x, [0])
-    hs = tf.scan(lambda h, z_t: activation(z_t + tf.matmul(h, recurrent_kernel)), z_x,
-                 initializer=tf.zeros([tf.shape(x)[0], units], x.dtype))
-    output = tf.transpose(hs, [1, 0, 2]) if return_sequences else hs[-1]
-    return output, hs[-1]''',
+    zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
+    output, (h,) = over_time(lambda z_t, states: (activation(z_t + tf.matmul(states[0], recurrent_kernel)),),
+                             z_x, (zeros,), return_sequences)
+    return output, h''',
 }
 
 # Keras 2.2.4 activation name -> (function reference, helper it needs).  'linear' is the identity.
@@ -444,7 +460,7 @@ def _rnn_emit(helper: str, recurrent: bool, extra: tuple[str, ...] = ()):
     def emit(c: Call) -> Emit:
         act, h1 = activation_ref(c.cfg)
         args = [c.x, c.w["kernel"], c.w["recurrent_kernel"], c.w["bias"] if c.cfg["use_bias"] else "None", act]
-        helpers = [helper] + ([h1] if h1 else [])
+        helpers = ["over_time", helper] + ([h1] if h1 else [])
         if recurrent:
             ract, h2 = activation_ref(c.cfg, "recurrent_activation")
             args.append(ract)
