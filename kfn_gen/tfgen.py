@@ -215,7 +215,10 @@ class Gen:
         if len(layer.args) > len(spec.params):
             raise GenError(f"{what}: too many positional arguments for a tf-function template")
         named = list(zip(spec.params, layer.args)) + list(layer.kwargs.items())
+        known = set(spec.params) | set(spec.defaults) | INERT
         for key, arg in named:
+            if key not in known:
+                raise GenError(f"{what}: argument {key}={arg.source} has no tf-function template")
             if arg.literal:
                 values[key] = arg.value
             elif key in ACTIVATION_KEYS and arg.source.rsplit(".", 1)[-1] in _activation_names():
@@ -544,9 +547,12 @@ class Gen:
         self.check_static(top)
         class_name = self.ns.create(_camel(top.var or top.name))
         shapes, dtypes = self.model_inputs(top)
+        for i, s in enumerate(shapes):
+            if s is None:
+                raise GenError(f"{self.path}:{top.line}: cannot tell the shape of input {i} of {top.name} "
+                               f"`{top.var}`: give its Input a shape= (or its first layer an input_shape=)")
         local = self.ns.scope({"self"})
         params = [local.create(self.input_name(top, i)) for i in range(len(top.inputs))]
-        shapes = [s if s is not None else (None,) for s in shapes]
         body: list[str] = []
         self.flops = 0
         outs, out_shapes, _ = self.emit_graph(top, params, shapes, dtypes, body, local)

@@ -117,3 +117,24 @@ def test_generator_never_imports_tensorflow():
             f"tfgen.generate(open({str(TFGEN / 'video_qa' / 'input.py')!r}).read(), 'v.py'); "
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_argument_without_template_is_a_clear_error():
+    src = "from keras.layers import Input, Dense\nfrom keras.models import Model\nx = Input(shape=(3,))\n" \
+          "model = Model(x, Dense(2, frobnicate=True)(x))\n"
+    with pytest.raises(tfgen.TFGenError, match=r"x\.py:4: Dense: argument frobnicate=True has no tf-function"):
+        tfgen.generate(src, "x.py")
+
+
+def test_unknown_input_shape_is_a_clear_error():
+    src = "from keras.models import Sequential\nfrom keras.layers import Dense\nmodel = Sequential()\n" \
+          "model.add(Dense(2))\n"
+    with pytest.raises(tfgen.TFGenError, match=r"x\.py:3: cannot tell the shape of input 0 of Sequential `model`"):
+        tfgen.generate(src, "x.py")
+
+
+def test_layer_built_in_a_loop_is_a_clear_error():
+    src = "from keras.models import Sequential\nfrom keras.layers import Dense\nmodel = Sequential()\n" \
+          "model.add(Dense(4, input_dim=3))\nfor i in range(2):\n    model.add(Dense(4))\n"
+    with pytest.raises(tfgen.TFGenError, match=r"inside a loop or branch"):
+        tfgen.generate(src, "x.py")
