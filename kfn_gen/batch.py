@@ -24,6 +24,7 @@ import stat
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -602,6 +603,13 @@ def _process_star(args: tuple[FileTask, BatchConfig]) -> FileResult:
     return process_task(*args)
 
 
+def _crashed(t: FileTask, exc: BaseException) -> FileResult:
+    return FileResult(t.src, t.rel, t.kind, "failed", [Diagnostic(
+        t.src, 1, 1, "error",
+        f"internal error: the worker process died on this file ({type(exc).__name__}: {exc}); file left "
+        "untouched, please report", RULE_INTERNAL)])
+
+
 def run_batch(tasks: list[FileTask], config: BatchConfig, jobs: int = 1,
               on_result: Callable[[int, FileResult], None] | None = None) -> list[FileResult]:
     """Process tasks; results come back (and on_result is called) in task order."""
@@ -615,17 +623,43 @@ def run_batch(tasks: list[FileTask], config: BatchConfig, jobs: int = 1,
             if on_result:
                 on_result(i, r)
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(process_task, t, config) for t in work]
-        for i, (t, fut) in enumerate(zip(work, futures)):
-            try:
-                r = fut.result()
-            except Exception as exc:  # noqa: BLE001 - e.g. a worker died (BrokenProcessPool)
-                r = FileResult(t.src, t.rel, t.kind, "failed", [Diagnostic(
-                    t.src, 1, 1, "error",
-                    f"internal error: worker process failed ({type(exc).__name__}: {exc}); file left untouched, "
-                    "please report", RULE_INTERNAL)])
-            results.append(r)
+    done: dict[int, FileResult] = {}
+    emitted = 0
+
+    def emit() -> None:
+        nonlocal emitted
+        while emitted in done:
+            results.append(done[emitted])
             if on_result:
-                on_result(i, r)
+                on_result(emitted, done[emitted])
+            emitted += 1
+
+    pending = list(range(len(work)))
+    isolate = 0  # after a worker crash: run this many files one process each, to pin down the culprit
+    while pending:
+        chunk = pending[:1] if isolate else pending
+        pool = ProcessPoolExecutor(max_workers=1 if isolate else jobs)
+        requeue, crashed = [], False
+        try:
+            futures = [(i, pool.submit(process_task, work[i], config)) for i in chunk]
+            for i, fut in futures:
+                try:
+                    done[i] = fut.result()
+                except BrokenProcessPool as exc:  # a worker died (segfault, OOM kill ...)
+                    crashed = True
+                    if isolate:
+                        done[i] = _crashed(work[i], exc)
+                    else:
+                        requeue.append(i)  # finished files keep their results; the others run again
+                except Exception as exc:  # noqa: BLE001
+                    done[i] = _crashed(work[i], exc)
+                emit()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if isolate:
+            pending = pending[1:]
+            isolate = 0 if crashed else isolate - 1
+        else:
+            pending = requeue
+            isolate = min(jobs + 1, len(requeue)) if crashed else 0
     return results

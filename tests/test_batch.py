@@ -354,3 +354,19 @@ def test_crlf_kept_even_if_the_migrator_returns_lf(tmp_path):
     tasks = discover([str(f)])
     [r] = run_batch(tasks, BatchConfig(migrate_fn=lf_migrate, in_place=True))
     assert r.status == "changed" and f.read_bytes() == NEW.replace(b"\n", b"\r\n")
+
+
+def crashing_migrate(source: str, path: str, options: Options) -> MigrationResult:
+    """Kills its worker process on CRASH_ME (like a segfault in a native parser)."""
+    if "CRASH_ME" in source:
+        os._exit(139)
+    return fake_migrate(source, path, options)
+
+
+def test_a_worker_crash_fails_only_that_file(tmp_path):
+    for i in range(8):
+        (tmp_path / f"m{i}.py").write_bytes(b"import keras\nCRASH_ME = 1\n" if i == 3 else OLD)
+    res = run_batch(discover([str(tmp_path)]), BatchConfig(migrate_fn=crashing_migrate, out_dir=str(tmp_path / "o")), 2)
+    assert [r.rel for r in res] == [f"m{i}.py" for i in range(8)]
+    assert [r.status for r in res] == ["changed"] * 3 + ["failed"] + ["changed"] * 4
+    assert "worker process died" in res[3].diagnostics[0].message
