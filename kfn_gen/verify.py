@@ -201,7 +201,7 @@ def _env(seed: int) -> dict:
     env = dict(os.environ)
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg", "PYTHONHASHSEED": str(seed),
                 "CUDA_VISIBLE_DEVICES": "-1", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
-                "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1"})
     env.pop("PYTHONSTARTUP", None)
     return env
 

@@ -14,7 +14,7 @@ import os
 import pytest
 
 from kfn_gen.legacy import runtime
-from kfn_gen.verify import verify_pair
+from kfn_gen.verify import verify_many
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "fixtures")
@@ -52,13 +52,22 @@ def test_some_fixture_cases_exist():
     assert CASES, "no fixtures/<case>/{input,expected}.py with expect == 'migrate' yet"
 
 
+@pytest.fixture(scope="module")
+def reports(legacy_dir):
+    """All cases verified in one batch (one process per side: TF boots twice, not 2 x cases);
+    verify_many gives verify_pair's verdicts (bench/bench_verify.py checks that).
+    func_video_qa_model runs a VGG-like tower over 100 frames of 224x224 (~1.5 TFLOP per sample,
+    ~6 GB resident): hence the 16000 MB address-space limit and 480 s per side."""
+    pairs = [(os.path.join(FIXTURES, c, "input.py"), os.path.join(FIXTURES, c, "expected.py")) for c in CASES]
+    return dict(zip(CASES, verify_many(pairs, legacy_dir=legacy_dir, timeout_s=480, memory_mb=16000,
+                                           check_training=False)))
+
+
 @pytest.mark.tf
 @pytest.mark.legacy
 @pytest.mark.parametrize("case", CASES)
-def test_seed_case_verifies(legacy_dir, case):
-    d = os.path.join(FIXTURES, case)
-    r = verify_pair(os.path.join(d, "input.py"), os.path.join(d, "expected.py"), legacy_dir=legacy_dir,
-                    timeout_s=240, check_training=False)
+def test_seed_case_verifies(reports, case):
+    r = reports[case]
     assert r.status == "match", r.format_table()
     assert r.models
     for m in r.models:

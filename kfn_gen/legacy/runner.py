@@ -541,6 +541,8 @@ def synthesize_models(side, ns, names, wanted=None):
         tensors = [(k, v) for k, v in ns.items() if not k.startswith("_") and side.is_keras_tensor(v)]
         inputs = [k for k, v in tensors if side.is_input_tensor(v)]
         wanted = [(k, inputs) for k, v in tensors if not side.is_input_tensor(v)]
+        if not wanted:  # only Input(...) lines: compare the inputs themselves (shape, dtype)
+            wanted = [(k, [k]) for k in inputs]
     for out, ins in wanted:
         try:
             xs = [ns[k] for k in ins]
@@ -701,12 +703,18 @@ def legacy_capture(side, names, ns, result, arrays):
         try:
             specs = side.input_specs(model, batch)
             fixed = [s["shape"][0] for s in specs if s["shape"] and s["shape"][0] is not None]
-            b = fixed[0] if fixed else batch
+            per_row = sum(int(np.prod([6 if d is None else d for d in s["shape"][1:]])) for s in specs)
+            # one row for huge inputs (video: 100 frames of 224x224x3), else `batch` rows
+            b = fixed[0] if fixed else (1 if per_row > 1_000_000 else batch)
             d["input_specs"] = specs
             xs = draw_inputs(specs, b, rng)
             side.reset_states(model)
             try:
-                outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=b, verbose=0))
+                if not leaves:  # Model(x, x) synthesized for a snippet of Input lines only: the identity
+                    outs = list(xs)  # (TF1 refuses to fetch a fed tensor)
+                else:
+                    outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=b,
+                                                         verbose=0))
             except Exception as exc:  # big models (video): retry with one row
                 if b == 1 or not ("OOM" in str(exc) or "Exhausted" in type(exc).__name__):
                     raise
