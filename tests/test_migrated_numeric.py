@@ -102,3 +102,21 @@ def test_keras3_rmsprop_steps_differ(tmp_path):
     (model,) = report.models
     assert model.train_step.status == "differ"
     assert model.train_step.max_abs_diff > 1e-4
+
+
+def test_tf_keras_import_style_matches_keras224_too(tmp_path):
+    """`from tensorflow import keras` style: helpers must only use names tf.keras has (no keras.saving)."""
+    SCRIPTS["tf_keras_style"] = """\
+        from keras.layers import Input, LSTM, Dense
+        from keras.models import Model
+        x = Input(shape=(6, 3))
+        model = Model(x, Dense(2, activation='softmax')(LSTM(4)(x)))
+        model.compile(optimizer='rmsprop', loss='categorical_crossentropy')
+        """
+    old, new = _migrate(tmp_path, "tf_keras_style", Options(import_style="tf.keras"))
+    assert "from tensorflow import keras" in new.read_text()
+    report = verify_pair(str(old), str(new), timeout_s=240)
+    assert report.status == "match", report.format_table()
+    (model,) = report.models
+    assert model.max_abs_diff <= 1e-5
+    assert model.train_step.status == "match" and model.train_step.max_abs_diff <= 1e-5

@@ -6,7 +6,7 @@ accumulator at 0.1 instead of 0.  With gradients near 1e-4 a step differs 10x.  
 Keras 3's documented custom-optimizer API and are registered, so save/load works.
 """
 
-RMSPROP = '''@keras.saving.register_keras_serializable(package="keras224")
+RMSPROP = '''@keras.utils.register_keras_serializable(package="keras224")
 class {name}(keras.optimizers.Optimizer):
     """RMSprop as Keras 2.2.4 computed it: lr * g / (sqrt(a) + epsilon) (Keras 3: sqrt(a + epsilon))."""
 
@@ -34,7 +34,7 @@ class {name}(keras.optimizers.Optimizer):
     def get_config(self):
         return {{**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}}'''
 
-ADAGRAD = '''@keras.saving.register_keras_serializable(package="keras224")
+ADAGRAD = '''@keras.utils.register_keras_serializable(package="keras224")
 class {name}(keras.optimizers.Optimizer):
     """Adagrad as Keras 2.2.4 computed it: accumulator from 0, lr * g / (sqrt(a) + epsilon)."""
 

@@ -15,7 +15,7 @@ from .base import Rule, calls, short
 from .tables import GRU_RESET_AFTER, RECURRENT_ACTIVATION_POS, RECURRENT_HARD_SIGMOID
 
 HELPER = "keras224_hard_sigmoid"
-PRELUDE = '''@keras.saving.register_keras_serializable(package="keras224")
+PRELUDE = '''@keras.utils.register_keras_serializable(package="keras224")
 def {name}(x):
     """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
     return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)'''
