@@ -3,10 +3,8 @@
 The table maps every public name of every Keras 2.2.4 module to the identity of the object it
 names ("defining_module.qualname", or "module:NAME" for submodules), so the front end can tell
 `keras.layers.core.Dense`, `keras.layers.Dense` and `from keras.layers import *; Dense` apart from
-`Activition`.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]
+`Activition`.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]  (default: the verifier's cache, installed if missing)
 """
-import collections
-import collections.abc
 import importlib
 import inspect
 import json
@@ -15,26 +13,14 @@ import pkgutil
 import sys
 import types
 
-SITE = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("KFN_GEN_LEGACY_SITE", "/tmp/k224/site")
-OUT = os.path.join(os.path.dirname(__file__), "..", "kfn_gen", "rules", "keras224_api.json")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from kfn_gen.legacy.runtime import ensure_legacy_keras  # noqa: E402
+from kfn_gen.legacy.shim224 import boot  # noqa: E402
 
-for n in ("Iterable", "Mapping", "MutableMapping", "Sequence", "Callable"):
-    setattr(collections, n, getattr(collections.abc, n))
-import tensorflow as tf  # noqa: E402
-
-tf.compat.v1.disable_v2_behavior()  # imports Keras 3 as a side effect: purge it below
-sys.modules["tensorflow"] = tf.compat.v1
-from tensorflow.python.framework import ops, tensor  # noqa: E402
-from tensorflow.python.ops import control_flow_ops, variables, while_loop  # noqa: E402
-
-ops._TensorLike = (tensor.Tensor, variables.Variable)
-ops.is_dense_tensor_like = lambda t: isinstance(t, ops._TensorLike)
-control_flow_ops.while_loop = while_loop.while_loop
-for m in [m for m in sys.modules if m == "keras" or m.startswith("keras.")]:
-    del sys.modules[m]
-sys.path.insert(0, SITE)
-import keras  # noqa: E402
-
+SITE = sys.argv[1] if len(sys.argv) > 1 else ensure_legacy_keras()
+OUT = os.path.join(ROOT, "kfn_gen", "rules", "keras224_api.json")
+keras = boot(SITE)
 assert keras.__version__ == "2.2.4", keras.__version__
 
 SKIP = ("keras.applications.", "keras.datasets.")
