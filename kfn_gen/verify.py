@@ -26,6 +26,13 @@ Approach (issue 3): **model capture by execution with offline stand-ins**, one s
    functions probed numerically on both sides (hard_sigmoid vs sigmoid), GRU ``reset_after``,
    optimizer learning rate / decay / epsilon / clipnorm / Adagrad accumulator.
 
+``verify_many`` does the same for many pairs with one process per side (TensorFlow boots twice in
+all, not twice per pair; scripts run one after another with the Keras session cleared and a
+per-script SIGALRM limit; a script that kills its process is re-run alone for its verdict).
+
+oneDNN is left at TF's default (on): with it off, Eigen's convolution materialises im2col patches
+(a VGG tower over 100 frames of 224x224 needed > 16 GB); both sides use the same kernels either way.
+
 Importing this module never imports TensorFlow or Keras.
 """
 from __future__ import annotations
@@ -634,7 +641,9 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
                 continue
             lerrs = [ScriptError("keras 2.2.4", e["line"], e["type"], e["message"]) for e in legacy["errors"]]
             if not legacy["models"]:
-                reports[i] = error(i, "the legacy script built no Keras model", lerrs)
+                ex = legacy.get("exited_at")
+                tail = f" (it exited at line {ex['line']} with code {ex['code']})" if ex else ""
+                reports[i] = error(i, "the legacy script built no Keras model" + tail, lerrs)
                 continue
             legacy_ok[i] = (legacy, lerrs)
         todo2 = list(legacy_ok)

@@ -120,7 +120,7 @@ def measure(example: str, work: str, legacy_dir: str, timeout_s: float, memory_m
                     reasons.append(f"{m.name}: likely cause: {m.likely_cause}")
         if merr and len(merr) > len(lerr):
             reasons.append("first Keras 3 error: " + merr[0].format())
-        elif lerr and row["legacy_runs"] != "yes":
+        elif lerr and (row["legacy_runs"] != "yes" or report.status == "error"):
             reasons.append("first Keras 2.2.4 error: " + lerr[0].format())
     row["reason"] = " | ".join(reasons)
     return row

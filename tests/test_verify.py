@@ -189,3 +189,34 @@ def test_cli_exit_2_when_it_cannot_run(legacy_dir, tmp_path):
     res = CliRunner().invoke(verify_cmd, [bad, bad, "--legacy-dir", legacy_dir])
     assert res.exit_code == 2, res.output
     assert "built no Keras model" in res.output
+
+
+TINY_OLD = """
+from keras.models import Sequential
+from keras.layers import Dense
+m = Sequential([Dense(4, activation='tanh', input_shape=(3,)), Dense(2)])
+"""
+TINY_NEW = """
+import keras
+from keras.models import Sequential
+from keras.layers import Dense
+m = Sequential([keras.Input((3,)), Dense(4, activation='tanh'), Dense(2)])
+"""
+
+
+def test_batch_mode_survives_a_crash_and_a_hang(legacy_dir, tmp_path):
+    """verify_many runs each side's scripts in one process; the crashing script is re-run alone for its
+    verdict, the hanging one is stopped by its own per-script limit, and the others still verify."""
+    from kfn_gen.verify import verify_many
+
+    old, new = _write(tmp_path, "old.py", TINY_OLD), _write(tmp_path, "new.py", TINY_NEW)
+    wrong = _write(tmp_path, "wrong.py", TINY_NEW.replace("'tanh'", "'relu'"))
+    crash = _write(tmp_path, "crash.py", BROKEN["crash"])
+    hang = _write(tmp_path, "hang.py", BROKEN["hang"])
+    reports = verify_many([(old, new), (crash, new), (old, wrong), (hang, new), (old, new)], legacy_dir=legacy_dir,
+                          timeout_s=20)
+    assert [r.status for r in reports] == ["match", "error", "differ", "error", "match"]
+    assert "killed by SIGABRT" in reports[1].reason
+    assert "timed out after 20s" in reports[3].reason
+    assert reports[0].models[0].max_abs_diff <= 1e-6 and reports[4].models[0].max_abs_diff <= 1e-6
+    assert "activation computes tanh in Keras 2.2.4 but relu" in reports[2].models[0].likely_cause

@@ -341,6 +341,8 @@ class Legacy(Side):
         return K.get_session().run(fn(K.constant(PROBE_X))).tolist()
 
     def input_specs(self, model, batch):
+        if not model.inputs:
+            raise ValueError("the model was never built (no input shape given and never called on a tensor)")
         specs = []
         for t in model.inputs:
             shape = list(self.K.int_shape(t))
@@ -659,7 +661,9 @@ def display_names(models):
 def draw_inputs(specs, batch, rng):
     xs = []
     for s in specs:
-        shape = [batch if i == 0 and d is None else (6 if d is None else d) for i, d in enumerate(s["shape"])]
+        # unknown sizes: 6 time steps for sequences, 64 pixels for images (five 2x poolings still leave 2)
+        free = 64 if len(s["shape"]) >= 4 else 6
+        shape = [batch if i == 0 and d is None else (free if d is None else d) for i, d in enumerate(s["shape"])]
         if s["int_high"]:
             a = rng.integers(0, s["int_high"], size=shape)
         elif "int" in s["dtype"]:
@@ -703,7 +707,7 @@ def legacy_capture(side, names, ns, result, arrays):
         try:
             specs = side.input_specs(model, batch)
             fixed = [s["shape"][0] for s in specs if s["shape"] and s["shape"][0] is not None]
-            per_row = sum(int(np.prod([6 if d is None else d for d in s["shape"][1:]])) for s in specs)
+            per_row = sum(int(np.prod([64 if d is None else d for d in s["shape"][1:]])) for s in specs)
             # one row for huge inputs (video: 100 frames of 224x224x3), else `batch` rows
             b = fixed[0] if fixed else (1 if per_row > 1_000_000 else batch)
             d["input_specs"] = specs
