@@ -34,6 +34,7 @@ class Context:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rule: str = ""
     _taken: set[str] | None = None
+    _defined: dict[str, str] | None = None
 
     # ----- what rules call -----
     def edit(self, node: cst.CSTNode, fn: Edit, message: str | None) -> None:
@@ -66,6 +67,21 @@ class Context:
         """Define `code` once, before the first use (after the imports that precede it)."""
         if key not in self.preludes or self._order(use) < self._order(self.preludes[key][1]):
             self.preludes[key] = (code, use)
+
+    def define(self, wanted: str, template: str, use: cst.CSTNode) -> str:
+        """Define a helper (function or class) once in the migrated script; return its name.
+
+        `template` is its code with `{name}` for the name; it may use `keras.`, so `keras` is
+        imported when the script does not bind it.  The name avoids every name in the script.
+        """
+        if self._defined is None:
+            self._defined = {}
+        if wanted not in self._defined:
+            self._defined[wanted] = self.fresh_name(wanted)
+        name = self._defined[wanted]
+        self.keras("keras", use)
+        self.need_prelude(f"define {wanted}", template.format(name=name), use)
+        return name
 
     def fresh_name(self, wanted: str) -> str:
         if self._taken is None:

@@ -24,7 +24,6 @@ class Optimizers(Rule):
     description = "optimizer arguments renamed, decay as a schedule, 2.2.4 learning-rate defaults"
 
     def run(self, ctx: Context) -> None:
-        self.names: dict[str, str] = {}
         for call, ident in calls(ctx):
             if ident is not None and short(ident) in OPTIMIZER_ARGS and ident.startswith("keras.optimizers."):
                 self.constructor(ctx, call, short(ident))
@@ -115,11 +114,7 @@ class Optimizers(Rule):
     def exact_class(self, ctx: Context, cls: str, use) -> str:
         """Name of the 2.2.4-exact optimizer class, defined once before its first use."""
         wanted, template = CLASSES[cls]
-        if cls not in self.names:
-            self.names[cls] = ctx.fresh_name(wanted)
-        ctx.keras("keras.optimizers", use)
-        ctx.need_prelude(f"class {cls}", template.format(name=self.names[cls]), use)
-        return self.names[cls]
+        return ctx.define(wanted, template, use)
 
 
 def _is_zero(node) -> bool:

@@ -31,15 +31,9 @@ class RecurrentDefaults(Rule):
 
     def run(self, ctx: Context) -> None:
         keep224 = ctx.options.defaults == "keras224"
-        helper = None
 
         def use_helper(at) -> str:
-            nonlocal helper
-            if helper is None:
-                helper = ctx.fresh_name(HELPER)
-            ctx.keras("keras.ops", at)
-            ctx.need_prelude("def hard_sigmoid", PRELUDE.format(name=helper), at)
-            return helper
+            return ctx.define(HELPER, PRELUDE, at)
 
         for call, ident in calls(ctx):
             if ident is None:
