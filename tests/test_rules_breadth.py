@@ -134,6 +134,33 @@ c = GlobalAveragePooling2D()
         (3, 'info', 'keras1-args', "UpSampling2D: dim_ordering='tf' -> data_format='channels_las"),
         (4, 'info', 'keras1-args', "GlobalAveragePooling2D: dim_ordering='default' dropped (2.2."),
         ]),
+    'keras1_padding_convlstm_input_length': Case(
+        before='''\
+from keras.layers import ZeroPadding2D, ConvLSTM2D, Conv1D
+z = ZeroPadding2D(padding={'right_pad': 4, 'bottom_pad': 2, 'top_pad': 1})
+c = ConvLSTM2D(5, 3, 3, name='conv')
+d = Conv1D(4, 3, input_dim=2, input_length=9)
+''',
+        after='''\
+from keras.layers import ZeroPadding2D, ConvLSTM2D, Conv1D
+import keras
+
+
+@keras.utils.register_keras_serializable(package="keras224")
+def keras224_hard_sigmoid(x):
+    """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
+    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
+z = ZeroPadding2D(padding=((1, 2), (0, 4)))
+c = ConvLSTM2D(5, (3, 3), name='conv', recurrent_activation=keras224_hard_sigmoid)
+d = Conv1D(4, 3, input_shape=(9, 2))
+''',
+        diags=[
+        (2, 'info', 'keras1-args', 'ZeroPadding2D: Keras-1 padding dict -> ((1, 2), (0, 4))'),
+        (3, 'info', 'keras1-args', 'ConvLSTM2D: positional kernel size 3, 3 -> (3, 3)'),
+        (4, 'info', 'keras1-args', 'Conv1D: input_dim=, input_length= -> input_shape=(9, 2)'),
+        ]),
     'keras1_recurrent': Case(
         before='''\
 from keras.layers import LSTM
@@ -141,7 +168,6 @@ r = LSTM(output_dim=32, inner_activation='sigmoid', dropout_W=0.2, dropout_U=0.1
 ''',
         after='''\
 from keras.layers import LSTM
-import keras
 r = LSTM(units=32, recurrent_activation='sigmoid', dropout=0.2, recurrent_dropout=0.1, unit_forget_bias=True)
 ''',
         diags=[
@@ -159,7 +185,7 @@ from keras.layers import GRU
 import keras
 
 
-@keras.saving.register_keras_serializable(package="keras224")
+@keras.utils.register_keras_serializable(package="keras224")
 def keras224_hard_sigmoid(x):
     """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
     return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
@@ -665,7 +691,7 @@ from keras.layers import Dense, ActivityRegularization
 import keras
 
 
-@keras.saving.register_keras_serializable(package="keras224")
+@keras.utils.register_keras_serializable(package="keras224")
 class Keras224ActivityRegularization(keras.layers.ActivityRegularization):
     """Keras 2.2.4's ActivityRegularization: the penalty is not divided by the batch size."""
 
@@ -674,7 +700,7 @@ class Keras224ActivityRegularization(keras.layers.ActivityRegularization):
         self.activity_regularizer = Keras224ActivityRegularizer(keras.regularizers.L1L2(l1=l1, l2=l2))
 
 
-@keras.saving.register_keras_serializable(package="keras224")
+@keras.utils.register_keras_serializable(package="keras224")
 class Keras224ActivityRegularizer(keras.regularizers.Regularizer):
     """Keras 2.2.4's activity penalty: Keras 3 divides it by the batch size, 2.2.4 did not."""
 

@@ -99,7 +99,7 @@ def test_recurrent_targets(ident):
 
 def test_recurrent_helper_uses_live_names():
     resolve("keras.ops.clip")
-    resolve("keras.saving.register_keras_serializable")
+    resolve("keras.utils.register_keras_serializable")
 
 
 # ----- rules/tables_breadth.py -----

@@ -22,7 +22,7 @@ from ..frontend import _dotted, _walk
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls, short
-from .recurrent import HELPER, PRELUDE
+from .recurrent import hard_sigmoid_name
 from .tables_breadth import (KERNEL_KWARGS, LEGACY_DROPPED, LEGACY_KWARGS, LEGACY_VALUES, MERGE_MODE_KWARGS,
                              MERGE_MODES, POSITIONAL_KERNEL, RECURRENT_IDS, RENAMED)
 
@@ -54,7 +54,6 @@ class Keras1Args(Rule):
 
     def run(self, ctx: Context) -> None:
         self._needed = {}
-        self._explicit_gates: list[cst.Call] = []
         for call, ident in calls(ctx):
             if ident in LEGACY_KWARGS:
                 self.keywords(ctx, call, ident)
@@ -63,23 +62,6 @@ class Keras1Args(Rule):
             if ident is None and ctx.src.keras_path(call.func) == MERGE_MODULE:
                 self.merge(ctx, call)
         self._fix_merge_imports(ctx)
-        self._drop_superseded_gate_defaults(ctx)
-
-    def _drop_superseded_gate_defaults(self, ctx: Context) -> None:
-        """`LSTM(inner_activation=...)` names the gate: the recurrent-224 rule saw no `recurrent_activation=`
-        and added 2.2.4's default; the user's value replaces it (rename_over), so its report goes too, and
-        its helper when nothing else uses it."""
-        if not self._explicit_gates:
-            return
-        where = {ctx.src.pos(c) for c in self._explicit_gates}
-
-        def superseded(d) -> bool:
-            return (d.rule == "recurrent-224" and (d.line, d.col) in where
-                    and ("recurrent_activation=" in d.message or "default recurrent_activation" in d.message))
-        ctx.diagnostics[:] = [d for d in ctx.diagnostics if not superseded(d)]
-        helper = ctx.fresh_name(HELPER)
-        if "def hard_sigmoid" in ctx.preludes and not any(helper in d.message for d in ctx.diagnostics):
-            del ctx.preludes["def hard_sigmoid"]
 
     # ----- keyword conversions -----
     def keywords(self, ctx: Context, call: cst.Call, ident: str) -> None:
@@ -106,8 +88,6 @@ class Keras1Args(Rule):
                 new = conversions[old]
                 ctx.edit(call, lambda c, o=old, n=new: rename_over(c, o, n), None)
                 done.append(f"{old}= -> {new}=")
-                if new == "recurrent_activation":
-                    self._explicit_gates.append(call)
                 if new == "recurrent_activation" and _string(arg.value) == "hard_sigmoid":
                     self._hard_sigmoid(ctx, arg.value)
             elif old in LEGACY_DROPPED and ident in RECURRENT_IDS:
@@ -135,11 +115,49 @@ class Keras1Args(Rule):
                          f"{cls}: output_shape= dropped (2.2.4 ignored it and computed the shape itself)")
         if done:
             ctx.edit(call, lambda c: c, f"{cls}: Keras-1 arguments renamed: {', '.join(done)}")
+        if ident == "keras.layers.convolutional.ZeroPadding2D":
+            self.pad_dict(ctx, call)
+        if ident in RECURRENT_IDS or ident == "keras.layers.convolutional.Conv1D":
+            self.input_dim_length(ctx, call, cls)
         if ident == "keras.layers.convolutional.Conv2DTranspose":  # Keras 1 Deconvolution2D(f, r, c, output_shape)
             pos = A.positional(call)
             if len(pos) == 4 and isinstance(pos[3].value, (cst.Tuple, cst.List)):
                 ctx.edit(call, lambda c: _drop_positional(c, 3),
                          f"{cls}: positional output_shape dropped (2.2.4 ignored it)")
+
+    def input_dim_length(self, ctx: Context, call: cst.Call, cls: str) -> None:
+        """`LSTM(8, input_dim=3, input_length=5)`: 2.2.4 (recurrent/conv1d_args_preprocessor) made it
+        input_shape=(5, 3); Keras 3 rejects input_length.  The first layer of a Sequential is the
+        sequential-input rule's (it becomes a leading keras.Input)."""
+        dim, length = A.kwarg(call, "input_dim"), A.kwarg(call, "input_length")
+        if length is None or dim is None or call in ctx.facts.sequential_first or A.kwarg(call, "input_shape"):
+            return
+        mod = ctx.src.module
+        shape = f"({A.code(mod, length.value)}, {A.code(mod, dim.value)})"
+        ctx.edit(call, lambda c, s=shape: A.add_kwarg(A.remove_kwargs(c, {"input_dim", "input_length"}),
+                                                      "input_shape", s),
+                 f"{cls}: input_dim=, input_length= -> input_shape={shape} (2.2.4's conversion; Keras 3 has no "
+                 "input_length)")
+
+    def pad_dict(self, ctx: Context, call: cst.Call) -> None:
+        """ZeroPadding2D(padding={'top_pad': 1, ...}): 2.2.4 (zeropadding2d_args_preprocessor) made it
+        ((top, bottom), (left, right)), missing keys 0."""
+        kw = A.kwarg(call, "padding")
+        pos = A.positional(call)
+        node = kw.value if kw is not None else (pos[0].value if pos else None)
+        if not isinstance(node, cst.Dict):
+            return
+        keys = {}
+        for el in node.elements:
+            if not (isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)):
+                return
+            keys[el.key.evaluated_value] = A.code(ctx.src.module, el.value)
+        if not set(keys) <= {"top_pad", "bottom_pad", "left_pad", "right_pad"}:
+            return
+        g = lambda k: keys.get(k, "0")  # noqa: E731
+        code = f"(({g('top_pad')}, {g('bottom_pad')}), ({g('left_pad')}, {g('right_pad')}))"
+        ctx.edit(node, lambda _, e=cst.parse_expression(code): e,
+                 f"ZeroPadding2D: Keras-1 padding dict -> {code} (2.2.4's conversion)")
 
     def forget_bias(self, ctx: Context, call: cst.Call, cls: str, arg: cst.Arg) -> None:
         if _string(arg.value) == "one":
@@ -154,9 +172,7 @@ class Keras1Args(Rule):
         if ctx.options.defaults != "keras224":
             ctx.warn(node, "'hard_sigmoid' means relu6(x+3)/6 in Keras 3, clip(0.2x+0.5, 0, 1) in 2.2.4")
             return
-        name = ctx.fresh_name(HELPER)  # the same name the recurrent-224 rule uses
-        ctx.keras("keras.ops", node)
-        ctx.need_prelude("def hard_sigmoid", PRELUDE.format(name=name), node)
+        name = hard_sigmoid_name(ctx, node)
         ctx.replace_code(node, name, f"'hard_sigmoid' -> {name} (Keras 3's hard_sigmoid is relu6(x+3)/6)")
 
     # ----- Conv2D(64, 3, 3) -----

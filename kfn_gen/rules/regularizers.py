@@ -22,7 +22,7 @@ from .tables_breadth import (ACTIVITY_REGULARIZATION, COSINE_NAMES, L1_L2, L1_L2
                              REGULARIZER_FUNCS, STRING_ALIASES)
 
 ACTIVITY_HELPER = "Keras224ActivityRegularizer"
-ACTIVITY_PRELUDE = '''@keras.saving.register_keras_serializable(package="keras224")
+ACTIVITY_PRELUDE = '''@keras.utils.register_keras_serializable(package="keras224")
 class {name}(keras.regularizers.Regularizer):
     """Keras 2.2.4's activity penalty: Keras 3 divides it by the batch size, 2.2.4 did not."""
 
@@ -38,7 +38,7 @@ class {name}(keras.regularizers.Regularizer):
     def get_config(self):
         return {{"regularizer": keras.regularizers.serialize(self.regularizer)}}'''
 LAYER_HELPER = "Keras224ActivityRegularization"
-LAYER_PRELUDE = '''@keras.saving.register_keras_serializable(package="keras224")
+LAYER_PRELUDE = '''@keras.utils.register_keras_serializable(package="keras224")
 class {name}(keras.layers.ActivityRegularization):
     """Keras 2.2.4's ActivityRegularization: the penalty is not divided by the batch size."""
 
