@@ -12,13 +12,19 @@ import libcst as cst
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls, short
-from .tables import GRU_RESET_AFTER, RECURRENT_ACTIVATION_POS, RECURRENT_HARD_SIGMOID
+from .tables import (GRU_RESET_AFTER, RECURRENT_ACTIVATION_KEYWORDS, RECURRENT_ACTIVATION_POS,
+                     RECURRENT_ACTIVATION_POS_DEFAULT, RECURRENT_HARD_SIGMOID)
 
 HELPER = "keras224_hard_sigmoid"
 PRELUDE = '''@keras.utils.register_keras_serializable(package="keras224")
 def {name}(x):
     """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
     return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)'''
+
+
+def hard_sigmoid_name(ctx: Context, use) -> str:
+    """The name of the 2.2.4 hard_sigmoid helper, defined once in the migrated script."""
+    return ctx.define(HELPER, PRELUDE, use)
 
 
 def _is_hard_sigmoid(node) -> bool:
@@ -33,16 +39,16 @@ class RecurrentDefaults(Rule):
         keep224 = ctx.options.defaults == "keras224"
 
         def use_helper(at) -> str:
-            return ctx.define(HELPER, PRELUDE, at)
+            return hard_sigmoid_name(ctx, at)
 
         for call, ident in calls(ctx):
             if ident is None:
                 continue
             if ident in RECURRENT_HARD_SIGMOID:
                 pos = A.positional(call)
-                explicit = A.kwarg(call, "recurrent_activation")
-                value = explicit.value if explicit else (pos[RECURRENT_ACTIVATION_POS].value
-                                                         if len(pos) > RECURRENT_ACTIVATION_POS else None)
+                at = RECURRENT_ACTIVATION_POS.get(ident, RECURRENT_ACTIVATION_POS_DEFAULT)
+                explicit = next((A.kwarg(call, k) for k in RECURRENT_ACTIVATION_KEYWORDS if A.kwarg(call, k)), None)
+                value = explicit.value if explicit else (pos[at].value if len(pos) > at else None)
                 if value is None:
                     if keep224:
                         name = use_helper(call)

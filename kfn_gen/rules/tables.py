@@ -135,5 +135,10 @@ RECURRENT_HARD_SIGMOID = {
 }
 # GRU: 2.2.4 reset_after=False (one bias of 3*units), Keras 3 defaults to True
 GRU_RESET_AFTER = {"keras.layers.recurrent.GRU", "keras.layers.recurrent.GRUCell"}
-# positional index of recurrent_activation in the 2.2.4 signatures
-RECURRENT_ACTIVATION_POS = 2
+# positional index of recurrent_activation in the 2.2.4 signatures (LSTM(units, activation,
+# recurrent_activation, ...); ConvLSTM2D(filters, kernel_size, strides, padding, data_format,
+# dilation_rate, activation, recurrent_activation, ...))
+RECURRENT_ACTIVATION_POS = {"keras.layers.convolutional_recurrent.ConvLSTM2D": 7}
+RECURRENT_ACTIVATION_POS_DEFAULT = 2
+# Keras-1 spelling 2.2.4 still translated to recurrent_activation (keras/legacy/interfaces.py)
+RECURRENT_ACTIVATION_KEYWORDS = ("recurrent_activation", "inner_activation")
