@@ -54,15 +54,8 @@ class Regularizers(Rule):
 
     def run(self, ctx: Context) -> None:
         keep = ctx.options.defaults == "keras224"
-        helper = None
-
         def use_helper(at) -> str:
-            nonlocal helper
-            if helper is None:
-                helper = ctx.fresh_name(ACTIVITY_HELPER)
-            ctx.keras("keras.regularizers", at)
-            ctx.need_prelude("class activity224", ACTIVITY_PRELUDE.format(name=helper), at)
-            return helper
+            return ctx.define(ACTIVITY_HELPER, ACTIVITY_PRELUDE, at)
 
         for call, ident in calls(ctx):
             if ident == L1_L2:
@@ -110,8 +103,7 @@ class Regularizers(Rule):
             ctx.warn(call, "ActivityRegularization: Keras 3 divides the penalty by the batch size, 2.2.4 did not")
             return
         wrapper = use_helper(call)
-        name = ctx.fresh_name(LAYER_HELPER)
-        ctx.need_prelude("class activity224 layer", LAYER_PRELUDE.format(name=name, wrapper=wrapper), call)
+        name = ctx.define(LAYER_HELPER, LAYER_PRELUDE.replace("{wrapper}", wrapper), call)
         ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
                  f"ActivityRegularization -> {name} (the same layer with the 2.2.4 penalty, not divided by the "
                  "batch size)")
