@@ -352,7 +352,8 @@ class RenamedNames(Rule):
     def run(self, ctx: Context) -> None:
         in_imports = set()
         for node in _walk(ctx.src.module):
-            if isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(node.names, cst.ImportStar):
+            if isinstance(node, cst.ImportFrom) and node.module is not None \
+                    and not isinstance(node.names, cst.ImportStar):
                 mod = _dotted(node.module)
                 if mod and (mod == "keras" or mod.startswith("keras.")):
                     for alias in node.names:

@@ -39,7 +39,8 @@ LEGACY_KWARGS: dict[str, list[tuple[str, str]]] = {
     "keras.layers.core.SpatialDropout1D": [("p", "rate")],
     "keras.layers.core.SpatialDropout2D": [("p", "rate"), *_DIM],
     "keras.layers.core.SpatialDropout3D": [("p", "rate"), *_DIM],
-    "keras.layers.embeddings.Embedding": [("init", "embeddings_initializer"), ("W_regularizer", "embeddings_regularizer"),
+    "keras.layers.embeddings.Embedding": [("init", "embeddings_initializer"),
+                                          ("W_regularizer", "embeddings_regularizer"),
                                           ("W_constraint", "embeddings_constraint")],
     "keras.layers.pooling.MaxPooling1D": _POOL1D,
     "keras.layers.pooling.AveragePooling1D": _POOL1D,
@@ -160,7 +161,8 @@ RENAMED_HOMES = {
 # String identifiers 2.2.4 accepted that Keras 3's get() rejects: (kind, string) -> Keras 3 string
 STRING_ALIASES = {
     ("loss", "logcosh"): "log_cosh", ("loss", "kullback_leibler_divergence"): "kl_divergence",
-    ("metric", "logcosh"): "log_cosh_error",  # Keras 3's LogCoshError logs as 'logcosh', like 2.2.4 ("metric", "kullback_leibler_divergence"): "kl_divergence",
+    ("metric", "logcosh"): "log_cosh_error",  # Keras 3's LogCoshError logs as 'logcosh', like 2.2.4
+    ("metric", "kullback_leibler_divergence"): "kl_divergence",
     ("constraint", "maxnorm"): "max_norm", ("constraint", "nonneg"): "non_neg", ("constraint", "unitnorm"): "unit_norm",
 }
 # 2.2.4 cosine_proximity = -sum(l2n(y_true) * l2n(y_pred), axis=-1) (losses.py:76) == Keras 3 cosine_similarity
