@@ -107,7 +107,12 @@ class Builder:
 
     def block(self, body) -> None:
         for stmt in body:
-            self.stmt(stmt)
+            if isinstance(stmt, cst.SimpleStatementSuite):  # `def f(): return x` on one line
+                self.statement = stmt
+                for small in stmt.body:
+                    self.small(small)
+            else:
+                self.stmt(stmt)
 
     def stmt(self, stmt) -> None:
         if isinstance(stmt, cst.SimpleStatementLine):
@@ -125,8 +130,30 @@ class Builder:
             for part in _bodies(stmt):
                 self.block(part)
             self.loop_depth -= uncertain
-        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        elif isinstance(stmt, cst.FunctionDef):
+            self.function(stmt)
+        elif isinstance(stmt, cst.ClassDef):
             self.env[stmt.name.value] = None
+
+    def function(self, fn: cst.FunctionDef) -> None:
+        """Run a function body once, where it is defined, in its own scope with unknown parameters.
+
+        Tutorials build models in `def build_model(): ...`; running the body once records its layers
+        and the facts rules need (a Sequential's first layer, node accesses) exactly once per source
+        node, whether the function is called zero, one or many times.  Its result stays unknown.
+        """
+        saved, statement = self.env, self.statement
+        self.env = dict(saved)
+        params = fn.params
+        for p in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            self.env[p.name.value] = None
+        for p in (params.star_arg, params.star_kwarg):
+            if isinstance(p, cst.Param):
+                self.env[p.name.value] = None
+        body = fn.body.body if isinstance(fn.body, cst.IndentedBlock) else [fn.body]
+        self.block(body)
+        self.env, self.statement = saved, statement
+        self.env[fn.name.value] = None
 
     def small(self, s) -> None:
         if isinstance(s, cst.Assign):
@@ -148,8 +175,8 @@ class Builder:
                 target = alias.asname.name if alias.asname else alias.name
                 if isinstance(target, cst.Name):  # imported names resolve through the front end
                     self.env.pop(target.value, None)
-        elif isinstance(s, cst.Del):
-            pass
+        elif isinstance(s, cst.Return) and s.value is not None:
+            self.eval(s.value)
 
     def bind(self, target, value) -> None:
         if isinstance(target, cst.Name):

@@ -309,3 +309,26 @@ def test_rmsprop_and_adagrad_become_exact_224_classes_defined_once():
     keras3, diags3 = migrate("from keras.models import Sequential\nm = Sequential()\nm.compile(optimizer='rmsprop', loss='mse')\n",
                              defaults="keras3")
     assert "Keras224" not in keras3 and "3:warning:optimizers" in diags3
+
+
+def test_models_built_inside_functions_get_graph_rules_once():
+    code, diags = migrate("""\
+        from keras.models import Sequential, Model
+        from keras.layers import Dense, Input, LSTM
+
+        def build_model(n_in):
+            model = Sequential()
+            model.add(Dense(64, input_dim=n_in))
+            return model
+
+        def shared(shape):
+            a, b = Input(shape=shape), Input(shape=shape)
+            lstm = LSTM(4)
+            x, y = lstm(a), lstm(b)
+            return Model([a, b], lstm.get_output_at(1))
+
+        m, m2 = build_model(20), build_model(30)
+        """)
+    assert "    model.add(keras.Input(shape=(n_in,)))\n    model.add(Dense(64))\n" in code
+    assert code.count("keras.Input(") == 1
+    assert "return Model([a, b], y)" in code
