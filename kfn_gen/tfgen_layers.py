@@ -35,6 +35,12 @@ def check_weights(weights, shapes):
 def hard_sigmoid_224(x):
     """Keras 2.2.4's hard_sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
     return tf.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)''',
+    "time_major_matmul": '''\
+def time_major_matmul(x, kernel):
+    """x: (batch, time, features) @ kernel as one 2-D matmul, returned time major: (time, batch, units)."""
+    x = tf.transpose(x, [1, 0, 2])
+    z = tf.matmul(tf.reshape(x, [-1, x.shape[-1]]), kernel)
+    return tf.reshape(z, [tf.shape(x)[0], -1, kernel.shape[-1]])''',
     "over_time": '''\
 def over_time(step, z_x, states, return_sequences):
     """Run `states = step(z_t, states)` over time-major z_x in a tf.while_loop (no unrolling).
@@ -55,14 +61,13 @@ def over_time(step, z_x, states, return_sequences):
     if return_sequences:
         return tf.transpose(outputs.stack(), [1, 0, 2]), states
     return states[0], states''',
-    "lstm": '''\
-def lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
+    "run_lstm": '''\
+def run_lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
          go_backwards=False):
     """LSTM (gates i, f, c, o) over x: (batch, time, features); returns (output, h, c)."""
-    z_x = tf.matmul(x, kernel)
+    z_x = time_major_matmul(x, kernel)
     if bias is not None:
         z_x = z_x + bias
-    z_x = tf.transpose(z_x, [1, 0, 2])  # time major
     if go_backwards:
         z_x = tf.reverse(z_x, [0])
     zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
@@ -76,21 +81,20 @@ def lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, re
 
     output, (h, c) = over_time(step, z_x, (zeros, zeros), return_sequences)
     return output, h, c''',
-    "gru": '''\
-def gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
+    "run_gru": '''\
+def run_gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
         go_backwards=False, reset_after=False):
     """GRU (gates z, r, h) over x: (batch, time, features); returns (output, h).
 
     reset_after=False is Keras 2.2.4's cell: one bias of 3*units, reset gate applied before the
     recurrent matmul.  reset_after=True: bias (2, 3*units) = (input bias, recurrent bias)."""
     units = recurrent_kernel.shape[0]
-    z_x = tf.matmul(x, kernel)
+    z_x = time_major_matmul(x, kernel)
     recurrent_bias = None
     if bias is not None:
         if reset_after:
             bias, recurrent_bias = bias[0], bias[1]
         z_x = z_x + bias
-    z_x = tf.transpose(z_x, [1, 0, 2])  # time major
     if go_backwards:
         z_x = tf.reverse(z_x, [0])
     k_zr, k_h = recurrent_kernel[:, :2 * units], recurrent_kernel[:, 2 * units:]
@@ -115,13 +119,12 @@ def gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, ret
 
     output, (h,) = over_time(step, z_x, (tf.zeros([tf.shape(x)[0], units], x.dtype),), return_sequences)
     return output, h''',
-    "simple_rnn": '''\
-def simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequences, go_backwards=False):
+    "run_simple_rnn": '''\
+def run_simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequences, go_backwards=False):
     """SimpleRNN over x: (batch, time, features); returns (output, h)."""
-    z_x = tf.matmul(x, kernel)
+    z_x = time_major_matmul(x, kernel)
     if bias is not None:
         z_x = z_x + bias
-    z_x = tf.transpose(z_x, [1, 0, 2])  # time major
     if go_backwards:
         z_x = tf.reverse(z_x, [0])
     zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
@@ -273,7 +276,10 @@ def _dense_weights(cfg, shapes):
 
 
 def _dense_emit(c: Call) -> Emit:
-    expr = f"tf.matmul({c.x}, {c.w['kernel']})"
+    if len(c.in_shape) == 2:
+        expr = f"tf.matmul({c.x}, {c.w['kernel']})"
+    else:  # Dense on the last axis of a (batch, ..., features) tensor
+        expr = f"tf.tensordot({c.x}, {c.w['kernel']}, 1)"
     if c.cfg["use_bias"]:
         expr += f" + {c.w['bias']}"
     return apply_activation(c.cfg, expr)
@@ -460,7 +466,7 @@ def _rnn_emit(helper: str, recurrent: bool, extra: tuple[str, ...] = ()):
     def emit(c: Call) -> Emit:
         act, h1 = activation_ref(c.cfg)
         args = [c.x, c.w["kernel"], c.w["recurrent_kernel"], c.w["bias"] if c.cfg["use_bias"] else "None", act]
-        helpers = ["over_time", helper] + ([h1] if h1 else [])
+        helpers = ["time_major_matmul", "over_time", helper] + ([h1] if h1 else [])
         if recurrent:
             ract, h2 = activation_ref(c.cfg, "recurrent_activation")
             args.append(ract)
@@ -606,11 +612,11 @@ SPECS: dict[str, Spec] = {
                       lambda cfg, s: [("embeddings", (cfg["input_dim"], cfg["output_dim"]))],
                       lambda cfg, s: [(*s[0], cfg["output_dim"])], _embedding_emit, _embedding_check),
     "LSTM": Spec(("units", "activation", "recurrent_activation", "use_bias"), {**RNN_DEFAULTS, "recurrent_activation": "hard_sigmoid"},
-                 _rnn_weights(4), _rnn_shape(2), _rnn_emit("lstm", True), _rnn_check),
+                 _rnn_weights(4), _rnn_shape(2), _rnn_emit("run_lstm", True), _rnn_check),
     "GRU": Spec(("units", "activation", "recurrent_activation", "use_bias"), {**RNN_DEFAULTS, "recurrent_activation": "hard_sigmoid", "reset_after": False},
-                _rnn_weights(3), _rnn_shape(1), _rnn_emit("gru", True, ("reset_after",)), _rnn_check),
+                _rnn_weights(3), _rnn_shape(1), _rnn_emit("run_gru", True, ("reset_after",)), _rnn_check),
     "SimpleRNN": Spec(("units", "activation", "use_bias"), dict(RNN_DEFAULTS), _rnn_weights(1), _rnn_shape(1),
-                      _rnn_emit("simple_rnn", False), _rnn_check),
+                      _rnn_emit("run_simple_rnn", False), _rnn_check),
     "Concatenate": Spec(("axis",), {"axis": -1}, _no_weights, _concat_shape, _concat_emit, n_inputs=None),
     "Add": _merge("+"),
     "Subtract": _merge("-"),
