@@ -378,6 +378,10 @@ def likely_causes(lm: dict, mm: dict | None, train_differs: bool) -> list[str]:
                 causes.append(f"layer {ml['path']} GRU '{ml['name']}': reset_after={mc['reset_after']} in the "
                               f"migration but {lc['reset_after']} in Keras 2.2.4 (Keras 3 default is True): "
                               "pass reset_after=False")
+    if train_differs and mm and (mm.get("train_step") or {}).get("not_trainable_in_migration"):
+        causes.append("weights the Keras 2.2.4 optimizer trains are not trainable in the migration: 2.2.4 fixes "
+                      "trainability at compile() (a later `layer.trainable = False` only affects models compiled "
+                      "after it, e.g. a GAN's combined model); Keras 3 reads `trainable` at every step")
     if train_differs and mm:
         lo, mo = lm.get("optimizer") or {}, mm.get("optimizer") or {}
         lcfg, mcfg = lo.get("config", {}), mo.get("config", {})

@@ -711,6 +711,9 @@ def legacy_capture(side, names, ns, result, arrays):
             # one row for huge inputs (video: 100 frames of 224x224x3), else `batch` rows
             b = fixed[0] if fixed else (1 if per_row > 1_000_000 else batch)
             d["input_specs"] = specs
+            if any(dim == 0 for sp in specs for dim in sp["shape"]):  # oneDNN aborts on empty tensors
+                raise ValueError("an input has a zero-sized dimension "
+                                 f"({[sp['shape'] for sp in specs]}): the script's data was probably missing")
             xs = draw_inputs(specs, b, rng)
             side.reset_states(model)
             try:
@@ -868,7 +871,8 @@ def keras3_capture(side, names, ns, result, arrays):
                         pairs.append((ref_arrays[name], v))
                         if s_ == 1 and own.get(id(v)) is not None:
                             arrays[f"{key}/g1/{wkey}"] = own[id(v)]
-                side.apply_gradients(model, pairs)
+                if pairs:
+                    side.apply_gradients(model, pairs)
             for wkey, v in var_of.items():
                 if f"{key}/w2/{wkey}" in ref_arrays.files:
                     arrays[f"{key}/w2/{wkey}"] = np.asarray(v.numpy() if hasattr(v, "numpy") else v)
