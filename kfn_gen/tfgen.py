@@ -190,9 +190,6 @@ class Gen:
         self.pre_lines: list[str] = []  # statements a node needs before its own line
 
     # ----- naming -----
-    def where(self, layer: Layer) -> str:
-        return f"{layer.name} (line {layer.line})"
-
     def base(self, layer: Layer) -> str:
         if layer.id not in self.layer_base:
             name = layer.kwargs.get("name")
@@ -282,6 +279,9 @@ class Gen:
         dtypes: dict[TensorRef, str] = {}
         for ref, p, s, d in zip(model.inputs, params, in_shapes, in_dtypes):
             env[ref], shapes[ref], dtypes[ref] = p, s, d
+            if d in ("float16", "float64"):  # Keras layers compute in float32 and cast their inputs
+                lines.append(f"{p} = tf.cast({p}, tf.float32)  # Input(dtype={d!r}): Keras computes in float32")
+                dtypes[ref] = "float32"
         for node in self.order(model):
             self.emit_node(node, env, shapes, dtypes, lines, local)
         self.local = outer_local
