@@ -319,6 +319,17 @@ class Builder:
         pos = [a for a in call.args if a.keyword is None]
         ins = args[0] if pos else self._kwarg_value(call, "inputs", "input")
         outs = args[1] if len(pos) > 1 else self._kwarg_value(call, "outputs", "output")
+        for what, value in (("Input", ins), ("Output", outs)):
+            items = value.items if isinstance(value, ListVal) else [value]
+            bad = next((v for v in items if isinstance(v, (LayerVal, KerasObj))), None)
+            if bad is not None:
+                found = bad.layer.name if isinstance(bad, LayerVal) else bad.identity.rsplit(".", 1)[-1]
+                self.facts.diagnostics.append(self.src.diag(
+                    call, "error",
+                    f"{what} tensors to a Model must be " + ("the output of a Keras `Layer`" if what == "Output"
+                                                            else "from `keras.layers.Input`")
+                    + f" (thus holding past layer metadata). Found: a {found} {'layer' if isinstance(bad, LayerVal) else 'object'},"
+                    " not a tensor (was it called?)", "graph"))
         model = self.new_layer(call, MODEL, "model")
         model.node_offset = 1
         model.inputs = _refs(ins)
@@ -381,6 +392,13 @@ class Builder:
 
     def layer_call(self, call: cst.Call, layer: Layer, args: list) -> Any:
         if not args:
+            return None
+        first = call.args[0].value if call.args else None
+        if isinstance(first, (cst.Integer, cst.Float, cst.SimpleString)) or isinstance(args[0], LayerVal):
+            kind = "a layer" if isinstance(args[0], LayerVal) else f"the literal {self.src.module.code_for_node(first)}"
+            self.facts.diagnostics.append(self.src.diag(
+                call, "error", f"Layer {layer.var or layer.name} was called with an input that isn't a symbolic "
+                               f"tensor: {kind}. All inputs to the layer should be tensors.", "graph"))
             return None
         inputs = _refs(args[0])
         if not inputs:

@@ -332,3 +332,16 @@ def test_models_built_inside_functions_get_graph_rules_once():
     assert "    model.add(keras.Input(shape=(n_in,)))\n    model.add(Dense(64))\n" in code
     assert code.count("keras.Input(") == 1
     assert "return Model([a, b], y)" in code
+
+
+@pytest.mark.parametrize("snippet, message", [
+    ("m = Model(a, Dense(2))", "Output tensors to a Model must be the output of a Keras `Layer`"),
+    ("m = Model(Dense(2), a)", "Input tensors to a Model must be from `keras.layers.Input`"),
+    ("y = Dense(2)(3)", "Layer Dense was called with an input that isn't a symbolic tensor: the literal 3"),
+])
+def test_graph_errors_use_keras_words(snippet, message):
+    result = migrate_source("from keras.layers import Input, Dense\nfrom keras.models import Model\n"
+                            f"a = Input(shape=(3,))\n{snippet}\n", "t.py")
+    assert result.code is None
+    (d,) = result.diagnostics
+    assert (d.line, d.severity, d.rule) == (4, "error", "graph") and message in d.message
