@@ -403,10 +403,42 @@ def py2_hint(source: str, d: Diagnostic) -> Diagnostic:
     return d
 
 
+def _with_deep_stack(fn: MigrateFn, source: str, path: str, options: Options) -> MigrationResult:
+    import sys
+    import threading
+
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["res"] = fn(source, path, options)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["exc"] = exc
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        threading.stack_size(512 * 1024 * 1024)
+        sys.setrecursionlimit(max(old_limit, 100_000))
+        t = threading.Thread(target=target, name="kfn-gen-deep-stack")
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    if "exc" in box:
+        raise box["exc"]
+    return box["res"]
+
+
 def safe_migrate(fn: MigrateFn, source: str, path: str, options: Options) -> MigrationResult:
     """Run a migrator without letting it raise; improve the wording of Python 2 syntax errors."""
     try:
-        res = fn(source, path, options)
+        try:
+            res = fn(source, path, options)
+        except RecursionError:
+            # deep but valid code (a 700 KB implicit string concatenation...) exhausts CPython's
+            # default recursion limit inside libcst: retry once with a big stack and a high limit
+            res = _with_deep_stack(fn, source, path, options)
         if not isinstance(res, MigrationResult) or (res.code is not None and not isinstance(res.code, str)):
             raise TypeError(f"migrator returned {type(res).__name__}, not a MigrationResult")
     except Exception as exc:  # noqa: BLE001 - a crash in a rule must not stop the batch

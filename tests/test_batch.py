@@ -370,3 +370,22 @@ def test_a_worker_crash_fails_only_that_file(tmp_path):
     assert [r.rel for r in res] == [f"m{i}.py" for i in range(8)]
     assert [r.status for r in res] == ["changed"] * 3 + ["failed"] + ["changed"] * 4
     assert "worker process died" in res[3].diagnostics[0].message
+
+
+def deep_migrate(source: str, path: str, options: Options) -> MigrationResult:
+    """Recurses 5000 deep, like libcst's codegen on a huge implicit string concatenation."""
+    def down(n):
+        return 0 if n == 0 else 1 + down(n - 1)
+    down(5000)
+    return fake_migrate(source, path, options)
+
+
+def test_deep_recursion_in_the_migrator_is_retried_with_a_big_stack(tmp_path):
+    import sys
+
+    f = tmp_path / "a.py"
+    f.write_bytes(OLD)
+    limit = sys.getrecursionlimit()
+    [r] = run_batch(discover([str(f)]), BatchConfig(migrate_fn=deep_migrate, in_place=True))
+    assert r.status == "changed" and f.read_bytes() == NEW
+    assert sys.getrecursionlimit() == limit
