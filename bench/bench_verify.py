@@ -45,7 +45,8 @@ def cases():
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=0, help="only the first N cases")
-    ap.add_argument("--timeout", type=float, default=240)
+    ap.add_argument("--timeout", type=float, default=480)
+    ap.add_argument("--memory-mb", type=int, default=16000, help="as tests/test_verify_fixtures.py (video case)")
     args = ap.parse_args(argv)
     todo = cases()
     if args.n:
@@ -55,7 +56,7 @@ def main(argv=None) -> int:
         return 1
     legacy_dir = ensure_legacy_keras()
     pairs = [(o, n) for _, o, n in todo]
-    kw = dict(legacy_dir=legacy_dir, timeout_s=args.timeout, check_training=False)
+    kw = dict(legacy_dir=legacy_dir, timeout_s=args.timeout, memory_mb=args.memory_mb, check_training=False)
 
     t0 = time.perf_counter()
     naive = [verify_pair(o, n, **kw) for o, n in pairs]
@@ -84,6 +85,9 @@ def main(argv=None) -> int:
     for r in batched:
         status[r.status] = status.get(r.status, 0) + 1
     print("verdicts (batched):", ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
+    for (case, _, _), r in zip(todo, batched):
+        if r.status != "match":
+            print(f"  {case}: {r.status}: {r.reason}")
     return 0 if all(same) else 1
 
 
