@@ -208,7 +208,10 @@ def _env(seed: int) -> dict:
     env = dict(os.environ)
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg", "PYTHONHASHSEED": str(seed),
                 "CUDA_VISIBLE_DEVICES": "-1", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
-                "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1",
+                # glibc gives every thread of TF's pools its own 64 MB malloc arena: address space that
+                # counts against RLIMIT_AS without being used.  Two arenas keep the limit meaningful.
+                "MALLOC_ARENA_MAX": "2"})
     env.pop("PYTHONSTARTUP", None)
     return env
 
