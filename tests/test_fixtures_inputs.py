@@ -26,7 +26,8 @@ CTX_HEAD = "# --- context from earlier in the guide (not part of this example) -
 CTX_TAIL = "# --- example ---"
 CASE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+CASES = sorted(p.name for p in FIXTURES.iterdir()
+               if p.is_dir() and not p.name.startswith((".", "_")) and (p / "case.json").exists())
 
 
 def load(case: str) -> tuple[str, dict]:
