@@ -14,11 +14,9 @@ from .rules import all_rules
 
 
 def migrate_source(source: str, path: str = "<string>", options: Options = Options()) -> MigrationResult:
-    src, diags = frontend.parse(source, path)
-    if src is None:
-        return MigrationResult(path, source, None, tuple(diags))
-    if not src.uses_keras():
-        return MigrationResult(path, source, source, ())
+    src, diags = frontend.parse(source, path, only_keras=True)
+    if src is None:  # a syntax error, or valid code that does not use Keras: returned as it is
+        return MigrationResult(path, source, None if diags else source, tuple(diags))
     errors = frontend.check_names(src)
     if errors:
         return MigrationResult(path, source, None, tuple(errors))
