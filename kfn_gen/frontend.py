@@ -229,6 +229,11 @@ def check_names(src: Source) -> list[Diagnostic]:
 
 
 def _missing_diag(src: Source, node, r: api224.Resolved) -> Diagnostic:
+    from .rules.tables_breadth import KERAS1_ONLY_NAMES  # Keras 1 names 2.2.4 no longer had
+
+    if r.missing in KERAS1_ONLY_NAMES:
+        return src.diag(node, "error", f"'{r.missing}' is not in Keras 2.2.4: {KERAS1_ONLY_NAMES[r.missing]}",
+                        "unknown-keras-name")
     hint = f"; did you mean '{r.suggestion}'?" if r.suggestion else ""
     where = f"module '{r.missing_in}'" if r.missing_in else "Keras"
     return src.diag(node, "error", f"{where} has no attribute '{r.missing}' in Keras 2.2.4{hint}", "unknown-keras-name")

@@ -247,8 +247,7 @@ s = merge([a, b], mode='sum')
 d = merge([a, b], mode='dot', dot_axes=1)
 ''',
         after='''\
-from keras.layers import Input
-from keras.layers import add, concatenate, dot
+from keras.layers import Input, add, concatenate, dot
 a = Input(shape=(4,))
 b = Input(shape=(4,))
 c = concatenate([a, b], axis=1)
@@ -268,8 +267,7 @@ a = Input(shape=(4,))
 c = merge([a, a], mode=lambda t: t[0] * t[1], output_shape=(4,))
 ''',
         after='''\
-from keras.layers import Input
-from keras import merge
+from keras.layers import Input, merge
 a = Input(shape=(4,))
 c = merge([a, a], mode=lambda t: t[0] * t[1], output_shape=(4,))
 ''',

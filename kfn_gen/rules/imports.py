@@ -21,9 +21,8 @@ def home_of(module: str, name: str) -> str:
     ident = api224.names_in(module).get(name)
     if ident in NAME_HOMES:
         return NAME_HOMES[ident].rsplit(".", 1)[0]
-    if ident and ident.startswith("module:"):
-        sub = ident[len("module:"):]
-        return MODULE_HOMES.get(sub, sub).rsplit(".", 1)[0]
+    if ident and ident.startswith("module:"):  # `from keras.layers import merge`: a 2.2.4 module that
+        return module  # Keras 3 lacks; the rules that rewrite its uses own that import
     return MODULE_HOMES.get(module, module)
 
 
