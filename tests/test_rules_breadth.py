@@ -842,7 +842,7 @@ def test_merge_import_fixed_when_inserted_first():
     code = migrate_source(src, "t.py").code
     assert "import merge" not in code and "merge(" not in code
     assert "multiply([a, a])" in code
-    assert "from keras.layers import multiply" in code
+    assert "from keras.layers import Dense, Input, multiply" in code
 
 
 def test_keras3_defaults_warn_instead_of_pinning():
