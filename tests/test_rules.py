@@ -345,3 +345,14 @@ def test_graph_errors_use_keras_words(snippet, message):
     assert result.code is None
     (d,) = result.diagnostics
     assert (d.line, d.severity, d.rule) == (4, "error", "graph") and message in d.message
+
+
+def test_preprocessing_utilities_go_where_keras3_or_tf_keras_still_has_them():
+    code, diags = migrate("""\
+        from keras.preprocessing.image import ImageDataGenerator, load_img
+        from keras.preprocessing.text import Tokenizer
+        """)
+    assert code == ("from tensorflow.keras.preprocessing.image import ImageDataGenerator\n"
+                    "from keras.utils import load_img\n"
+                    "from tensorflow.keras.preprocessing.text import Tokenizer\n")
+    assert "1:warning:imports" in diags and "2:warning:imports" in diags

@@ -27,7 +27,7 @@ def home_of(module: str, name: str) -> str:
 
 
 def tf_style(module: str) -> str:
-    return "tensorflow." + module
+    return module if module.startswith("tensorflow.") else "tensorflow." + module
 
 
 class Imports(Rule):
@@ -67,6 +67,11 @@ class Imports(Rule):
             groups = {tf_style("keras"): list(node.names)}
         if list(groups) == [mod]:
             return
+        if any(t.startswith("tensorflow.") for t in groups) and not tf:
+            ctx.warn(node, "ImageDataGenerator, Tokenizer and the other keras.preprocessing utilities are gone "
+                           "from Keras 3; TF 2.21 keeps them (deprecated) under tensorflow.keras, so the import "
+                           "goes there. Modern equivalents: keras.utils.image_dataset_from_directory, "
+                           "keras.layers.TextVectorization")
         if len(groups) == 1:
             (target,) = groups
             ctx.edit(node, lambda n, t=target: n.with_changes(module=cst.parse_expression(t)),

@@ -41,6 +41,19 @@ NAME_HOMES = {
     "keras.engine.sequential.Sequential": "keras.models.Sequential",
     "keras.engine.network.Network": "keras.models.Model",
     "keras_preprocessing.sequence.pad_sequences": "keras.utils.pad_sequences",
+    "keras_preprocessing.image.load_img": "keras.utils.load_img",
+    "keras.preprocessing.image.img_to_array": "keras.utils.img_to_array",
+    "keras.preprocessing.image.array_to_img": "keras.utils.array_to_img",
+    # Keras 3 dropped these; TF 2.21 keeps the same (deprecated) classes under tf.keras: a documented
+    # choice that keeps behaviour (see README), reported as a warning by the imports rule.
+    "keras.preprocessing.image.ImageDataGenerator": "tensorflow.keras.preprocessing.image.ImageDataGenerator",
+    "keras_preprocessing.text.Tokenizer": "tensorflow.keras.preprocessing.text.Tokenizer",
+    "keras_preprocessing.text.one_hot": "tensorflow.keras.preprocessing.text.one_hot",
+    "keras_preprocessing.text.text_to_word_sequence": "tensorflow.keras.preprocessing.text.text_to_word_sequence",
+    "keras.preprocessing.sequence.TimeseriesGenerator": "tensorflow.keras.preprocessing.sequence.TimeseriesGenerator",
+    "keras_preprocessing.sequence.skipgrams": "tensorflow.keras.preprocessing.sequence.skipgrams",
+    "keras_preprocessing.sequence.make_sampling_table":
+        "tensorflow.keras.preprocessing.sequence.make_sampling_table",
 }
 
 # Keras 2.2.4 optimizer signatures (positional order) and their learning-rate defaults.
