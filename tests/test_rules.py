@@ -356,3 +356,12 @@ def test_preprocessing_utilities_go_where_keras3_or_tf_keras_still_has_them():
                     "from keras.utils import load_img\n"
                     "from tensorflow.keras.preprocessing.text import Tokenizer\n")
     assert "1:warning:imports" in diags and "2:warning:imports" in diags
+
+
+def test_layer_class_reached_through_a_variable_gets_its_rules():
+    code, _ = migrate("""\
+        from keras import layers
+        RNN = layers.LSTM
+        r = RNN(128, return_sequences=True)
+        """)
+    assert "r = RNN(128, return_sequences=True, recurrent_activation=keras224_hard_sigmoid)" in code
