@@ -365,3 +365,12 @@ def test_layer_class_reached_through_a_variable_gets_its_rules():
         r = RNN(128, return_sequences=True)
         """)
     assert "r = RNN(128, return_sequences=True, recurrent_activation=keras224_hard_sigmoid)" in code
+
+
+def test_backend_relu_keeps_its_224_alpha():
+    code, _ = migrate("""\
+        import keras.backend as K
+        def f(x):
+            return K.relu(x, alpha=0.1) + K.relu(x)
+        """)
+    assert "return keras.activations.relu(x, negative_slope=0.1) + keras.activations.relu(x)" in code

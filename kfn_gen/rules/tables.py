@@ -115,6 +115,8 @@ BACKEND_OPS = {
     "sigmoid": ("keras.ops.sigmoid", {}),
     "softmax": ("keras.ops.softmax", {"axis": "-1"}),
     "softplus": ("keras.ops.softplus", {}),
+    "relu": ("keras.activations.relu", {}),
+    "elu": ("keras.activations.elu", {}),
     "ones_like": ("keras.ops.ones_like", {}),
     "zeros_like": ("keras.ops.zeros_like", {}),
     "dot": ("keras.ops.dot", {}),
@@ -131,6 +133,7 @@ BACKEND_OPS = {
 # 2.2.4 keyword -> Keras 3 keyword, per function
 BACKEND_RENAMES = {
     "permute_dimensions": {"pattern": "axes"},
+    "relu": {"alpha": "negative_slope"},
     "clip": {"min_value": "x_min", "max_value": "x_max"},
     "gather": {"reference": "x", "indices": "indices"},
     "pow": {"a": "x2"},
