@@ -71,6 +71,16 @@ class FatalRun(BaseException):
 class Side:
     name = ""
 
+    def optimizer_info(self, model):
+        opt = getattr(model, "optimizer", None)
+        if opt is None:
+            return None
+        try:
+            cfg = opt.get_config()
+        except Exception:
+            cfg = {}
+        return {"class": type(opt).__name__, "config": _jsonable(cfg)}
+
     def __init__(self, spec):
         self.spec = spec
         self.keras = None
@@ -365,16 +375,6 @@ class Legacy(Side):
                         return dim
         return None
 
-    def optimizer_info(self, model):
-        opt = getattr(model, "optimizer", None)
-        if opt is None:
-            return None
-        try:
-            cfg = opt.get_config()
-        except Exception:
-            cfg = {}
-        return {"class": type(opt).__name__, "config": _jsonable(cfg)}
-
     def loss_names(self, model):
         return [getattr(fn, "__name__", str(fn)) for fn in getattr(model, "loss_functions", [])]
 
@@ -464,16 +464,6 @@ class Keras3(Side):
     def probe(self, fn):
         ops = self.keras.ops
         return np.asarray(ops.convert_to_numpy(fn(ops.convert_to_tensor(PROBE_X)))).tolist()
-
-    def optimizer_info(self, model):
-        opt = getattr(model, "optimizer", None)
-        if opt is None:
-            return None
-        try:
-            cfg = opt.get_config()
-        except Exception:
-            cfg = {}
-        return {"class": type(opt).__name__, "config": _jsonable(cfg)}
 
     def own_gradients(self, model, xs, ys):
         """Keras 3's gradient of its compiled loss at the current weights, inference-mode forward."""
