@@ -120,3 +120,21 @@ def test_tf_keras_import_style_matches_keras224_too(tmp_path):
     (model,) = report.models
     assert model.max_abs_diff <= 1e-5
     assert model.train_step.status == "match" and model.train_step.max_abs_diff <= 1e-5
+
+
+def test_backend_relu_in_a_lambda_matches_keras224(tmp_path):
+    """K.relu(x, alpha=) -> keras.activations.relu(x, negative_slope=): same numbers as 2.2.4."""
+    SCRIPTS["k_relu_lambda"] = """\
+        from keras.layers import Input, Dense, Lambda
+        from keras.models import Model
+        from keras import backend as K
+        x = Input(shape=(5,))
+        h = Dense(6)(x)
+        model = Model(x, Lambda(lambda t: K.relu(t, alpha=0.3) + K.relu(t))(h))
+        """
+    old, new = _migrate(tmp_path, "k_relu_lambda")
+    assert "keras.activations.relu(t, negative_slope=0.3)" in new.read_text()
+    report = verify_pair(str(old), str(new), timeout_s=240)
+    assert report.status == "match", report.format_table()
+    (model,) = report.models
+    assert model.max_abs_diff <= 1e-5
