@@ -131,39 +131,31 @@ class _Apply(cst.CSTTransformer):
         self.inserts = inserts
 
     def on_leave(self, original, updated):
-        updated = super().on_leave(original, updated)  # dispatches leave_Module
+        updated = super().on_leave(original, updated)
         for fn in self.ctx.edits.get(original, ()):
             updated = fn(updated)
+        new = []
         if original in self.ctx.before and isinstance(original, cst.BaseStatement):
             new = [s for code in self.ctx.before[original] for s in cst.parse_module(code + "\n").body]
-            if isinstance(updated, cst.FlattenSentinel):
-                return cst.FlattenSentinel([*new, *updated.nodes])
-            first = updated.leading_lines
-            new[0] = new[0].with_changes(leading_lines=first)
-            updated = updated.with_changes(leading_lines=[])
-            return cst.FlattenSentinel([*new, updated])
-        return updated
-
-    def leave_Module(self, original, updated):
-        if not self.inserts:
+        helpers = list(self.inserts.get(original, ()))  # keyed on the original statement, so statements
+        if not new and not helpers:                       # other rules insert earlier do not shift them
             return updated
-        body = list(updated.body)
-        out = []
-        for i, stmt in enumerate(body):
-            added = self.inserts.get(i, ())
-            out.extend(added)
-            if added and isinstance(added[-1], (cst.FunctionDef, cst.ClassDef)):
-                blank = [cst.EmptyLine()] * (2 - _leading_blanks(stmt))
-                stmt = stmt.with_changes(leading_lines=[*blank, *stmt.leading_lines])
-            out.append(stmt)
-        out.extend(self.inserts.get(len(body), ()))
-        return updated.with_changes(body=out)
+        nodes = list(updated.nodes) if isinstance(updated, cst.FlattenSentinel) else [updated]
+        if new:
+            new[0] = new[0].with_changes(leading_lines=nodes[0].leading_lines)
+            nodes[0] = nodes[0].with_changes(leading_lines=[])
+            nodes = [*new, *nodes]
+        if helpers and isinstance(helpers[-1], (cst.FunctionDef, cst.ClassDef)):
+            blank = [cst.EmptyLine()] * (2 - _leading_blanks(nodes[0]))
+            nodes[0] = nodes[0].with_changes(leading_lines=[*blank, *nodes[0].leading_lines])
+        return cst.FlattenSentinel([*helpers, *nodes])
 
 
 def apply(ctx: Context) -> str:
-    inserts: dict[int, list[cst.BaseStatement]] = {}
+    inserts: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
     if ctx.preludes:
-        inserts = _place_preludes(ctx)
+        body = ctx.src.module.body
+        inserts = {body[i]: stmts for i, stmts in _place_preludes(ctx).items()}
     module = ctx.src.module.visit(_Apply(ctx, inserts))
     return module.code
 

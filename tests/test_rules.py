@@ -374,3 +374,15 @@ def test_backend_relu_keeps_its_224_alpha():
             return K.relu(x, alpha=0.1) + K.relu(x)
         """)
     assert "return keras.activations.relu(x, negative_slope=0.1) + keras.activations.relu(x)" in code
+
+
+def test_helpers_land_after_imports_even_when_an_import_is_split():
+    code, _ = migrate("""\
+        from keras.engine.topology import Input, Layer, Network
+        from keras.optimizers import Adam
+        from keras.layers import LSTM
+        x = LSTM(3)
+        """)
+    head = code.split("@keras.utils.register_keras_serializable")[0]
+    assert "from keras.optimizers import Adam" in head and "from keras.layers import LSTM" in head
+    assert "from keras.models import Model as Network" in head  # Keras 3 has no Network: same class, renamed
