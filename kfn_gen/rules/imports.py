@@ -26,6 +26,20 @@ def home_of(module: str, name: str) -> str:
     return MODULE_HOMES.get(module, module)
 
 
+def _renamed_leaf(module: str, name: str) -> str | None:
+    """Keras 3 name when the object itself was renamed (`keras.engine.Network` -> `Model`)."""
+    ident = api224.names_in(module).get(name)
+    leaf = NAME_HOMES[ident].rsplit(".", 1)[1] if ident in NAME_HOMES else name
+    return leaf if leaf != name else None
+
+
+def _alias_code(ctx, alias: cst.ImportAlias, leaf: str | None) -> str:
+    if leaf is None:
+        return ctx.src.module.code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    local = alias.asname.name.value if alias.asname else _dotted(alias.name)
+    return f"{leaf} as {local}"
+
+
 def tf_style(module: str) -> str:
     return module if module.startswith("tensorflow.") else "tensorflow." + module
 
@@ -65,14 +79,15 @@ class Imports(Rule):
             groups.setdefault(tf_style(home) if tf else home, []).append(alias)
         if tf and mod == "keras":  # `from keras import backend as K` -> `from tensorflow.keras import backend as K`
             groups = {tf_style("keras"): list(node.names)}
-        if list(groups) == [mod]:
+        renamed = {id(a): leaf for a in node.names if (leaf := _renamed_leaf(mod, _dotted(a.name)))}
+        if list(groups) == [mod] and not renamed:
             return
         if any(t.startswith("tensorflow.") for t in groups) and not tf:
             ctx.warn(node, "ImageDataGenerator, Tokenizer and the other keras.preprocessing utilities are gone "
                            "from Keras 3; TF 2.21 keeps them (deprecated) under tensorflow.keras, so the import "
                            "goes there. Modern equivalents: keras.utils.image_dataset_from_directory, "
                            "keras.layers.TextVectorization")
-        if len(groups) == 1:
+        if len(groups) == 1 and not renamed:
             (target,) = groups
             ctx.edit(node, lambda n, t=target: n.with_changes(module=cst.parse_expression(t)),
                      f"from {mod} import ... -> from {target} import ...")
@@ -82,8 +97,7 @@ class Imports(Rule):
             return
         codes = []
         for target, aliases in groups.items():
-            names = ", ".join(ctx.src.module.code_for_node(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-                              for a in aliases)
+            names = ", ".join(_alias_code(ctx, a, renamed.get(id(a))) for a in aliases)
             codes.append(f"from {target} import {names}")
         last = codes.pop()
         for code in codes:
