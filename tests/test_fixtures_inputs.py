@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SEEDS_DIR = Path("/work/shared/seeds")
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"  # CI: a clean clone with ../shared beside it
 SEED_FILES = (
     "000_41e9730e12cb700f.txt",
     "001_b1ed2d2346aa5f60.txt",
