@@ -249,23 +249,14 @@ def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
             old = r.path
         try:
             rep = verify_pair(old, new)
-            status = getattr(rep, "status", "match" if getattr(rep, "ok", False) else "differ")
-            try:
-                data = rep.to_json()
-            except Exception:  # noqa: BLE001
-                data = {}
-            r.verify = {"status": status, **(data if isinstance(data, dict) else {"report": data})}
-            r.verify["status"] = status
-            if status != "match" or not getattr(rep, "ok", status == "match"):
+            r.verify = rep.to_json()
+            if not rep.ok:
                 # like `kfn-gen verify`: differ -> 1, could not run -> 2
-                rc = max(rc, EXIT_CHANGED if status == "differ" else EXIT_ERROR)
-                _echo_err(f"{r.path}: verification {status}")
-                try:
-                    _echo_err(rep.format_table())
-                except Exception:  # noqa: BLE001
-                    pass
-            elif not quiet:
-                _echo_err(f"{r.path}: verification match")
+                rc = max(rc, EXIT_CHANGED if rep.status == "differ" else EXIT_ERROR)
+            if not rep.ok or not quiet:
+                # the figures (max abs diff per model, training step), not just the verdict
+                _echo_err(f"{r.path}: verification {rep.status}")
+                _echo_err(rep.format_table())
         except Exception as exc:  # noqa: BLE001 - one failing verification does not stop the others
             r.verify = {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
             _echo_err(f"{r.path}: verification error: {type(exc).__name__}: {exc}")

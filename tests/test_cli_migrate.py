@@ -223,8 +223,7 @@ def test_verify_in_place_compares_original_and_migrated(tmp_path, monkeypatch, s
     assert r.exit_code == code
     assert calls == [(OLD, NEW)]  # only changed files; the original came from a temp copy
     assert json.loads((tmp_path / "rep.json").read_text())["files"][0]["verify"]["status"] == status
-    if status != "match":
-        assert f"| table | {status} |" in r.stderr
+    assert f"| table | {status} |" in r.stderr  # the figures, whatever the verdict
 
 
 def test_verify_check_mode_without_out_dir(tmp_path, monkeypatch):
@@ -243,7 +242,9 @@ def test_verify_single_file_with_output(tmp_path, monkeypatch):
     f.write_bytes(OLD)
     r = cli(f, "-o", out, "--verify")
     assert r.exit_code == 0 and calls == [(OLD, NEW)] and out.read_bytes() == NEW
-    assert "verification match" in r.stderr
+    assert "verification match" in r.stderr and "| table | match |" in r.stderr
+    quiet = cli(f, "-o", out, "--verify", "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # -q: a match prints nothing
 
 
 def test_verify_unavailable_is_a_clear_error(tmp_path, monkeypatch):
