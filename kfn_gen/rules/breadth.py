@@ -8,7 +8,8 @@ def breadth_rules() -> list:
     from .keras1_args import Keras1Args, RenamedNames
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
+    from .tf_removed import TfRemoved
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
-            BackendBreadth()]
+            BackendBreadth(), TfRemoved()]
