@@ -40,6 +40,7 @@ import signal
 import sys
 import time
 import traceback
+import types
 
 if __name__ == "__main__":
     # Do not let the user's `import runtime` etc. find this package's modules.
@@ -53,6 +54,7 @@ if __name__ == "__main__":
 
 import numpy as np
 
+from kfn_gen.legacy.scriptenv import min_image_size, prepare_script
 from kfn_gen.legacy.standins import DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file
 
 PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float32)
@@ -358,7 +360,8 @@ class Legacy(Side):
             shape = list(self.K.int_shape(t))
             dtype = t.dtype.name if hasattr(t.dtype, "name") else str(t.dtype)
             layer = t._keras_history[0]
-            spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer)}
+            spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer),
+                    "min_size": min_image_size(model)}
             specs.append(spec)
         return specs
 
@@ -499,7 +502,7 @@ def run_script(side, path, result):
         source = fh.read()
     tree = ast.parse(source, filename=path)
     ns = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__}
-    sys.argv = [path]
+    sys.argv = prepare_script(side, path, result)  # argv, optional modules, applications weights
     names = {}
     errors = result["errors"]
     for stmt in tree.body:
@@ -583,6 +586,17 @@ def _act_fns(layer):
     return found
 
 
+def _probe_once(side, fn):
+    """side.probe(fn), once per plain function: under 2.2.4 every probe adds ops to the session's graph,
+    and re-running a big graph (InceptionV3 + a script's gradients) 200 times took ~100 s."""
+    if not isinstance(fn, types.FunctionType):
+        return side.probe(fn)
+    cache = side.__dict__.setdefault("_probe_cache", {})
+    if fn not in cache:
+        cache[fn] = side.probe(fn)
+    return cache[fn]
+
+
 def describe_layer(side, path, layer):
     d = {"path": path, "class": type(layer).__name__, "name": layer.name}
     try:
@@ -593,7 +607,7 @@ def describe_layer(side, path, layer):
     probes = {}
     for attr, fn in _act_fns(layer):
         try:
-            probes[attr] = [round(v, 6) for v in side.probe(fn)]
+            probes[attr] = [round(v, 6) for v in _probe_once(side, fn)]
             probes[attr + "_name"] = getattr(fn, "__name__", type(fn).__name__)
         except Exception:
             pass
@@ -652,7 +666,7 @@ def draw_inputs(specs, batch, rng):
     xs = []
     for s in specs:
         # unknown sizes: 6 time steps for sequences, 64 pixels for images (five 2x poolings still leave 2)
-        free = 64 if len(s["shape"]) >= 4 else 6
+        free = max(64, s.get("min_size") or 0) if len(s["shape"]) >= 4 else 6  # InceptionV3 needs 75
         shape = [batch if i == 0 and d is None else (free if d is None else d) for i, d in enumerate(s["shape"])]
         if s["int_high"]:
             a = rng.integers(0, s["int_high"], size=shape)
