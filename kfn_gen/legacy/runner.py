@@ -357,7 +357,7 @@ class Legacy(Side):
             raise ValueError("the model was never built (no input shape given and never called on a tensor)")
         specs = []
         for t in model.inputs:
-            shape = list(self.K.int_shape(t))
+            shape = _static_shape(self.K.int_shape(t), t)
             dtype = t.dtype.name if hasattr(t.dtype, "name") else str(t.dtype)
             layer = t._keras_history[0]
             spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer),
@@ -679,6 +679,32 @@ def draw_inputs(specs, batch, rng):
     return xs
 
 
+def _static_shape(keras_shape, tensor):
+    """Keras' shape, with TF's static size where Keras says None: Input(tensor=concatenate([...]))
+    (neural_style_transfer's VGG19 input) is (None, None, None, 3) to Keras but (3, 400, w, 3) to TF,
+    and TF refuses to feed it any other shape."""
+    shape = list(keras_shape)
+    try:
+        tf_shape = tensor.get_shape().as_list()
+    except Exception:  # noqa: BLE001 - unknown rank
+        return shape
+    if len(tf_shape) != len(shape):
+        return shape
+    return [k if k is not None else t for k, t in zip(shape, tf_shape)]
+
+
+def legacy_predict(side, model, xs, batch):
+    """model.predict, or for a model whose inputs are not all placeholders (Input(tensor=...):
+    2.2.4's predict refuses any data for them) a session run feeding those tensors directly."""
+    feed = getattr(model, "_feed_inputs", None)
+    if feed is None or len(feed) == len(model.inputs):
+        return side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=batch, verbose=0)
+    K = side.K
+    fn = K.function(list(model.inputs) + ([K.learning_phase()] if model.uses_learning_phase else []), model.outputs)
+    outs = fn(list(xs) + ([0] if model.uses_learning_phase else []))
+    return outs if len(outs) > 1 else outs[0]
+
+
 def draw_targets(outputs, losses, rng):
     ys = []
     for i, out in enumerate(outputs):
@@ -724,14 +750,13 @@ def legacy_capture(side, names, ns, result, arrays):
                 if not leaves:  # Model(x, x) synthesized for a snippet of Input lines only: the identity
                     outs = list(xs)  # (TF1 refuses to fetch a fed tensor)
                 else:
-                    outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=b,
-                                                         verbose=0))
+                    outs = _as_list(legacy_predict(side, model, xs, b))
             except Exception as exc:  # big models (video): retry with one row
                 if b == 1 or not ("OOM" in str(exc) or "Exhausted" in type(exc).__name__):
                     raise
                 xs = [x[:1] for x in xs]
                 side.reset_states(model)
-                outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=1, verbose=0))
+                outs = _as_list(legacy_predict(side, model, xs, 1))
                 d["batch"] = 1
         except MemoryError:
             raise FatalRun("memory limit exceeded (MemoryError) while predicting " + str(d.get("var")))

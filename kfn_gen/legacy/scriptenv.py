@@ -244,7 +244,7 @@ class _Missing:
         self._kfn_name = qualname
 
     def __getattr__(self, name):
-        if name.startswith("__"):
+        if name.startswith("_"):  # duck-typing probes (hasattr(v, '_keras_history')) must see nothing
             raise AttributeError(name)
         return _Missing(f"{self._kfn_name}.{name}")
 
@@ -260,7 +260,7 @@ class _Missing:
 
 class _StandInModule(types.ModuleType):
     def __getattr__(self, name):
-        if name.startswith("__"):
+        if name.startswith("_"):  # duck-typing probes (hasattr(v, '_keras_history')) must see nothing
             raise AttributeError(name)
         return _Missing(f"{self.__name__}.{name}")
 
