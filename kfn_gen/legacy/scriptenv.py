@@ -87,9 +87,10 @@ def prepare_script(side, path: str, result: dict) -> list:
     result.setdefault("standins", [])
     install_module_standins()
     install_argparse_standin()
-    install_applications_standin(side)
-    if side.name == "legacy":
-        install_function_cache()
+    if getattr(side, "keras", None) is not None:  # a booted side (tests drive argv/modules without Keras)
+        install_applications_standin(side)
+        if side.name == "legacy":
+            install_function_cache()
     return [path, *[str(a) for a in (spec.get("argv") or [])]]
 
 
@@ -172,9 +173,11 @@ def synthesize_args(parser: argparse.ArgumentParser):
     return argv + positional, files
 
 
-def write_placeholder(path: str, kind: str, seed: int = 0) -> None:
-    """Create a placeholder file: a seeded RGB PNG of IMAGE_SIZE, a text file, or a directory."""
-    rng = np.random.default_rng([seed, zlib.crc32(path.encode())])
+def write_placeholder(root: str, relpath: str, kind: str, seed: int = 0) -> None:
+    """Create root/relpath: a seeded RGB PNG of IMAGE_SIZE, a text file, or a directory.  The content
+    depends on relpath and seed only, never on root (each side runs in its own cwd)."""
+    rng = np.random.default_rng([seed, zlib.crc32(relpath.encode())])
+    path = os.path.join(root, relpath)
     if kind == "dir":
         os.makedirs(path, exist_ok=True)
         return
@@ -227,7 +230,7 @@ def install_argparse_standin() -> None:
             if entry is None:
                 return orig(self, args, namespace)
         for f in entry["files"]:
-            write_placeholder(os.path.join(st["cwd"], f["path"]), f["kind"], st["seed"])
+            write_placeholder(st["cwd"], f["path"], f["kind"], st["seed"])
         _note("argparse: synthetic command line " + " ".join(entry["argv"])
               + (f" (placeholder files: {', '.join(f['path'] for f in entry['files'])})" if entry["files"] else ""))
         return orig(self, list(entry["argv"]), namespace)
