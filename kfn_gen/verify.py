@@ -14,7 +14,9 @@ Approach (issue 3): **model capture by execution with offline stand-ins**, one s
    (seeded random arrays of the real shapes), ``get_file`` (offline error), ``time.sleep``
    and training calls (``fit``/``evaluate``/``train_on_batch``... are argument-checked against
    the real signature and skipped; ``predict`` runs on <= 8 rows), and captures every model
-   constructed, in creation order.  See the runner's docstring for details.
+   constructed, in creation order.  Command lines, placeholder input files, optional
+   modules and ImageNet weights are stood in by ``kfn_gen/legacy/scriptenv.py`` (listed in the
+   report as ``stand-in:`` lines).  See the runner's docstring for details.
 4. Legacy side: seeded inputs (integers in range for the Embedding an input feeds), inference
    outputs, per-layer weights, and the trainable weights after ONE optimizer step on a seeded
    batch (learning phase 0, so Dropout is off on both sides) go to an ``.npz``.

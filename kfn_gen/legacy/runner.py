@@ -26,6 +26,12 @@ batch, and a fake History / zero losses come back.  Skipping training keeps the 
 for the one-step comparison and bounds time.  ``predict*`` really run, on at most 8 rows, and the
 result is tiled to the requested row count; after 3 real calls per model and input shape, the
 cached result is reused (text-generation loops call predict thousands of times).
+
+What a script needs from outside its model (``kfn_gen/legacy/scriptenv.py``, identical on both
+sides): argparse arguments (synthetic, with placeholder files, unless the spec gives ``argv``),
+stand-ins for optional modules that are not installed (cairocffi, editdistance, pylab,
+matplotlib), keras.applications models built with ``weights='imagenet'`` but nothing
+downloaded, and (legacy) the script's own ``K.function`` loops after one real call per shape.
 """
 from __future__ import annotations
 
