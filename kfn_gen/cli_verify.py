@@ -6,6 +6,7 @@ Importing this module does not import TensorFlow (only the subprocesses do).
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 
 import click
@@ -26,13 +27,18 @@ import click
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-train-check", is_flag=True,
               help="Report training-step (gradient/optimizer) differences as notes, not as a difference.")
+@click.option("--argv", "argv_text", metavar="ARGS",
+              help="The scripts' command line, shell-quoted (e.g. --argv 'img/pic.jpg results/dream'); both sides "
+                   "get it, paths to existing files made absolute.  Default: argparse scripts get synthetic "
+                   "arguments and placeholder files.")
 def verify(old: str, new: str, report_path: str | None, legacy_dir: str | None, timeout_s: float, memory_mb: int,
-           atol: float, seed: int, no_train_check: bool) -> None:
+           atol: float, seed: int, no_train_check: bool, argv_text: str | None) -> None:
     """Verify that NEW (Keras 3) computes what OLD computed under genuine Keras 2.2.4."""
     from .verify import verify_pair
 
     report = verify_pair(old, new, legacy_dir=legacy_dir, timeout_s=timeout_s, memory_mb=memory_mb, atol=atol,
-                         seed=seed, check_training=not no_train_check)
+                         seed=seed, check_training=not no_train_check,
+                         argv=None if argv_text is None else shlex.split(argv_text))
     click.echo(report.format_table())
     if report_path:
         with open(report_path, "w", encoding="utf-8") as fh:

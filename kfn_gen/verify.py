@@ -14,7 +14,9 @@ Approach (issue 3): **model capture by execution with offline stand-ins**, one s
    (seeded random arrays of the real shapes), ``get_file`` (offline error), ``time.sleep``
    and training calls (``fit``/``evaluate``/``train_on_batch``... are argument-checked against
    the real signature and skipped; ``predict`` runs on <= 8 rows), and captures every model
-   constructed, in creation order.  See the runner's docstring for details.
+   constructed, in creation order.  Command lines, placeholder input files, optional
+   modules and ImageNet weights are stood in by ``kfn_gen/legacy/scriptenv.py`` (listed in the
+   report as ``stand-in:`` lines).  See the runner's docstring for details.
 4. Legacy side: seeded inputs (integers in range for the Embedding an input feeds), inference
    outputs, per-layer weights, and the trainable weights after ONE optimizer step on a seeded
    batch (learning phase 0, so Dropout is off on both sides) go to an ``.npz``.
@@ -118,6 +120,7 @@ class VerifyReport:
     script_errors: tuple[ScriptError, ...] = ()
     timings: dict = field(default_factory=dict)
     tolerance: dict = field(default_factory=dict)
+    standins: tuple[str, ...] = ()  # what the runs stood in for: argv, placeholder files, modules, weights
 
     @property
     def ok(self) -> bool:
@@ -163,6 +166,8 @@ class VerifyReport:
                     lines.append(f"  {m.name}: note: {n}")
         for e in self.script_errors:
             lines.append(f"  script error ({e.format()})")
+        for s in self.standins:
+            lines.append(f"  stand-in: {s}")
         if self.timings:
             lines.append("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
         return "\n".join(lines)
@@ -234,7 +239,7 @@ def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_
     return rc, _tail(stderr_path)
 
 
-def _prepare_job(side: str, script: str, job_dir: str, reference=None) -> dict:
+def _prepare_job(side: str, script: str, job_dir: str, reference=None, argv=None) -> dict:
     cwd = os.path.join(job_dir, f"cwd-{side}")
     os.makedirs(cwd, exist_ok=True)
     os.makedirs(os.path.join(job_dir, "out"), exist_ok=True)
@@ -243,6 +248,8 @@ def _prepare_job(side: str, script: str, job_dir: str, reference=None) -> dict:
     job = {"script": script_copy, "out_dir": os.path.join(job_dir, "out"), "cwd": cwd}
     if reference:
         job["reference_json"], job["reference_npz"] = reference
+    if argv is not None:
+        job["argv"] = list(argv)
     return job
 
 
@@ -265,20 +272,20 @@ def _read_result(side: str, job: dict, rc, err: str, timeout_s: float, memory_mb
 
 
 def run_side(side: str, script: str, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
-             seed: int, reference: tuple[str, str] | None = None):
+             seed: int, reference: tuple[str, str] | None = None, argv=None):
     """Run one side on one script; return (result dict or None, reason when it failed)."""
-    job = _prepare_job(side, script, work, reference)
+    job = _prepare_job(side, script, work, reference, argv)
     spec = {"side": side, "legacy_dir": legacy_dir, "seed": seed, "batch": 4, **job}
     rc, err = _spawn(side, spec, work, job["cwd"], timeout_s, memory_mb, seed)
     return _read_result(side, job, rc, err, timeout_s, memory_mb)
 
 
 def run_side_batch(side: str, scripts: list, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
-                   seed: int, references=None):
+                   seed: int, references=None, argv=None):
     """Run one side on many scripts in as few processes as possible: one process runs them in order
     (Keras session cleared in between, per-script SIGALRM limit); when it dies or hangs, the script
     it was on gets its verdict from a process of its own and the rest continue in a new batch."""
-    jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None)
+    jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None, argv)
             for i, s in enumerate(scripts)]
     out = [None] * len(jobs)
     todo = list(range(len(jobs)))
@@ -577,7 +584,7 @@ def _tuplify(v):
 # --------------------------------------------------------------------------- entry point
 def verify_pair(old_path: str, new_path: str, *, legacy_dir: str | None = None, timeout_s: float = 300,
                 memory_mb: int = 6000, atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5,
-                check_training: bool = True, keep_dir: str | None = None) -> VerifyReport:
+                check_training: bool = True, keep_dir: str | None = None, argv=None) -> VerifyReport:
     """Run OLD under genuine Keras 2.2.4 and NEW under Keras 3; compare every model they build.
 
     A model matches when its structure (parameter count, output shapes, weight shapes) agrees and
@@ -586,16 +593,19 @@ def verify_pair(old_path: str, new_path: str, *, legacy_dir: str | None = None, 
     optimizer steps fed the same gradients (see _compare_train_step).  With check_training=False,
     training differences are reported as notes only.  timeout_s and memory_mb apply to each
     side's subprocess.  keep_dir, when given, receives the work directory (specs, npz,
-    stdout/stderr of both sides).
+    stdout/stderr of both sides).  argv, when given, is the scripts' command line (both sides get
+    it; an argument naming an existing file or directory relative to the current directory is made
+    absolute, since the scripts run in a temp directory); without it, a script that parses its
+    arguments with argparse gets synthetic ones and placeholder files (kfn_gen/legacy/scriptenv.py).
     """
     return verify_many([(old_path, new_path)], legacy_dir=legacy_dir, timeout_s=timeout_s, memory_mb=memory_mb,
                        atol=atol, seed=seed, rtol=rtol, check_training=check_training, keep_dir=keep_dir,
-                       batch=False)[0]
+                       batch=False, argv=argv)[0]
 
 
 def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300, memory_mb: int = 6000,
                 atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5, check_training: bool = True,
-                keep_dir: str | None = None, batch: bool = True) -> list[VerifyReport]:
+                keep_dir: str | None = None, batch: bool = True, argv=None) -> list[VerifyReport]:
     """verify_pair over many (old, new) pairs.  With batch=True, each side runs its scripts in ONE
     process (TensorFlow and Keras boot once per side instead of once per script; Keras session
     cleared between scripts); a script that hangs, crashes or exhausts memory is re-run alone
@@ -623,7 +633,7 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
     work = tempfile.mkdtemp(prefix="kfn-gen-verify-")
     try:
         todo = [i for i, r in enumerate(reports) if r is None]
-        kw = dict(legacy_dir=ldir, timeout_s=timeout_s, memory_mb=memory_mb, seed=seed)
+        kw = dict(legacy_dir=ldir, timeout_s=timeout_s, memory_mb=memory_mb, seed=seed, argv=script_argv(argv))
         dirs = {i: (work if (not batch and len(pairs) == 1) else os.path.join(work, f"pair{i}")) for i in todo}
         t1 = time.perf_counter()
         if batch:
@@ -682,12 +692,30 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
                 continue
             status, reason = _overall(entries, lerrs, merrs, len(migrated["models"]))
             reports[i] = VerifyReport(pairs[i][0], pairs[i][1], status, tuple(entries), reason, tuple(lerrs + merrs),
-                                      timings[i], tol)
+                                      timings[i], tol, standins=_standins(legacy, migrated))
         return reports
     finally:
         if keep_dir:
             shutil.copytree(work, keep_dir, dirs_exist_ok=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def script_argv(argv):
+    """The command line both sides get: None (synthesize for argparse), or argv with each argument that
+    names an existing file or directory (relative to the current directory) made absolute."""
+    if argv is None:
+        return None
+    return [os.path.abspath(a) if (a and not os.path.isabs(a) and os.path.exists(a)) else str(a) for a in argv]
+
+
+def _standins(legacy, migrated):
+    """What both runs stood in for (synthetic argv, placeholder files, missing modules, weights)."""
+    out = []
+    for res in (legacy, migrated):
+        for text in res.get("standins") or []:
+            if text not in out:
+                out.append(text)
+    return tuple(out)
 
 
 def _overall(entries, lerrs, merrs, n_migrated):

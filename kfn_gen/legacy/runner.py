@@ -26,6 +26,12 @@ batch, and a fake History / zero losses come back.  Skipping training keeps the 
 for the one-step comparison and bounds time.  ``predict*`` really run, on at most 8 rows, and the
 result is tiled to the requested row count; after 3 real calls per model and input shape, the
 cached result is reused (text-generation loops call predict thousands of times).
+
+What a script needs from outside its model (``kfn_gen/legacy/scriptenv.py``, identical on both
+sides): argparse arguments (synthetic, with placeholder files, unless the spec gives ``argv``),
+stand-ins for optional modules that are not installed (cairocffi, editdistance, pylab,
+matplotlib), keras.applications models built with ``weights='imagenet'`` but nothing
+downloaded, and (legacy) the script's own ``K.function`` loops after one real call per shape.
 """
 from __future__ import annotations
 
@@ -40,6 +46,7 @@ import signal
 import sys
 import time
 import traceback
+import types
 
 if __name__ == "__main__":
     # Do not let the user's `import runtime` etc. find this package's modules.
@@ -53,6 +60,7 @@ if __name__ == "__main__":
 
 import numpy as np
 
+from kfn_gen.legacy.scriptenv import min_image_size, prepare_script
 from kfn_gen.legacy.standins import DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file
 
 PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float32)
@@ -355,10 +363,11 @@ class Legacy(Side):
             raise ValueError("the model was never built (no input shape given and never called on a tensor)")
         specs = []
         for t in model.inputs:
-            shape = list(self.K.int_shape(t))
+            shape = _static_shape(self.K.int_shape(t), t)
             dtype = t.dtype.name if hasattr(t.dtype, "name") else str(t.dtype)
             layer = t._keras_history[0]
-            spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer)}
+            spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer),
+                    "min_size": min_image_size(model)}
             specs.append(spec)
         return specs
 
@@ -499,7 +508,7 @@ def run_script(side, path, result):
         source = fh.read()
     tree = ast.parse(source, filename=path)
     ns = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__}
-    sys.argv = [path]
+    sys.argv = prepare_script(side, path, result)  # argv, optional modules, applications weights
     names = {}
     errors = result["errors"]
     for stmt in tree.body:
@@ -583,6 +592,17 @@ def _act_fns(layer):
     return found
 
 
+def _probe_once(side, fn):
+    """side.probe(fn), once per plain function: under 2.2.4 every probe adds ops to the session's graph,
+    and re-running a big graph (InceptionV3 + a script's gradients) 200 times took ~100 s."""
+    if not isinstance(fn, types.FunctionType):
+        return side.probe(fn)
+    cache = side.__dict__.setdefault("_probe_cache", {})
+    if fn not in cache:
+        cache[fn] = side.probe(fn)
+    return cache[fn]
+
+
 def describe_layer(side, path, layer):
     d = {"path": path, "class": type(layer).__name__, "name": layer.name}
     try:
@@ -593,7 +613,7 @@ def describe_layer(side, path, layer):
     probes = {}
     for attr, fn in _act_fns(layer):
         try:
-            probes[attr] = [round(v, 6) for v in side.probe(fn)]
+            probes[attr] = [round(v, 6) for v in _probe_once(side, fn)]
             probes[attr + "_name"] = getattr(fn, "__name__", type(fn).__name__)
         except Exception:
             pass
@@ -652,7 +672,7 @@ def draw_inputs(specs, batch, rng):
     xs = []
     for s in specs:
         # unknown sizes: 6 time steps for sequences, 64 pixels for images (five 2x poolings still leave 2)
-        free = 64 if len(s["shape"]) >= 4 else 6
+        free = max(64, s.get("min_size") or 0) if len(s["shape"]) >= 4 else 6  # InceptionV3 needs 75
         shape = [batch if i == 0 and d is None else (free if d is None else d) for i, d in enumerate(s["shape"])]
         if s["int_high"]:
             a = rng.integers(0, s["int_high"], size=shape)
@@ -663,6 +683,32 @@ def draw_inputs(specs, batch, rng):
         xs.append(a.astype(s["dtype"] if s["dtype"] in ("float16", "float32", "float64", "int32", "int64", "uint8")
                            else "float32"))
     return xs
+
+
+def _static_shape(keras_shape, tensor):
+    """Keras' shape, with TF's static size where Keras says None: Input(tensor=concatenate([...]))
+    (neural_style_transfer's VGG19 input) is (None, None, None, 3) to Keras but (3, 400, w, 3) to TF,
+    and TF refuses to feed it any other shape."""
+    shape = list(keras_shape)
+    try:
+        tf_shape = tensor.get_shape().as_list()
+    except Exception:  # noqa: BLE001 - unknown rank
+        return shape
+    if len(tf_shape) != len(shape):
+        return shape
+    return [k if k is not None else t for k, t in zip(shape, tf_shape)]
+
+
+def legacy_predict(side, model, xs, batch):
+    """model.predict, or for a model whose inputs are not all placeholders (Input(tensor=...):
+    2.2.4's predict refuses any data for them) a session run feeding those tensors directly."""
+    feed = getattr(model, "_feed_inputs", None)
+    if feed is None or len(feed) == len(model.inputs):
+        return side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=batch, verbose=0)
+    K = side.K
+    fn = K.function(list(model.inputs) + ([K.learning_phase()] if model.uses_learning_phase else []), model.outputs)
+    outs = fn(list(xs) + ([0] if model.uses_learning_phase else []))
+    return outs if len(outs) > 1 else outs[0]
 
 
 def draw_targets(outputs, losses, rng):
@@ -710,14 +756,13 @@ def legacy_capture(side, names, ns, result, arrays):
                 if not leaves:  # Model(x, x) synthesized for a snippet of Input lines only: the identity
                     outs = list(xs)  # (TF1 refuses to fetch a fed tensor)
                 else:
-                    outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=b,
-                                                         verbose=0))
+                    outs = _as_list(legacy_predict(side, model, xs, b))
             except Exception as exc:  # big models (video): retry with one row
                 if b == 1 or not ("OOM" in str(exc) or "Exhausted" in type(exc).__name__):
                     raise
                 xs = [x[:1] for x in xs]
                 side.reset_states(model)
-                outs = _as_list(side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=1, verbose=0))
+                outs = _as_list(legacy_predict(side, model, xs, 1))
                 d["batch"] = 1
         except MemoryError:
             raise FatalRun("memory limit exceeded (MemoryError) while predicting " + str(d.get("var")))
