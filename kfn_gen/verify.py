@@ -11,7 +11,9 @@ Approach (issue 3): **model capture by execution with offline stand-ins**, one s
    a small model, so limits below ~2000 MB fail at ``import tensorflow``; default 6000 MB) and a
    wall-clock limit per side enforced by killing the process group.
 3. The runner executes the script statement by statement with stand-ins for datasets
-   (seeded random arrays of the real shapes), ``get_file`` (offline error), ``time.sleep``
+   (seeded random arrays of the real shapes), ``get_file`` (synthetic stand-ins of the files keras
+   examples download, else an offline error; the data files some scripts open from the cwd are
+   written there, the same bytes for both sides: ``kfn_gen.legacy.standins``), ``time.sleep``
    and training calls (``fit``/``evaluate``/``train_on_batch``... are argument-checked against
    the real signature and skipped; ``predict`` runs on <= 8 rows), and captures every model
    constructed, in creation order.  Command lines, placeholder input files, optional
@@ -53,6 +55,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .legacy.runtime import LegacyRuntimeError, ensure_legacy_keras
+from .legacy.standins import seed_cwd
 
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "legacy", "runner.py")
 PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float64)
@@ -245,12 +248,20 @@ def _prepare_job(side: str, script: str, job_dir: str, reference=None, argv=None
     os.makedirs(os.path.join(job_dir, "out"), exist_ok=True)
     script_copy = os.path.join(cwd, os.path.basename(script))
     shutil.copyfile(script, script_copy)
+    _seed_cwd(cwd, script)
     job = {"script": script_copy, "out_dir": os.path.join(job_dir, "out"), "cwd": cwd}
     if reference:
         job["reference_json"], job["reference_npz"] = reference
     if argv is not None:
         job["argv"] = list(argv)
     return job
+
+
+def _seed_cwd(cwd: str, script: str):
+    """Data the script opens from its cwd (fra-eng/fra.txt, glove.6B/, 20_newsgroup/ when its
+    source names them): standins.CWD_FILES, the same synthetic bytes for both sides."""
+    with open(script, encoding="utf-8", errors="replace") as fh:
+        seed_cwd(cwd, fh.read())
 
 
 def _read_result(side: str, job: dict, rc, err: str, timeout_s: float, memory_mb: int):

@@ -199,6 +199,64 @@ def test_imports_move_to_keras3_homes():
     assert "x = keras.layers.Dense(3)\n" in code
 
 
+def test_submodule_imported_by_name_goes_to_its_home_under_the_same_name():
+    """babi_rnn: `from keras.layers import recurrent; RNN = recurrent.LSTM` (Keras 3 has no such module)."""
+    code, diags = migrate("""\
+        from keras.layers import recurrent
+        from keras.layers import core as C, Dense
+        RNN = recurrent.LSTM
+        d = C.Dense(3)
+        """)
+    assert code.startswith("from keras import layers as recurrent\nfrom keras import layers as C\n"
+                           "from keras.layers import Dense\n")
+    assert "RNN = recurrent.LSTM\n" in code and "d = C.Dense(3)\n" in code
+    assert "1:info:imports" in diags
+    again, _ = migrate(code)
+    assert again == code
+    tf_code, _ = migrate("from keras.layers import recurrent\nRNN = recurrent.GRU\n", import_style="tf.keras")
+    assert tf_code.startswith("from tensorflow.keras import layers as recurrent\n")
+
+
+def test_submodule_import_used_as_a_call_is_left_to_keras1_merge():
+    code, _ = migrate("""\
+        from keras.layers import merge, Input
+        a = Input(shape=(2,))
+        c = merge([a, a], mode='sum')
+        """)
+    assert "from keras.layers import Input, add\n" in code and "layers as merge" not in code
+
+
+def test_re_split_on_an_empty_matching_pattern_gets_python36_semantics():
+    """bAbI's tokenize: Python 3.7+ splits '(\\W+)?' at empty matches and yields None groups."""
+    code, diags = migrate("""\
+        import re
+        from re import split
+        import keras
+        def tokenize(sent):
+            return [x.strip() for x in re.split('(\\W+)?', sent) if x.strip()]
+        words = split(r"\\s*", "a  b")
+        other = re.split(pattern=r"\\b", string="a b")
+        fine = re.split(r"\\W+", "a b")
+        """)
+    assert "re.split('(\\W+)', sent)" in code
+    assert 'split(r"\\s+", "a  b")' in code
+    assert 're.split(pattern=r"\\b", string="a b")' in code and 're.split(r"\\W+", "a b")' in code
+    assert "5:info:re-split-py37" in diags and "6:info:re-split-py37" in diags
+    assert "7:warning:re-split-py37" in diags and not any(d.startswith("8:") for d in diags)
+    again, diags2 = migrate(code)
+    assert again == code and not any("re-split" in d and "info" in d for d in diags2)
+
+
+def test_re_split_rule_needs_the_re_module():
+    code, diags = migrate("""\
+        import keras
+        def split(p, s):
+            return s
+        x = split('(a)?', 'b')
+        """)
+    assert "split('(a)?', 'b')" in code and not any("re-split" in d for d in diags)
+
+
 def test_tf_keras_import_style():
     code, _ = migrate("""\
         import keras

@@ -220,3 +220,64 @@ def test_batch_mode_survives_a_crash_and_a_hang(legacy_dir, tmp_path):
     assert "timed out after 20s" in reports[3].reason
     assert reports[0].models[0].max_abs_diff <= 1e-6 and reports[4].models[0].max_abs_diff <= 1e-6
     assert "activation computes tanh in Keras 2.2.4 but relu" in reports[2].models[0].likely_cause
+
+
+DATA_OLD = r"""
+import io, re, tarfile
+import numpy as np
+from keras.models import Model, Sequential
+from keras.layers import Input, Dense, Embedding, recurrent
+from keras.utils.data_utils import get_file
+
+def tokenize(sent):
+    return [x.strip() for x in re.split('(\W+)?', sent) if x.strip()]
+
+path = get_file('babi-tasks-v1-2.tar.gz', origin='https://s3.amazonaws.com/text-datasets/babi_tasks_1-20_v1-2.tar.gz')
+with tarfile.open(path) as tar:
+    lines = tar.extractfile('tasks_1-20_v1-2/en-10k/qa1_single-supporting-fact_train.txt').readlines()
+vocab = sorted({w for l in lines for w in tokenize(l.decode('utf-8').split(' ', 1)[1].split('\t')[0])})
+with io.open(get_file('nietzsche.txt', origin='https://s3.amazonaws.com/text-datasets/nietzsche.txt'),
+             encoding='utf-8') as f:
+    chars = sorted(set(f.read().lower()))
+with open('fra-eng/fra.txt', encoding='utf-8') as f:
+    targets = sorted({c for line in f.read().split('\n')[:-1] for c in line.split('\t')[1]})
+babi = Sequential()
+babi.add(Embedding(len(vocab) + 1, 8, input_length=4))
+babi.add(recurrent.GRU(len(chars)))
+babi.add(Dense(len(targets), activation='softmax'))
+babi.compile('adam', 'categorical_crossentropy')
+"""
+
+
+def test_offline_data_stand_ins_are_the_same_on_both_sides(legacy_dir, tmp_path):
+    """get_file stand-ins (bAbI tarball, nietzsche.txt) and the cwd's fra-eng/fra.txt: both sides build the
+    model from the data, so equal parameter counts (and the sizes the real files give) mean equal data; the
+    legacy re.split keeps Python 3.6's result and the migration rewrites the pattern to get it under 3.11."""
+    from kfn_gen.migrate import migrate_source
+
+    old = _write(tmp_path, "old.py", DATA_OLD)
+    migrated = migrate_source(DATA_OLD, "old.py")
+    assert "re.split('(\\W+)', sent)" in migrated.code
+    assert "from keras import layers as recurrent\n" in migrated.code  # split off `from keras.layers import`
+    new = _write(tmp_path, "new.py", migrated.code)
+    r = verify_pair(old, new, legacy_dir=legacy_dir)
+    assert r.status == "match", r.format_table()
+    assert r.script_errors == ()
+    (m,) = r.models
+    vocab, chars = 21, 57  # qa1's 21 words (+1 for padding) and nietzsche's 57 characters, as the real files
+    n_targets = m.legacy_output_shape[-1]
+    assert m.legacy_params == m.migrated_params == (vocab + 1) * 8 + 3 * chars * (8 + chars + 1) + \
+        (chars + 1) * n_targets
+    assert n_targets > 40
+
+
+def test_zero_sized_output_is_reported_not_a_crash(legacy_dir, tmp_path):
+    """pretrained_word_embeddings without its data: Dense(len(labels_index)) of no labels.  oneDNN aborts
+    the process on a zero-sized inner product; the runner reports it instead."""
+    src = ("from keras.models import Sequential\nfrom keras.layers import Dense\nlabels = {}\n"
+           "m = Sequential([Dense(8, input_shape=(4,)), Dense(len(labels), activation='softmax')])\n")
+    old = _write(tmp_path, "old.py", src)
+    r = verify_pair(old, old, legacy_dir=legacy_dir)
+    assert r.models, r.reason  # before: "legacy side crashed: killed by SIGABRT (... dnnl::error)", no models
+    assert r.models[0].status == "error"
+    assert "an output has a zero-sized dimension ([None, 0])" in r.models[0].problems[0]

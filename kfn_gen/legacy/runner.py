@@ -61,7 +61,8 @@ if __name__ == "__main__":
 import numpy as np
 
 from kfn_gen.legacy.scriptenv import min_image_size, prepare_script
-from kfn_gen.legacy.standins import DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file
+from kfn_gen.legacy.standins import (DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file,
+                                     split_py36)
 
 PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float32)
 MAX_REAL_PREDICTS = 3
@@ -137,6 +138,15 @@ class Side:
         func.__code__ = ns["_t"].__code__
         func.__defaults__ = None
         func.__kwdefaults__ = None
+
+    def patch_get_file(self, func):
+        """get_file serves the registered stand-ins (standins.DOWNLOADS) through a copy of this side's
+        own get_file, fed a file:// origin (its caching/untar/extract semantics kept); anything else
+        raises OfflineError."""
+        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
+                                  func.__closure__)
+        real.__kwdefaults__ = func.__kwdefaults__
+        self.patch_function_code(func, functools.partial(offline_get_file, real=real))
 
     def patch_datasets(self, module_prefixes):
         seed = self.spec.get("seed", 0)
@@ -323,10 +333,26 @@ class Legacy(Side):
         self.hook_init(network.Network)
         self.hook_init(sequential.Sequential)
         self.patch_training(training.Model, extra=())
-        self.patch_function_code(data_utils.get_file, offline_get_file)
+        self.patch_get_file(data_utils.get_file)
+        self.patch_re_split()
         self.patch_datasets(["keras.datasets"])
         self.model_cls = training.Model
         self.InputLayer = keras.engine.input_layer.InputLayer
+
+    def patch_re_split(self):
+        """The script's own re.split calls compute what Python <= 3.6 computed (standins.split_py36):
+        2.2.4-era scripts were written for it (bAbI's tokenize splits on '(\\W+)?').  Calls from
+        anywhere else keep this Python's re.split."""
+        import re
+
+        real, side = re.split, self
+
+        def split(pattern, string, maxsplit=0, flags=0):
+            if sys._getframe(1).f_code.co_filename == side.spec.get("script"):
+                return split_py36(pattern, string, maxsplit, flags)
+            return real(pattern, string, maxsplit, flags)
+
+        re.split = split
 
     def is_keras_tensor(self, v):
         return hasattr(v, "_keras_history") and hasattr(v, "op")
@@ -443,7 +469,7 @@ class Keras3(Side):
         for cls in (model.Model, functional.Functional, sequential.Sequential):
             self.hook_init(cls)
         self.patch_training(model.Model)
-        self.patch_function_code(file_utils.get_file, offline_get_file)
+        self.patch_get_file(file_utils.get_file)
         self.patch_datasets(["keras.src.datasets"])
         self.InputLayer = keras.layers.InputLayer
         self.model_cls = keras.Model
@@ -633,6 +659,14 @@ def describe_layer(side, path, layer):
 def _output_shape(model):
     try:
         s = model.output_shape
+    except AttributeError:
+        # 2.2.4: a model also called on inputs of other shapes (a Sequential with no input shape,
+        # then called on Input((68,))) has no single output_shape; node 0 is its own graph, the
+        # shape Keras 3's output_shape reports
+        try:
+            s = model.get_output_shape_at(0)
+        except Exception:
+            return None
     except Exception:
         return None
     return _jsonable(s)
@@ -668,12 +702,32 @@ def display_names(models):
 
 
 # --------------------------------------------------------------------------- per side
+def free_size(shape, i, min_size=None):
+    """The size drawn for the unknown axis i (> 0) of an input shape: 6 time steps for sequences, 64
+    pixels for images (five 2x poolings still leave 2), or the model's own minimum image size when
+    it needs more (keras.applications.InceptionV3 needs 75).  A rank-5 input whose only unknown axis is
+    axis 1 is a sequence of images (ConvLSTM2D, TimeDistributed): 6 frames, not 64 (conv_lstm's
+    gradient through 64 frames of 4 ConvLSTM2D layers took the legacy side from 3.0 to 11.8 GB of
+    address space; with 6 frames it peaks at 3.7 GB)."""
+    if len(shape) == 5 and i == 1 and None not in shape[2:]:
+        return 6
+    return max(64, min_size or 0) if len(shape) >= 4 else 6
+
+
+def _zero_dim(shape):
+    """Whether a (possibly nested, multi-output) shape has a zero-sized axis."""
+    if isinstance(shape, (list, tuple)):
+        if all(d is None or isinstance(d, int) for d in shape):
+            return 0 in shape
+        return any(_zero_dim(x) for x in shape)
+    return False
+
+
 def draw_inputs(specs, batch, rng):
     xs = []
     for s in specs:
-        # unknown sizes: 6 time steps for sequences, 64 pixels for images (five 2x poolings still leave 2)
-        free = max(64, s.get("min_size") or 0) if len(s["shape"]) >= 4 else 6  # InceptionV3 needs 75
-        shape = [batch if i == 0 and d is None else (free if d is None else d) for i, d in enumerate(s["shape"])]
+        shape = [batch if i == 0 and d is None else (free_size(s["shape"], i, s.get("min_size")) if d is None else d)
+                 for i, d in enumerate(s["shape"])]
         if s["int_high"]:
             a = rng.integers(0, s["int_high"], size=shape)
         elif "int" in s["dtype"]:
@@ -743,13 +797,17 @@ def legacy_capture(side, names, ns, result, arrays):
         try:
             specs = side.input_specs(model, batch)
             fixed = [s["shape"][0] for s in specs if s["shape"] and s["shape"][0] is not None]
-            per_row = sum(int(np.prod([64 if d is None else d for d in s["shape"][1:]])) for s in specs)
+            per_row = sum(int(np.prod([free_size(s["shape"], i) if d is None else d
+                                       for i, d in enumerate(s["shape"]) if i])) for s in specs)
             # one row for huge inputs (video: 100 frames of 224x224x3), else `batch` rows
             b = fixed[0] if fixed else (1 if per_row > 1_000_000 else batch)
             d["input_specs"] = specs
             if any(dim == 0 for sp in specs for dim in sp["shape"]):  # oneDNN aborts on empty tensors
                 raise ValueError("an input has a zero-sized dimension "
                                  f"({[sp['shape'] for sp in specs]}): the script's data was probably missing")
+            if _zero_dim(d.get("output_shape")):  # Dense(len(labels)) of no labels: oneDNN aborts the process
+                raise ValueError(f"an output has a zero-sized dimension ({d['output_shape']}): the script's data "
+                                 "was probably missing")
             xs = draw_inputs(specs, b, rng)
             side.reset_states(model)
             try:

@@ -9,8 +9,9 @@ def all_rules():
     from .metrics import CompileMetrics
     from .node_access import NodeAccess
     from .optimizers import Optimizers
+    from .re_split import ReSplitPy37
     from .recurrent import RecurrentDefaults
     from .sequential_input import SequentialInput
 
     return [Imports(), NodeAccess(), SequentialInput(), RecurrentDefaults(), Optimizers(), BackendOps(),
-            CompileMetrics(), *breadth_rules()]
+            CompileMetrics(), *breadth_rules(), ReSplitPy37()]

@@ -2,7 +2,10 @@
 
 `from keras.layers.merge import concatenate` -> `from keras.layers import concatenate`;
 `keras.layers.core.Dense(...)` -> `keras.layers.Dense(...)`.  An import whose names moved to
-different homes is split into one import per home.  Names Keras 3 does not have at all are other
+different homes is split into one import per home.  A 2.2.4 submodule imported by name and only
+used as `mod.Name` goes to its home module under the same local name: `from keras.layers import
+recurrent` -> `from keras import layers as recurrent` (as `import keras.layers.recurrent as r` ->
+`import keras.layers as r`).  Names Keras 3 does not have at all are other
 rules' business (they report them).
 """
 from __future__ import annotations
@@ -31,6 +34,25 @@ def _renamed_leaf(module: str, name: str) -> str | None:
     ident = api224.names_in(module).get(name)
     leaf = NAME_HOMES[ident].rsplit(".", 1)[1] if ident in NAME_HOMES else name
     return leaf if leaf != name else None
+
+
+def _module_alias_home(ctx, module: str, alias: cst.ImportAlias) -> str | None:
+    """Home of `from module import <submodule>` when that submodule moved wholesale (MODULE_HOMES)
+    and the local name is only ever used as `local.attr` (not `merge(...)`: Keras 1's merge function
+    is keras1-args' business)."""
+    ident = api224.names_in(module).get(_dotted(alias.name))
+    if not (ident and ident.startswith("module:") and ident[len("module:"):] in MODULE_HOMES):
+        return None
+    local = alias.asname.name.value if alias.asname else _dotted(alias.name)
+    nodes = _walk(ctx.src.module)
+    attrs = [n for n in nodes if isinstance(n, cst.Attribute)]
+    values, leaves = {id(a.value) for a in attrs}, {id(a.attr) for a in attrs}
+    in_imports = {id(x) for n in nodes if isinstance(n, (cst.Import, cst.ImportFrom)) for x in _walk(n)}
+    uses = [n for n in nodes if isinstance(n, cst.Name) and n.value == local
+            and id(n) not in in_imports and id(n) not in leaves]
+    if not uses or any(id(n) not in values for n in uses):
+        return None
+    return MODULE_HOMES[ident[len("module:"):]]
 
 
 def _alias_code(ctx, alias: cst.ImportAlias, leaf: str | None) -> str:
@@ -74,12 +96,16 @@ class Imports(Rule):
                          f"from {mod} import * -> from {target} import *")
             return
         groups: dict[str, list[cst.ImportAlias]] = {}
+        renamed = {}
         for alias in node.names:
             home = home_of(mod, _dotted(alias.name))
+            moved = _module_alias_home(ctx, mod, alias)
+            if moved:  # `from keras.layers import recurrent` -> `from keras import layers as recurrent`
+                home, renamed[id(alias)] = moved.rsplit(".", 1)
             groups.setdefault(tf_style(home) if tf else home, []).append(alias)
         if tf and mod == "keras":  # `from keras import backend as K` -> `from tensorflow.keras import backend as K`
             groups = {tf_style("keras"): list(node.names)}
-        renamed = {id(a): leaf for a in node.names if (leaf := _renamed_leaf(mod, _dotted(a.name)))}
+        renamed.update({id(a): leaf for a in node.names if (leaf := _renamed_leaf(mod, _dotted(a.name)))})
         if list(groups) == [mod] and not renamed:
             return
         if any(t.startswith("tensorflow.") for t in groups) and not tf:
@@ -102,7 +128,10 @@ class Imports(Rule):
         last = codes.pop()
         for code in codes:
             ctx.insert_before(stmt, code, f"from {mod} import ...: names moved to different Keras 3 modules", node)
-        ctx.edit(node, lambda n, c=last: cst.parse_statement(c + "\n").body[0], None)
+        moved = [a for a in node.names if _module_alias_home(ctx, mod, a)]
+        msg = None if codes or not moved else \
+            f"from {mod} import {', '.join(_dotted(a.name) for a in moved)} (2.2.4 modules) -> {last}"
+        ctx.edit(node, lambda n, c=last: cst.parse_statement(c + "\n").body[0], msg)
 
     def plain_import(self, ctx: Context, node: cst.Import, tf: bool) -> None:
         for alias in node.names:
