@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 def breadth_rules() -> list:
+    from .add_loss import AddLoss
     from .backend_breadth import BackendBreadth
     from .callbacks import Callbacks
     from .keras1_args import Keras1Args, RenamedNames
@@ -10,5 +11,5 @@ def breadth_rules() -> list:
     from .regularizers import LossAliases, Regularizers
     from .training_api import TrainingApi
 
-    return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
+    return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
             BackendBreadth()]
