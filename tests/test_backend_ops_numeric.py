@@ -181,3 +181,42 @@ def test_add_loss_control_keras3_add_loss_fails(tmp_path):
         "keras224_add_loss(both, ", "both.add_loss("))
     report = verify_pair(str(old), str(new), timeout_s=240)
     assert report.status != "match", report.format_table()
+
+
+# K.ctc_batch_cost as image_ocr uses it (a Lambda whose output is the loss, compiled with an identity
+# loss): 12 classes, the blank is class 11 in 2.2.4; labels 0..9 with lengths 1..4 (padding ignored).
+CTC = """\
+    from keras.layers import Input, Dense, Lambda, Activation
+    from keras.models import Model
+    from keras import backend as K
+    x = Input(shape=(8, 5))
+    labels = Input(shape=(4,), dtype='int32')
+    y_pred = Activation('softmax')(Dense(12)(x))
+    def ctc(args):
+        labels, y_pred = args
+        ones = K.ones_like(labels[:, :1])
+        return K.ctc_batch_cost(labels, y_pred, ones * 8, 1 + labels[:, :1] % 4)
+    loss = Lambda(ctc, output_shape=(1,), name='ctc')([labels, y_pred])
+    model = Model([x, labels], loss)
+    model.compile(loss={'ctc': lambda y_true, y_pred: y_pred}, optimizer='sgd')
+    """
+
+
+def test_ctc_batch_cost_helper_matches_keras224(tmp_path):
+    old, new = _migrate(tmp_path, "ctc", CTC)
+    assert "keras224_ctc_batch_cost(labels, y_pred, ones * 8" in new.read_text()
+    report = verify_pair(str(old), str(new), timeout_s=240)
+    assert report.status == "match", report.format_table()
+    (model,) = report.models
+    assert model.outputs[0].shape == (4, 1) and model.max_abs_diff <= 1e-5
+    assert model.train_step.status == "match", report.format_table()
+
+
+def test_ctc_control_keras3_blank_index_differs(tmp_path):
+    """keras.ops.ctc_loss's default blank (mask_index=0) is not 2.2.4's (the last class)."""
+    old, new = _migrate(tmp_path, "ctc", CTC)
+    text = new.read_text()
+    assert "mask_index=y_pred.shape[-1] - 1" in text
+    new.write_text(text.replace("mask_index=y_pred.shape[-1] - 1", "mask_index=0"))
+    report = verify_pair(str(old), str(new), timeout_s=240)
+    assert report.status != "match", report.format_table()
