@@ -171,3 +171,29 @@ class L(Layer):
     code = _migrate(src).code
     assert "self.add_loss(keras.ops.sum(x))" in code and "keras224_add_loss" not in code
 
+
+
+ADD_WEIGHT_BEFORE = '''\
+from keras.layers import Layer
+class L(Layer):
+    def build(self, input_shape):
+        self.w = self.add_weight('w', (input_shape[-1], 3), initializer='uniform')
+        self.b = self.add_weight((3,), 'b', trainable=False)
+        self.c = self.add_weight(name='c', shape=(3,))
+        shape = (3,)
+        self.d = self.add_weight(shape, 'd')
+class NotKeras(object):
+    def build(self):
+        self.add_weight('x', (1,))
+'''
+
+
+def test_add_weight_positionals_keyworded_as_keras224_bound_them():
+    """2.2.4: add_weight(name, shape, ...), or (shape, name) when the first is a tuple/list
+    (legacy/interfaces.py:add_weight_args_preprocessing); Keras 3's first positional is shape."""
+    result = _migrate(ADD_WEIGHT_BEFORE)
+    assert result.code == ADD_WEIGHT_BEFORE.replace(
+        "self.add_weight('w', (input_shape[-1], 3),", "self.add_weight(name='w', shape=(input_shape[-1], 3),").replace(
+        "self.add_weight((3,), 'b',", "self.add_weight(shape=(3,), name='b',")
+    diags = [(d.line, d.severity) for d in result.diagnostics if d.rule == "custom-layers"]
+    assert diags == [(4, "info"), (5, "info"), (8, "warning")]
