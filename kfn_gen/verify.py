@@ -57,6 +57,11 @@ import numpy as np
 from .legacy.runtime import LegacyRuntimeError, ensure_legacy_keras
 from .legacy.standins import seed_cwd
 
+# what legacy/runner.py's install_random_standin does, for the report
+RANDOM_STANDIN = ("the same deterministic stand-in replaced random draws on both sides (Keras 2.2.4 "
+                  "K.random_normal/random_uniform/truncated_normal, Keras 3 keras.random.normal/uniform/"
+                  "truncated_normal): outputs that depend on them are compared as functions of that "
+                  "stand-in noise, not of real random numbers")
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "legacy", "runner.py")
 PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float64)
 STATUSES = ("match", "differ", "error")
@@ -701,6 +706,7 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
             except Exception as exc:  # noqa: BLE001 - a verifier bug must not look like a verdict
                 reports[i] = error(i, f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs)
                 continue
+            entries = _note_random_standin(entries, legacy, migrated)
             status, reason = _overall(entries, lerrs, merrs, len(migrated["models"]))
             reports[i] = VerifyReport(pairs[i][0], pairs[i][1], status, tuple(entries), reason, tuple(lerrs + merrs),
                                       timings[i], tol, standins=_standins(legacy, migrated))
@@ -727,6 +733,18 @@ def _standins(legacy, migrated):
             if text not in out:
                 out.append(text)
     return tuple(out)
+
+
+def _note_random_standin(entries, legacy, migrated):
+    """Say so on every model when the script's random draws were replaced (runner.install_random_standin)."""
+    from dataclasses import replace
+
+    used = sorted({k.split(":", 1)[1] for side in (legacy, migrated) for k in (side.get("calls") or {})
+                   if k.startswith("random_standin:")})
+    if not used:
+        return entries
+    note = f"random stand-in ({', '.join(used)}): {RANDOM_STANDIN}"
+    return [replace(e, notes=(*e.notes, note)) for e in entries]
 
 
 def _overall(entries, lerrs, merrs, n_migrated):

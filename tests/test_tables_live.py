@@ -18,6 +18,7 @@ pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 from kfn_gen.rules import tables as T  # noqa: E402
+from kfn_gen.rules import tables_backend as KB  # noqa: E402
 from kfn_gen.rules import tables_breadth as B  # noqa: E402
 
 pytestmark = pytest.mark.tf
@@ -73,20 +74,62 @@ def test_optimizer_extras():
         assert cls in T.OPTIMIZER_ARGS
 
 
-@pytest.mark.parametrize("fn", sorted(k for k, v in T.BACKEND_OPS.items() if v[1] is not None))
+# ----- rules/tables_backend.py -----
+def _positional(target) -> list[str]:
+    return [p.name for p in inspect.signature(target).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+@pytest.mark.parametrize("fn", sorted(KB.BACKEND_OPS))
 def test_backend_ops_targets(fn):
-    target, defaults = T.BACKEND_OPS[fn]
-    emitted = set(defaults) | {new for new in T.BACKEND_RENAMES.get(fn, {}).values()}
-    assert_kwargs(target, emitted)
+    """The target exists and takes every keyword the rule writes; unless the entry keywords every
+    argument, each 2.2.4 positional parameter lands on the Keras 3 parameter of the same meaning."""
+    op = KB.BACKEND_OPS[fn]
+    target = resolve(op.target)
+    kept = [p for p in op.params if p not in op.drop]
+    emitted = {op.renames.get(p, p) for p in kept} | {op.renames.get(k, k) for k in op.defaults}
+    assert_kwargs(op.target, emitted)
+    if not op.keywords:
+        k3 = _positional(target)
+        upto = len(kept) if not op.drop else op.params.index(op.drop[0])
+        assert [op.renames.get(p, p) for p in op.params[:upto]] == k3[:upto], (fn, k3)
 
 
-def test_backend_manual_targets_resolve():
-    for fn, (target, defaults) in T.BACKEND_OPS.items():
-        if defaults is None:
-            resolve(target)
+@pytest.mark.parametrize("fn", sorted(KB.BACKEND_OPS))
+def test_backend_ops_are_gone_from_keras_backend(fn):
+    """The premise: Keras 3's keras.backend no longer has the 2.2.4 function."""
+    assert not hasattr(keras.backend, fn)
 
 
-@pytest.mark.parametrize("name", sorted(T.BACKEND_KEPT))
+@pytest.mark.parametrize("fn", sorted(KB.BACKEND_TEMPLATES))
+def test_backend_templates_compile_and_use_live_names(fn):
+    import re
+    params, template = KB.BACKEND_TEMPLATES[fn]
+    for tpl in (template, KB.TEMPLATE_SUBSCRIPTED.get(fn, template)):
+        code = tpl.format(**{k: "x" for p, _ in params for k in (p, p + "_")})
+        compile(code, fn, "eval")
+        for name in re.findall(r"keras(?:\.\w+)+", code):
+            resolve(name)
+
+
+@pytest.mark.parametrize("fn", sorted(KB.BACKEND_HELPERS))
+def test_backend_helpers_compile_and_use_live_names(fn):
+    import re
+    wanted, code = KB.BACKEND_HELPERS[fn]
+    ns = {"keras": keras}
+    exec(code.format(name=wanted), ns)
+    assert callable(ns[wanted])
+    for name in re.findall(r"keras(?:\.\w+)+", code):
+        resolve(name)
+
+
+def test_backend_no_equivalent_names_are_gone():
+    for fn in KB.BACKEND_NO_EQUIVALENT:
+        assert not hasattr(keras.backend, fn), fn
+        assert fn not in KB.BACKEND_OPS and fn not in KB.BACKEND_TEMPLATES and fn not in KB.BACKEND_HELPERS
+
+
+@pytest.mark.parametrize("name", sorted(KB.BACKEND_KEPT))
 def test_backend_kept(name):
     assert callable(getattr(keras.backend, name))
 

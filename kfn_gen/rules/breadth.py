@@ -3,13 +3,15 @@ from __future__ import annotations
 
 
 def breadth_rules() -> list:
+    from .add_loss import AddLoss
     from .backend_breadth import BackendBreadth
     from .callbacks import Callbacks
+    from .custom_layers import CustomLayers
     from .keras1_args import Keras1Args, RenamedNames
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
     from .tf_removed import TfRemoved
     from .training_api import TrainingApi
 
-    return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
-            BackendBreadth(), TfRemoved()]
+    return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
+            Regularizers(), LossAliases(), BackendBreadth(), TfRemoved()]

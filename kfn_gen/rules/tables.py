@@ -74,75 +74,7 @@ LR_KERAS3 = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.001, "Adadelta": 0.001,
 OPTIMIZER_STRINGS = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta",
                      "adam": "Adam", "adamax": "Adamax", "nadam": "Nadam"}
 
-# Keras 2.2.4 backend function -> (Keras 3 name, explicit arguments to add when absent because the
-# Keras 3 default differs from 2.2.4's).  Argument names match in both unless listed in BACKEND_RENAMES.
-BACKEND_OPS = {
-    "mean": ("keras.ops.mean", {}),
-    "sum": ("keras.ops.sum", {}),
-    "max": ("keras.ops.max", {}),
-    "min": ("keras.ops.min", {}),
-    "prod": ("keras.ops.prod", {}),
-    "std": ("keras.ops.std", {}),
-    "var": ("keras.ops.var", {}),
-    "abs": ("keras.ops.abs", {}),
-    "square": ("keras.ops.square", {}),
-    "sqrt": ("keras.ops.sqrt", {}),
-    "exp": ("keras.ops.exp", {}),
-    "log": ("keras.ops.log", {}),
-    "pow": ("keras.ops.power", {}),
-    "sign": ("keras.ops.sign", {}),
-    "round": ("keras.ops.round", {}),
-    "clip": ("keras.ops.clip", {}),
-    "maximum": ("keras.ops.maximum", {}),
-    "minimum": ("keras.ops.minimum", {}),
-    "equal": ("keras.ops.equal", {}),
-    "not_equal": ("keras.ops.not_equal", {}),
-    "greater": ("keras.ops.greater", {}),
-    "greater_equal": ("keras.ops.greater_equal", {}),
-    "less": ("keras.ops.less", {}),
-    "less_equal": ("keras.ops.less_equal", {}),
-    "argmax": ("keras.ops.argmax", {"axis": "-1"}),
-    "argmin": ("keras.ops.argmin", {"axis": "-1"}),
-    "concatenate": ("keras.ops.concatenate", {"axis": "-1"}),
-    "stack": ("keras.ops.stack", {}),
-    "expand_dims": ("keras.ops.expand_dims", {"axis": "-1"}),
-    "squeeze": ("keras.ops.squeeze", {}),
-    "reshape": ("keras.ops.reshape", {}),
-    "permute_dimensions": ("keras.ops.transpose", {}),
-    "transpose": ("keras.ops.transpose", {}),
-    "cast": ("keras.ops.cast", {}),
-    "tanh": ("keras.ops.tanh", {}),
-    "sigmoid": ("keras.ops.sigmoid", {}),
-    "softmax": ("keras.ops.softmax", {"axis": "-1"}),
-    "softplus": ("keras.ops.softplus", {}),
-    "relu": ("keras.activations.relu", {}),
-    "elu": ("keras.activations.elu", {}),
-    "ones_like": ("keras.ops.ones_like", {}),
-    "zeros_like": ("keras.ops.zeros_like", {}),
-    "dot": ("keras.ops.dot", {}),
-    "batch_dot": ("keras.ops.einsum", None),  # needs a hand migration: reported, not rewritten
-    "int_shape": ("keras.ops.shape", {}),
-    "gather": ("keras.ops.take", {}),
-    "cumsum": ("keras.ops.cumsum", {}),
-    "any": ("keras.ops.any", {}),
-    "all": ("keras.ops.all", {}),
-    "l2_normalize": ("keras.ops.normalize", {"axis": "None"}),
-    "binary_crossentropy": ("keras.ops.binary_crossentropy", {}),
-    "categorical_crossentropy": ("keras.ops.categorical_crossentropy", {}),
-}
-# 2.2.4 keyword -> Keras 3 keyword, per function
-BACKEND_RENAMES = {
-    "permute_dimensions": {"pattern": "axes"},
-    "relu": {"alpha": "negative_slope"},
-    "clip": {"min_value": "x_min", "max_value": "x_max"},
-    "gather": {"reference": "x", "indices": "indices"},
-    "pow": {"a": "x2"},
-    "reshape": {"shape": "newshape"},
-    "squeeze": {"axis": "axis"},
-}
-# Backend names Keras 3 still has under keras.backend: left as they are.
-BACKEND_KEPT = {"epsilon", "floatx", "set_floatx", "set_epsilon", "image_data_format", "set_image_data_format",
-                "clear_session", "backend", "is_keras_tensor"}
+# Keras 2.2.4 backend functions (K.*): rules/tables_backend.py
 
 # Layers whose gate default was hard_sigmoid in 2.2.4 (keras/layers/recurrent.py, convolutional_recurrent.py)
 RECURRENT_HARD_SIGMOID = {
