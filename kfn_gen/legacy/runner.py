@@ -9,7 +9,8 @@ Steps: install offline stand-ins, execute the user's script top-level statement 
 execution goes on), capture every Model/Sequential constructed (``__init__`` hooks, creation
 order, named after the variable last bound to it), then
 
-* legacy: record structure, draw seeded inputs (ints in range for the Embedding they feed),
+* legacy: record structure, draw seeded inputs (ints in range for the Embedding they feed; the
+  labels / input_length / label_length inputs of a K.ctc_batch_cost drawn so CTC can align them),
   predict in inference mode, compute the gradient of the compiled loss on a seeded batch
   (learning phase 0, so Dropout is off) and take two optimizer steps fed with exactly those
   gradients; save weights/inputs/outputs/gradients/updated weights to ``legacy.npz``;
@@ -21,8 +22,8 @@ order, named after the variable last bound to it), then
 
 Stand-ins for training calls (both sides): ``fit``/``fit_generator``/``train_on_batch``/
 ``test_on_batch``/``evaluate*`` do NOT train: the call's arguments are bound against the real
-signature (so ``fit(nb_epoch=...)`` still raises under Keras 3), a generator argument yields one
-batch, and a fake History / zero losses come back.  Skipping training keeps the optimizer fresh
+signature (so ``fit(nb_epoch=...)`` still raises under Keras 3), a generator argument (2.2.4's
+``fit_generator(generator=...)``, Keras 3's ``fit(x=...)``) yields one batch, and a fake History / zero losses come back.  Skipping training keeps the optimizer fresh
 for the one-step comparison and bounds time.  ``predict*`` really run, on at most 8 rows, and the
 result is tiled to the requested row count; after 3 real calls per model and input shape, the
 cached result is reused (text-generation loops call predict thousands of times).
