@@ -73,6 +73,9 @@ STOCHASTIC = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout
               "GaussianDropout", "AlphaDropout")
 
 
+HELPER_BUILDERS = re.compile(r"keras224_function(_\d+)?")  # migrated-script helpers whose Model is internal
+
+
 class FatalRun(BaseException):
     """Stops the whole run (memory exhausted)."""
 
@@ -126,9 +129,11 @@ class Side:
     internal_files = ()
 
     def internal(self, frame):
-        """A model Keras builds for itself (Keras 3's Sequential wraps a Functional on every add)."""
+        """A model Keras builds for itself (Keras 3's Sequential wraps a Functional on every add), or
+        the one a migrated K.function builds (the keras224_function helper rules/backend_function.py
+        emits; 2.2.4's K.function built no model, so it is not one of the script's models)."""
         fn = frame.f_code.co_filename.replace(os.sep, "/")
-        return fn.endswith(self.internal_files)
+        return fn.endswith(self.internal_files) or bool(HELPER_BUILDERS.fullmatch(frame.f_code.co_name))
 
     # ---- stand-ins
     def patch_function_code(self, func, fake):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 def breadth_rules() -> list:
     from .backend_breadth import BackendBreadth
+    from .backend_function import BackendFunction
     from .callbacks import Callbacks
     from .keras1_args import Keras1Args, RenamedNames
     from .layers_removed import LayersRemoved
@@ -12,4 +13,4 @@ def breadth_rules() -> list:
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
-            BackendBreadth(), TfRemoved()]
+            BackendBreadth(), BackendFunction(), TfRemoved()]
