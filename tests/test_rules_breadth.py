@@ -771,7 +771,8 @@ from keras.layers import Input, Dense
 x = Input(shape=(4,))
 h = Dense(3)(x)
 n = h._keras_shape[-1]
-f = K.function([x, K.learning_phase()], [h])
+ins = [x, K.learning_phase()]  # a learning phase in a variable: K.function is left for a hand migration
+f = K.function(ins, [h])
 ''',
         after='''\
 from keras import backend as K
@@ -779,11 +780,12 @@ from keras.layers import Input, Dense
 x = Input(shape=(4,))
 h = Dense(3)(x)
 n = h.shape[-1]
-f = K.function([x, K.learning_phase()], [h])
+ins = [x, K.learning_phase()]  # a learning phase in a variable: K.function is left for a hand migration
+f = K.function(ins, [h])
 ''',
         diags=[
         (5, 'info', 'backend-breadth', "_keras_shape -> shape (a Keras 3 tensor's shape is the same "),
-        (6, 'warning', 'backend-breadth', 'K.function(inputs, outputs) has no Keras 3 equivalent: build'),
+        (7, 'warning', 'backend-breadth', 'K.function(inputs, outputs) has no Keras 3 equivalent: build'),
         (6, 'warning', 'backend-breadth', 'K.learning_phase() was removed: pass `training=True/False` w'),
         ]),
 }

@@ -9,7 +9,8 @@ Steps: install offline stand-ins, execute the user's script top-level statement 
 execution goes on), capture every Model/Sequential constructed (``__init__`` hooks, creation
 order, named after the variable last bound to it), then
 
-* legacy: record structure, draw seeded inputs (ints in range for the Embedding they feed),
+* legacy: record structure, draw seeded inputs (ints in range for the Embedding they feed; the
+  labels / input_length / label_length inputs of a K.ctc_batch_cost drawn so CTC can align them),
   predict in inference mode, compute the gradient of the compiled loss on a seeded batch
   (learning phase 0, so Dropout is off) and take two optimizer steps fed with exactly those
   gradients; save weights/inputs/outputs/gradients/updated weights to ``legacy.npz``;
@@ -21,8 +22,8 @@ order, named after the variable last bound to it), then
 
 Stand-ins for training calls (both sides): ``fit``/``fit_generator``/``train_on_batch``/
 ``test_on_batch``/``evaluate*`` do NOT train: the call's arguments are bound against the real
-signature (so ``fit(nb_epoch=...)`` still raises under Keras 3), a generator argument yields one
-batch, and a fake History / zero losses come back.  Skipping training keeps the optimizer fresh
+signature (so ``fit(nb_epoch=...)`` still raises under Keras 3), a generator argument (2.2.4's
+``fit_generator(generator=...)``, Keras 3's ``fit(x=...)``) yields one batch, and a fake History / zero losses come back.  Skipping training keeps the optimizer fresh
 for the one-step comparison and bounds time.  ``predict*`` really run, on at most 8 rows, and the
 result is tiled to the requested row count; after 3 real calls per model and input shape, the
 cached result is reused (text-generation loops call predict thousands of times).
@@ -78,6 +79,9 @@ STOCHASTIC = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout
               "GaussianDropout", "AlphaDropout")
 
 
+HELPER_BUILDERS = re.compile(r"keras224_function(_\d+)?")  # migrated-script helpers whose Model is internal
+
+
 class FatalRun(BaseException):
     """Stops the whole run (memory exhausted)."""
 
@@ -106,6 +110,7 @@ class Side:
         self.predict_cache = {}
         self.orig = {}
         self.compile_metrics = {}
+        self.ctc_calls = []  # legacy: (y_true, y_pred, input_length, label_length) of each K.ctc_batch_cost
 
     # ---- capture
     def hook_init(self, cls):
@@ -130,9 +135,11 @@ class Side:
     internal_files = ()
 
     def internal(self, frame):
-        """A model Keras builds for itself (Keras 3's Sequential wraps a Functional on every add)."""
+        """A model Keras builds for itself (Keras 3's Sequential wraps a Functional on every add), or
+        the one a migrated K.function builds (the keras224_function helper rules/backend_function.py
+        emits; 2.2.4's K.function built no model, so it is not one of the script's models)."""
         fn = frame.f_code.co_filename.replace(os.sep, "/")
-        return fn.endswith(self.internal_files)
+        return fn.endswith(self.internal_files) or bool(HELPER_BUILDERS.fullmatch(frame.f_code.co_name))
 
     # ---- stand-ins
     def patch_function_code(self, func, fake):
@@ -188,6 +195,11 @@ class Side:
             n = side.compile_metrics.get(id(model), 0)
             return 0.0 if n == 0 else [0.0] * (n + 1)
 
+        def is_generator(x):
+            """A generator/iterator or a keras Sequence (PyDataset), not arrays or lists of arrays."""
+            return inspect.isgenerator(x) or hasattr(x, "__next__") or (
+                hasattr(x, "__getitem__") and hasattr(x, "__len__") and hasattr(x, "on_epoch_end"))
+
         def one_batch(gen):
             if hasattr(gen, "__getitem__") and hasattr(gen, "__len__"):
                 return gen[0]
@@ -198,10 +210,10 @@ class Side:
         def make(meth, kind):
             def standin(model, *args, **kwargs):
                 bind(meth, model, args, kwargs)
-                if meth.endswith("_generator") or (kind == "fit" and args and inspect.isgenerator(args[0])):
-                    gen = args[0] if args else kwargs.get("generator")
-                    if gen is not None:
-                        one_batch(gen)
+                # fit_generator(generator=...) and Keras 3's fit(x=generator) both take one batch
+                gen = args[0] if args else kwargs.get("generator", kwargs.get("x"))
+                if gen is not None and (meth.endswith("_generator") or (kind == "fit" and is_generator(gen))):
+                    one_batch(gen)
                 if kind == "fit":
                     epochs = kwargs.get("epochs", kwargs.get("nb_epoch", 1))
                     return side.fake_history(model, epochs if isinstance(epochs, int) else 1)
@@ -342,6 +354,7 @@ class Legacy(Side):
         self.patch_get_file(data_utils.get_file)
         self.patch_re_split()
         self.patch_datasets(["keras.datasets"])
+        self.patch_ctc()
         self.model_cls = training.Model
         self.InputLayer = keras.engine.input_layer.InputLayer
 
@@ -359,6 +372,24 @@ class Legacy(Side):
             return real(pattern, string, maxsplit, flags)
 
         re.split = split
+
+    def patch_ctc(self):
+        """Record the tensors of every K.ctc_batch_cost call (the graph's own, run unchanged):
+        input_specs marks the model inputs that are its labels / input_length / label_length so
+        draw_inputs can draw values CTC accepts (see ctc_roles)."""
+        from keras.backend import tensorflow_backend as tfb
+
+        func = tfb.ctc_batch_cost
+        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
+                                  func.__closure__)
+        side = self
+
+        def ctc_batch_cost(y_true, y_pred, input_length, label_length):
+            out = real(y_true, y_pred, input_length, label_length)
+            side.ctc_calls.append((y_true, y_pred, input_length, label_length))
+            return out
+
+        self.patch_function_code(func, ctc_batch_cost)
 
     def is_keras_tensor(self, v):
         return hasattr(v, "_keras_history") and hasattr(v, "op")
@@ -401,6 +432,7 @@ class Legacy(Side):
             spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer),
                     "min_size": min_image_size(model)}
             specs.append(spec)
+        ctc_roles(self.K, model.inputs, specs, self.ctc_calls)
         return specs
 
     def _embedding_dim(self, input_layer, depth=0):
@@ -802,9 +834,75 @@ def _zero_dim(shape):
     return False
 
 
+CTC_SOURCE_OPS = ("Identity", "Cast", "Squeeze", "ExpandDims", "Reshape")
+
+
+def ctc_roles(K, inputs, specs, calls):
+    """Mark the inputs that feed a K.ctc_batch_cost(y_true, y_pred, input_length, label_length) call
+    (the call's own tensors, or a model input reached from them through Cast/Squeeze/Reshape/...):
+    spec['ctc'] = {group, role: labels|input_length|label_length, time: y_pred's time steps, classes:
+    its last axis}.  Only calls whose three integer arguments are all inputs of this model, and
+    whose y_pred has a static time axis, are marked; the rest are drawn as any other input."""
+    index = {id(t): i for i, t in enumerate(inputs)}
+
+    def source(t):
+        for _ in range(6):
+            if id(t) in index:
+                return index[id(t)]
+            op = getattr(t, "op", None)
+            if op is None or op.type not in CTC_SOURCE_OPS or not len(op.inputs):
+                return None
+            t = op.inputs[0]
+        return None
+
+    for g, (y_true, y_pred, input_length, label_length) in enumerate(calls):
+        where = {role: source(t) for role, t in (("labels", y_true), ("input_length", input_length),
+                                                 ("label_length", label_length))}
+        shape = K.int_shape(y_pred)
+        if None in where.values() or len(set(where.values())) != 3 or not shape or shape[1] is None:
+            continue
+        for role, i in where.items():
+            specs[i]["ctc"] = {"group": g, "role": role, "time": int(shape[1]), "classes": int(shape[-1])}
+
+
+def draw_ctc(specs, batch, rng):
+    """{spec index: array} for the CTC-marked inputs (see ctc_roles), per group: input_length in
+    [ceil(T/2), T] for T time steps, label_length in [1, min(max labels, (input_length + 1) // 2)]
+    (a label of L classes with repeats needs at most 2L - 1 steps: always feasible, where random
+    integers make 2.2.4's CTCLoss fail with 'Not enough time for target transition sequence'),
+    labels in [0, classes - 1) (the last class is CTC's blank)."""
+    groups = collections.defaultdict(dict)
+    for i, s in enumerate(specs):
+        if s.get("ctc"):
+            groups[s["ctc"]["group"]][s["ctc"]["role"]] = i
+    out = {}
+    for g in sorted(groups):
+        roles = groups[g]
+        if set(roles) != {"labels", "input_length", "label_length"}:
+            continue
+        info = specs[roles["labels"]]["ctc"]
+        t, classes = info["time"], info["classes"]
+        lab_shape = specs[roles["labels"]]["shape"]
+        max_labels = lab_shape[1] if len(lab_shape) > 1 and lab_shape[1] else t
+        il = rng.integers((t + 1) // 2, t + 1, size=batch)
+        hi = np.maximum(np.minimum(max_labels, (il + 1) // 2), 1)
+        ll = 1 + (rng.random(batch) * hi).astype(np.int64)
+        labels = rng.integers(0, max(classes - 1, 1), size=(batch, max_labels))
+        for role, values in (("input_length", il), ("label_length", ll), ("labels", labels)):
+            i = roles[role]
+            shape = [batch if d is None else d for d in specs[i]["shape"]]
+            out[i] = np.reshape(values, shape)
+    return out
+
+
 def draw_inputs(specs, batch, rng):
+    ctc = draw_ctc(specs, batch, rng)
     xs = []
-    for s in specs:
+    for k, s in enumerate(specs):
+        if k in ctc:
+            xs.append(ctc[k].astype(s["dtype"] if s["dtype"] in ("float32", "float64", "int32", "int64")
+                                    else "float32"))
+            continue
         shape = [batch if i == 0 and d is None else (free_size(s["shape"], i, s.get("min_size")) if d is None else d)
                  for i, d in enumerate(s["shape"])]
         if s["int_high"]:
@@ -1061,6 +1159,7 @@ def reset_side(side):
     """Between the scripts of a batch: forget models and caches, reset Keras global state."""
     side.captured, side._seen, side._depth = [], set(), 0
     side.calls, side.predict_cache, side.compile_metrics = collections.Counter(), {}, {}
+    side.ctc_calls = []
     side.clear_session()
 
 

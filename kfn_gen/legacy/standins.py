@@ -8,8 +8,8 @@
 * ``get_word_index`` returns a synthetic ``{'w<i>': i}`` index of the real vocabulary size.
 * ``get_file`` never touches the network.  For the well-known files keras examples download
   (:data:`DOWNLOADS`: the bAbI tasks tarball, nietzsche.txt, glove.6B.zip, news20.tar.gz,
-  fra-eng.zip) it serves a synthetic stand-in through the side's OWN ``get_file`` (fed a
-  ``file://`` origin and a cache dir under the cwd), so caching, ``untar``/``extract`` and the
+  fra-eng.zip, image_ocr's wordlists.tgz) it serves a synthetic stand-in through the side's OWN
+  ``get_file`` (fed a ``file://`` origin and a cache dir under the cwd), so caching, ``untar``/``extract`` and the
   returned path follow that Keras version; anything else raises :class:`OfflineError`.
 * :func:`seed_cwd` writes the data files some scripts open from the cwd (:data:`CWD_FILES`:
   ``fra-eng/fra.txt``, ``glove.6B/glove.6B.100d.txt``, ``20_newsgroup/``) when the script's
@@ -397,6 +397,59 @@ def fra_text() -> str:
     return "".join(f"{en}\t{fr}\n" for en, fr in pairs)
 
 
+# ---- wordlists.tgz (image_ocr): wordlist_mono_clean.txt (one word a line, commonest first) and
+# wordlist_bi_clean.txt (two words a line), at the top of the archive
+WORDLIST_MONO = 40_000
+WORDLIST_BI = 30_000
+_LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+_LETTER_P = np.array([8.2, 1.5, 2.8, 4.3, 12.7, 2.2, 2.0, 6.1, 7.0, 0.2, 0.8, 4.0, 2.4, 6.7, 7.5, 1.9, 0.1, 6.0,
+                      6.3, 9.1, 2.8, 1.0, 2.4, 0.2, 2.0, 0.1])  # English letter frequencies (%)
+
+
+def wordlist_mono() -> list:
+    """40000 distinct lower-case a-z words, the commonest English words first: about 70% have 2..4
+    letters, so image_ocr's first word list (16000 words of <= 4 letters, all monograms) and its
+    second (16000 monograms and 16000 bigrams of <= 12 characters) can both be filled."""
+    rng = _rng("wordlist_mono_clean.txt", 0)
+    words = list(dict.fromkeys(_COMMON))
+    seen = set(words)
+    while len(words) < WORDLIST_MONO:
+        n = 4096
+        lengths = np.where(rng.random(n) < 0.7, rng.integers(2, 5, size=n), rng.integers(5, 11, size=n))
+        letters = rng.choice(_LETTERS, size=(n, 10), p=_LETTER_P / _LETTER_P.sum())
+        for row, k in zip(letters.tolist(), lengths.tolist()):
+            w = "".join(row[:k])
+            if w not in seen and len(words) < WORDLIST_MONO:
+                seen.add(w)
+                words.append(w)
+    return words
+
+
+def wordlist_bi() -> list:
+    """30000 'first second' lines of two words drawn Zipf-like from the 3000 commonest monograms; as
+    in running text some start with a capital (the example lower-cases them) and about 2% hold an
+    apostrophe or a digit (the example's ^[a-z ]+$ filter drops them)."""
+    rng = _rng("wordlist_bi_clean.txt", 0)
+    mono = wordlist_mono()[:3000]
+    ranks = _zipf_ranks(rng, 2 * WORDLIST_BI, len(mono)).reshape(-1, 2).tolist()
+    caps = rng.random(WORDLIST_BI) < 0.15
+    odd = rng.random(WORDLIST_BI) < 0.02
+    lines = []
+    for (a, b), cap, bad in zip(ranks, caps.tolist(), odd.tolist()):
+        first, second = mono[a], mono[b]
+        if cap:
+            first = first.capitalize()
+        if bad:
+            second = second + ("'s", "2")[len(second) % 2]
+        lines.append(f"{first} {second}")
+    return lines
+
+
+def wordlists_tree() -> dict:
+    return {"wordlist_mono_clean.txt": ("\n".join(wordlist_mono()) + "\n").encode("utf-8"),
+            "wordlist_bi_clean.txt": ("\n".join(wordlist_bi()) + "\n").encode("utf-8")}
+
+
 # ---- archives (fixed mtimes and owners: identical bytes every time)
 def _tar_gz(tree: dict) -> bytes:
     raw = io.BytesIO()
@@ -454,6 +507,9 @@ DOWNLOADS = (
     StandinFile("fra-eng.zip", (), lambda: _zip({"fra.txt": fra_text().encode("utf-8"),
                                                  "_about.txt": b"Synthetic stand-in for manythings.org fra-eng.\n"}),
                 f"fra.txt: {FRA_LINES} 'English<TAB>French' lines"),
+    StandinFile("wordlists.tgz", (), lambda: _tar_gz(wordlists_tree()),
+                f"wordlist_mono_clean.txt ({WORDLIST_MONO} words, commonest first) and wordlist_bi_clean.txt "
+                f"({WORDLIST_BI} 'word word' lines) at the top of the archive, as keras' image_ocr.py reads them"),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 def breadth_rules() -> list:
     from .add_loss import AddLoss
     from .backend_breadth import BackendBreadth
+    from .backend_function import BackendFunction
     from .callbacks import Callbacks
     from .custom_layers import CustomLayers
     from .keras1_args import Keras1Args, RenamedNames
@@ -14,4 +15,4 @@ def breadth_rules() -> list:
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
-            Regularizers(), LossAliases(), BackendBreadth(), TfRemoved()]
+            Regularizers(), LossAliases(), BackendBreadth(), BackendFunction(), TfRemoved()]

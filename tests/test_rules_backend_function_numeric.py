@@ -1,0 +1,97 @@
+"""K.function migrated by rules/backend_function.py computes what genuine Keras 2.2.4's K.function did.
+
+One script runs under Keras 2.2.4 (tf.compat.v1, kfn_gen.legacy.shim224) and, migrated by
+kfn-gen, under Keras 3; both set the same seeded weights and save what their functions return.
+Compared: list in / list out, a learning phase of 0 and of 1 (BatchNormalization on batch
+statistics), an intermediate layer's output, float64 values cast to the input's float32, and
+that a training-phase call moves no moving statistics (a later phase-0 call still equals 2.2.4's).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+
+from kfn_gen.legacy import runtime  # noqa: E402
+from kfn_gen.migrate import migrate_source  # noqa: E402
+
+pytestmark = [pytest.mark.tf, pytest.mark.legacy]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SCRIPT = textwrap.dedent("""\
+    import numpy as np
+    from keras import backend as K
+    from keras.layers import Input, Dense, BatchNormalization
+    from keras.models import Model
+
+    inp = Input(shape=(6,))
+    hidden = Dense(5, activation='relu')(inp)
+    normed = BatchNormalization()(hidden)
+    out = Dense(3)(normed)
+    model = Model(inp, out)
+    rng = np.random.RandomState(0)
+    for layer in model.layers[1:]:
+        layer.set_weights([rng.uniform(0.5, 1.5, w.shape).astype('float32') for w in layer.get_weights()])
+    x = rng.uniform(-2, 2, (8, 6))
+    f = K.function([model.input, K.learning_phase()], [model.layers[2].output, model.output])
+    g = K.function([inp], [hidden])
+    train = f([x, 1])
+    test = f([x, 0])
+    h = g([x])
+    np.savez('out.npz', n=len(train), kind=type(h).__name__, t0=train[0], t1=train[1], e0=test[0], e1=test[1],
+             h=h[0])
+    """)
+
+BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; " \
+           "boot(sys.argv[1]); runpy.run_path('script.py', run_name='__main__')"
+
+
+@pytest.fixture(scope="module")
+def legacy_dir():
+    try:
+        return runtime.ensure_legacy_keras()
+    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
+        pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
+
+
+def _run(cmd, cwd, source):
+    os.makedirs(cwd, exist_ok=True)
+    with open(os.path.join(cwd, "script.py"), "w") as fh:
+        fh.write(source)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(np.load(os.path.join(cwd, "out.npz")))
+
+
+def test_k_function_matches_keras224(legacy_dir, tmp_path):
+    migrated = migrate_source(SCRIPT, "script.py")
+    assert migrated.ok and "= K.function(" not in migrated.code and "K.learning_phase()]" not in migrated.code
+    old = _run([sys.executable, "-c", BOOT_224, legacy_dir, ROOT], str(tmp_path / "old"), SCRIPT)
+    new = _run([sys.executable, "script.py"], str(tmp_path / "new"), migrated.code)
+    assert int(new["n"]) == int(old["n"]) == 2 and str(new["kind"]) == str(old["kind"]) == "list"
+    for key in ("t0", "t1", "e0", "e1", "h"):
+        assert new[key].dtype == old[key].dtype == np.float32, key
+        assert new[key].shape == old[key].shape, key
+        assert np.max(np.abs(new[key] - old[key])) <= 1e-5, (key, np.max(np.abs(new[key] - old[key])))
+    # the learning phase matters here (batch statistics vs moving statistics): the test can fail
+    assert np.max(np.abs(old["t0"] - old["e0"])) > 0.1
+
+
+def test_verifier_does_not_count_the_helpers_model(legacy_dir, tmp_path):
+    """2.2.4's K.function built no model; the migrated helper's keras.Model is not one of the script's
+    (runner.HELPER_BUILDERS): the script's one model pairs with the legacy one and matches."""
+    from kfn_gen.verify import verify_pair
+
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text(SCRIPT.split("np.savez(")[0])
+    new.write_text(migrate_source(old.read_text(), "old.py").code)
+    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    assert r.status == "match", r.format_table()
+    assert len(r.models) == 1 and r.models[0].max_abs_diff <= 1e-5
