@@ -8,6 +8,7 @@ def breadth_rules() -> list:
     from .backend_function import BackendFunction
     from .callbacks import Callbacks
     from .custom_layers import CustomLayers
+    from .get_file import GetFile
     from .keras1_args import Keras1Args, RenamedNames
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
@@ -15,4 +16,5 @@ def breadth_rules() -> list:
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
-            Regularizers(), LossAliases(), BackendBreadth(), BackendFunction(), TfRemoved()]
+            Regularizers(), LossAliases(), BackendBreadth(), BackendFunction(), TfRemoved(),
+            GetFile()]
