@@ -18,7 +18,7 @@ from kfn_gen.migrate import migrate_source
 from kfn_gen.options import Options
 
 BREADTH_RULES = {"keras1-args", "renamed-names", "training-api", "callbacks", "layers-removed", "regularizers",
-                 "loss-aliases", "backend-breadth"}
+                 "loss-aliases", "backend-breadth", "int-args"}
 
 
 @dataclass
@@ -785,6 +785,57 @@ f = K.function([x, K.learning_phase()], [h])
         (5, 'info', 'backend-breadth', "_keras_shape -> shape (a Keras 3 tensor's shape is the same "),
         (6, 'warning', 'backend-breadth', 'K.function(inputs, outputs) has no Keras 3 equivalent: build'),
         (6, 'warning', 'backend-breadth', 'K.learning_phase() was removed: pass `training=True/False` w'),
+        ]),
+    'int_args_numpy_integers': Case(
+        before='''\
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense, Embedding, LSTM, RepeatVector
+y = np.array([3, 1, 2])
+max_words = 1000
+num_classes = np.max(y) + 1
+hidden, steps = max_words // 2, len(y)
+def block(units=16):
+    return Dense(units)
+model = Sequential()
+model.add(Embedding(max_words, (num_classes), input_length=steps))
+model.add(LSTM(hidden))
+model.add(RepeatVector(n=steps * 2))
+model.add(Dense(output_dim=num_classes))
+model.add(Dense(int(num_classes), activation='softmax'))
+''',
+        after='''\
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense, Embedding, LSTM, RepeatVector
+import keras
+
+
+@keras.utils.register_keras_serializable(package="keras224")
+def keras224_hard_sigmoid(x):
+    """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
+    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
+y = np.array([3, 1, 2])
+max_words = 1000
+num_classes = np.max(y) + 1
+hidden, steps = max_words // 2, len(y)
+def block(units=16):
+    return Dense(int(units))
+model = Sequential()
+model.add(keras.Input(shape=(steps,)))
+model.add(Embedding(max_words, int(num_classes)))
+model.add(LSTM(hidden, recurrent_activation=keras224_hard_sigmoid))
+model.add(RepeatVector(n=steps * 2))
+model.add(Dense(units=int(num_classes)))
+model.add(Dense(int(num_classes), activation='softmax'))
+''',
+        diags=[
+        (9, 'info', 'int-args', 'Dense: units wrapped in int() (Keras 3 accepts only a Python'),
+        (11, 'info', 'int-args', 'Embedding: output_dim wrapped in int()'),
+        (14, 'info', 'keras1-args', 'Dense: Keras-1 arguments renamed: output_dim= -> units='),
+        (14, 'info', 'int-args', 'Dense: units wrapped in int()'),
         ]),
 }
 

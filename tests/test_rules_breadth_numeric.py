@@ -8,7 +8,7 @@ shows the rule matters: the same script with the rule's edit undone (or migrated
 
 Cases: Keras-1 positional `Convolution2D(f, 3, 3)` (Keras 3 reads the 2nd 3 as strides) and
 Keras-1 keyword arguments, `Deconvolution2D(f, r, c, output_shape)`, `merge(mode=)`,
-`inner_activation='hard_sigmoid'`, `l1_l2()` defaults (0.01 in 2.2.4, 0 in Keras 3), activity
+`inner_activation='hard_sigmoid'`, numpy integers as `units`, `l1_l2()` defaults (0.01 in 2.2.4, 0 in Keras 3), activity
 penalties (Keras 3 divides them by the batch size), `ThresholdedReLU` -> `ReLU(threshold=)`.
 """
 from __future__ import annotations
@@ -109,6 +109,20 @@ SCRIPTS = {
         model.add(Dense(3))
         model.compile(loss='mse', optimizer='sgd')
         """, ("ReLU(threshold=1.0)", "ReLU()")),
+    # numpy integers as units/output_dim (reuters_mlp: `num_classes = np.max(y_train) + 1`): 2.2.4 took
+    # them, Keras 3 rejects them; control: the migration without int() raises in Keras 3
+    "numpy_integer_units": ("""\
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import Dense, Embedding, LSTM
+        y = np.array([3, 1, 2, 4])
+        num_classes = np.max(y) + 1
+        model = Sequential()
+        model.add(Embedding(20, num_classes, input_length=6))
+        model.add(LSTM(num_classes - 2))
+        model.add(Dense(num_classes, activation='softmax'))
+        model.compile(loss='categorical_crossentropy', optimizer='sgd')
+        """, ("Dense(int(num_classes)", "Dense(num_classes")),
 }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 def breadth_rules() -> list:
     from .backend_breadth import BackendBreadth
     from .callbacks import Callbacks
+    from .int_args import IntArgs
     from .keras1_args import Keras1Args, RenamedNames
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
-            BackendBreadth()]
+            BackendBreadth(), IntArgs()]
