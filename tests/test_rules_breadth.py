@@ -18,7 +18,7 @@ from kfn_gen.migrate import migrate_source
 from kfn_gen.options import Options
 
 BREADTH_RULES = {"keras1-args", "renamed-names", "training-api", "callbacks", "layers-removed", "regularizers",
-                 "loss-aliases", "backend-breadth", "int-args"}
+                 "loss-aliases", "backend-breadth", "int-args", "layer-weights"}
 
 
 @dataclass
@@ -836,6 +836,61 @@ model.add(Dense(int(num_classes), activation='softmax'))
         (11, 'info', 'int-args', 'Embedding: output_dim wrapped in int()'),
         (14, 'info', 'keras1-args', 'Dense: Keras-1 arguments renamed: output_dim= -> units='),
         (14, 'info', 'int-args', 'Dense: units wrapped in int()'),
+        ]),
+    'layer_weights_argument': Case(
+        before='''\
+from keras.models import Sequential
+from keras.layers import Conv2D, Dense, TimeDistributed, Embedding
+w = m = None
+model = Sequential()
+model.add(Conv2D(2, 3, padding='same',
+                 name='c', weights=w))  # set after build
+model.add(Dense(3, weights=None))
+model.add(TimeDistributed(Dense(3, weights=w)))
+model.add(Embedding(3, 4, weights=[m]))
+''',
+        after='''\
+from keras.models import Sequential
+from keras.layers import Conv2D, Dense, TimeDistributed, Embedding
+import keras
+
+
+def keras224_initial_weights(layer, weights):
+    """Keras 2.2.4's `weights=` layer argument: set once the layer is built (2.2.4 set them in
+    Layer.__call__ right after build(); Keras 3 has no such argument)."""
+    import functools
+
+    build, pending = layer.build, [weights]
+
+    @functools.wraps(build)  # Keras 3 reads build's signature to pass the input shape
+    def build_then_set_weights(*args, **kwargs):
+        build(*args, **kwargs)
+        if pending:
+            values = pending.pop()
+            if keras.backend.backend() == "tensorflow":
+                import tensorflow as tf
+
+                with tf.init_scope():  # a first build inside a traced function: assign once, eagerly
+                    layer.set_weights(values)
+            else:
+                layer.set_weights(values)
+
+    layer.build = build_then_set_weights
+    return layer
+
+
+w = m = None
+model = Sequential()
+model.add(keras224_initial_weights(Conv2D(2, 3, padding='same',
+                 name='c'), w))  # set after build
+model.add(Dense(3))
+model.add(TimeDistributed(Dense(3)))
+model.add(Embedding(3, 4, weights=[m]))
+''',
+        diags=[
+        (5, 'info', 'layer-weights', "Conv2D(..., weights=w) -> keras224_initial_weights(Conv2D(...), w)"),
+        (7, 'info', 'layer-weights', 'Dense: weights=None dropped'),
+        (8, 'warning', 'layer-weights', 'Dense: weights= dropped: 2.2.4 ignored it for a layer inside'),
         ]),
 }
 

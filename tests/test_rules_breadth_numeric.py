@@ -254,3 +254,73 @@ def test_cudnn_migration_matches_keras224_equivalent(tmp_path, legacy_dir, name)
     new.write_text(result.code)
     report = verify_pair(str(old), str(new), legacy_dir=legacy_dir, timeout_s=240)
     assert report.status == "match", report.format_table()
+
+
+# `weights=` layer argument: 2.2.4 set the weights in Layer.__call__ right after build
+# (engine/base_layer.py:435); the migration wraps the layer in a helper that does the same.  The
+# verifier copies the legacy weights into the migrated model, so it cannot see this: the script
+# prints its own predictions, run under genuine 2.2.4 and under Keras 3.  Three build paths:
+# Sequential.add with an input shape, a functional call, and a Sequential without one (built inside
+# the first traced predict under Keras 3).
+LAYER_WEIGHTS = """\
+    import json
+    import numpy as np
+    from keras.models import Sequential, Model
+    from keras.layers import Conv2D, Dense, Flatten, Input
+    rng = np.random.RandomState(0)
+    wc = [rng.uniform(-1, 1, (3, 3, 2, 4)).astype('float32'), rng.uniform(-1, 1, 4).astype('float32')]
+    wd = [rng.uniform(-1, 1, (100, 3)).astype('float32'), rng.uniform(-1, 1, 3).astype('float32')]
+    x = rng.uniform(-1, 1, (2, 5, 5, 2)).astype('float32')
+    a = Sequential()
+    a.add(Conv2D(4, 3, padding='same', input_shape=(5, 5, 2), weights=wc))
+    a.add(Flatten())
+    a.add(Dense(3, weights=wd))
+    b = Sequential()
+    b.add(Dense(3, weights=[wd[0][:50], wd[1]]))
+    inp = Input(shape=(7,))
+    c = Model(inp, Dense(3, weights=[wd[0][:7], wd[1]])(inp))
+    flat = x.reshape(2, -1)
+    print(json.dumps({"a": a.predict(x, verbose=0).tolist(), "b": b.predict(flat[:, :50], verbose=0).tolist(),
+                      "c": c.predict(flat[:, :7], verbose=0).tolist(),
+                      "w": [float(np.abs(w - v).max()) for w, v in zip(a.layers[0].get_weights(), wc)]}))
+    """
+_BOOT_224 = "import sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; boot(sys.argv[1]); " \
+            "exec(compile(open(sys.argv[3]).read(), sys.argv[3], 'exec'))"
+
+
+def _last_json(cmd, cwd):
+    import json
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
+    proc = subprocess.run([sys.executable, *cmd], capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_layer_weights_argument_matches_keras224(tmp_path, legacy_dir):
+    import numpy as np
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    old = tmp_path / "layer_weights.py"
+    old.write_text(textwrap.dedent(LAYER_WEIGHTS))
+    result = migrate_source(old.read_text(), str(old))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert ", weights=" not in result.code and result.code.count("keras224_initial_weights(") == 1 + 4  # the def, 4 layers
+    new = tmp_path / "layer_weights_k3.py"
+    new.write_text(result.code)
+    control = tmp_path / "layer_weights_control.py"  # the helper made a no-op: Keras 3's own initial weights
+    assert "    layer.build = build_then_set_weights\n" in result.code
+    control.write_text(result.code.replace("    layer.build = build_then_set_weights\n", ""))
+
+    legacy = _last_json(["-c", _BOOT_224, legacy_dir, root, str(old)], str(tmp_path))
+    migrated = _last_json([str(new)], str(tmp_path))
+    undone = _last_json([str(control)], str(tmp_path))
+    eager = tmp_path / "layer_weights_no_init_scope.py"  # set_weights inside the trace: lost for `b`
+    eager.write_text(result.code.replace('if keras.backend.backend() == "tensorflow":', 'if False:'))
+    assert _last_json([str(eager)], str(tmp_path))["b"] != legacy["b"]
+    assert legacy["w"] == [0.0, 0.0] and migrated["w"] == [0.0, 0.0]
+    for key in ("a", "b", "c"):
+        assert np.max(np.abs(np.array(legacy[key]) - np.array(migrated[key]))) <= 1e-5, key
+        assert np.max(np.abs(np.array(legacy[key]) - np.array(undone[key]))) > 1e-2, key

@@ -344,3 +344,11 @@ def test_int_args_reject_numpy_integers(ident):
     for _, keyword, _ in spec:
         with pytest.raises((ValueError, TypeError)):
             build(**{**base, keyword: np.int64(good[keyword])})
+
+
+def test_weights_argument_premises():
+    """rules/layer_weights.py: the base Layer rejects `weights=`; Embedding and Bidirectional keep it."""
+    with pytest.raises(ValueError, match="weights"):
+        keras.layers.Dense(2, weights=None)
+    assert_kwargs("keras.layers.Embedding", {"weights"})
+    assert_kwargs("keras.layers.Bidirectional", {"weights"})

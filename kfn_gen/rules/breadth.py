@@ -7,9 +7,10 @@ def breadth_rules() -> list:
     from .callbacks import Callbacks
     from .int_args import IntArgs
     from .keras1_args import Keras1Args, RenamedNames
+    from .layer_weights import LayerWeights
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
-            BackendBreadth(), IntArgs()]
+            BackendBreadth(), IntArgs(), LayerWeights()]  # LayerWeights last: it wraps the edited call
