@@ -382,9 +382,10 @@ def likely_causes(lm: dict, mm: dict | None, train_differs: bool) -> list[str]:
                               f"migration but {lc['reset_after']} in Keras 2.2.4 (Keras 3 default is True): "
                               "pass reset_after=False")
     if train_differs and mm and (mm.get("train_step") or {}).get("not_trainable_in_migration"):
-        causes.append("weights the Keras 2.2.4 optimizer trains are not trainable in the migration: 2.2.4 fixes "
+        causes.append("weights the Keras 2.2.4 optimizer trains are not trained in the migration: 2.2.4 fixes "
                       "trainability at compile() (a later `layer.trainable = False` only affects models compiled "
-                      "after it, e.g. a GAN's combined model); Keras 3 reads `trainable` at every step")
+                      "after it, e.g. a GAN's combined model); Keras 3 takes the trainable weights when the model "
+                      "first trains after compile()")
     if train_differs and mm:
         lo, mo = lm.get("optimizer") or {}, mm.get("optimizer") or {}
         lcfg, mcfg = lo.get("config", {}), mo.get("config", {})

@@ -91,6 +91,10 @@ class Side:
         self.predict_cache = {}
         self.orig = {}
         self.compile_metrics = {}
+        self.trained_at = {}  # id(model) -> what its first training call after compile() trains (Keras 3)
+
+    def note_training(self, model):
+        """A training call (stand-in): Keras 2.2.4 fixed the trained weights at compile(), nothing to note."""
 
     # ---- capture
     def hook_init(self, cls):
@@ -174,6 +178,8 @@ class Side:
         def make(meth, kind):
             def standin(model, *args, **kwargs):
                 bind(meth, model, args, kwargs)
+                if meth in ("fit", "fit_generator", "train_on_batch"):
+                    side.note_training(model)
                 if meth.endswith("_generator") or (kind == "fit" and args and inspect.isgenerator(args[0])):
                     gen = args[0] if args else kwargs.get("generator")
                     if gen is not None:
@@ -191,6 +197,7 @@ class Side:
             if metrics is None and len(args) >= 3 and side.name == "legacy":
                 metrics = args[2]
             side.compile_metrics[id(model)] = len(metrics) if isinstance(metrics, (list, tuple)) else 0
+            side.trained_at.pop(id(model), None)
             return side.orig["compile"](model, *args, **kwargs)
 
         for meth in ("fit", "fit_generator"):
@@ -465,6 +472,17 @@ class Keras3(Side):
         ops = self.keras.ops
         return np.asarray(ops.convert_to_numpy(fn(ops.convert_to_tensor(PROBE_X)))).tolist()
 
+    def note_training(self, model):
+        """Keras 3 takes the weights a model trains when it first trains after compile() (the TensorFlow
+        trainer's train_step reads `self.trainable_weights` when traced): a later `trainable = ...`
+        does not change them; one set before that call does."""
+        if id(model) not in self.trained_at:
+            self.trained_at[id(model)] = list(model.trainable_weights)
+
+    def trained_weights(self, model):
+        """What the model's training updates: as of its first training call, else as of now."""
+        return self.trained_at.get(id(model), model.trainable_weights)
+
     def own_gradients(self, model, xs, ys):
         """Keras 3's gradient of its compiled loss at the current weights, inference-mode forward."""
         import tensorflow as tf
@@ -474,7 +492,7 @@ class Keras3(Side):
         with tf.GradientTape() as tape:
             y_pred = model(x, training=False)
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
-        variables = model.trainable_variables
+        variables = self.trained_weights(model)
         grads = tape.gradient(loss, variables)
         return {id(v): (None if g is None else np.asarray(tf.convert_to_tensor(g)))  # IndexedSlices -> dense
                 for v, g in zip(variables, grads)}
@@ -849,13 +867,14 @@ def keras3_capture(side, names, ns, result, arrays):
                 for j, w in enumerate(layer.weights):
                     var_of[f"{lpath}/{j}"] = w
             missing = []
+            trained = {id(v) for v in side.trained_weights(model)}
             for s_ in range(1, N_STEPS + 1):
                 pairs = []
                 for name in ref_arrays.files:
                     if name.startswith(f"{key}/g{s_}/"):
                         wkey = name[len(f"{key}/g{s_}/"):]
                         v = var_of.get(wkey)
-                        if v is None or not v.trainable:
+                        if v is None or id(v) not in trained:
                             missing.append(wkey)
                             continue
                         pairs.append((ref_arrays[name], v))
@@ -879,6 +898,7 @@ def reset_side(side):
     """Between the scripts of a batch: forget models and caches, reset Keras global state."""
     side.captured, side._seen, side._depth = [], set(), 0
     side.calls, side.predict_cache, side.compile_metrics = collections.Counter(), {}, {}
+    side.trained_at = {}
     side.clear_session()
 
 
