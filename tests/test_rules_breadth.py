@@ -18,7 +18,8 @@ from kfn_gen.migrate import migrate_source
 from kfn_gen.options import Options
 
 BREADTH_RULES = {"keras1-args", "renamed-names", "training-api", "callbacks", "layers-removed", "regularizers",
-                 "loss-aliases", "backend-breadth", "int-args", "layer-weights"}
+                 "loss-aliases", "backend-breadth", "int-args", "layer-weights",
+                 "trainable-at-compile"}
 
 
 @dataclass
@@ -891,6 +892,79 @@ model.add(Embedding(3, 4, weights=[m]))
         (5, 'info', 'layer-weights', "Conv2D(..., weights=w) -> keras224_initial_weights(Conv2D(...), w)"),
         (7, 'info', 'layer-weights', 'Dense: weights=None dropped'),
         (8, 'warning', 'layer-weights', 'Dense: weights= dropped: 2.2.4 ignored it for a layer inside'),
+        ]),
+    'trainable_after_compile': Case(
+        before='''\
+import re
+from keras.models import Model, Sequential
+from keras.layers import Dense, Input
+pattern = re.compile('x')
+d = Sequential([Dense(1, input_dim=3)])
+d.compile(optimizer='sgd', loss='mse')  # trains d
+d.trainable = False
+z = Input(shape=(3,))
+combined = Model(z, d(z))
+combined.compile(optimizer='sgd', loss='mse')
+''',
+        after='''\
+import re
+from keras.models import Model, Sequential
+from keras.layers import Dense, Input
+import keras
+
+
+def keras224_train_as_compiled(model):
+    """Keras 2.2.4 fixed at compile() which weights a model trains; Keras 3 takes them when the
+    model first trains.  A later `layer.trainable = ...` (a GAN freezing its discriminator for the
+    combined model) must not change what this model trains: its fit/train_on_batch run with the
+    trainable flags it had when compiled (as of this call)."""
+    import functools
+
+    def flags():
+        layers, stack = [], [model]
+        while stack:  # parents before children: setting `trainable` propagates downwards
+            layer = stack.pop()
+            layers.append((layer, layer.trainable))
+            stack.extend(reversed(getattr(layer, "layers", [])))
+        return layers, [(v, v.trainable) for v in model.weights]
+
+    def restore(state):
+        layers, variables = state
+        for layer, flag in layers:
+            layer.trainable = flag
+        for v, flag in variables:
+            v.trainable = flag
+
+    compiled = flags()
+    for method_name in ("fit", "train_on_batch"):
+        method = getattr(model, method_name)
+        method = getattr(method, "keras224_untouched", method)  # compiled again: wrap the original
+
+        @functools.wraps(method)
+        def train(*args, _method=method, **kwargs):
+            now = flags()
+            restore(compiled)
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                restore(now)
+
+        train.keras224_untouched = method
+        setattr(model, method_name, train)
+    return model
+
+
+pattern = re.compile('x')
+d = Sequential([keras.Input(shape=(3,)), Dense(1)])
+d.compile(optimizer='sgd', loss='mse')  # trains d
+keras224_train_as_compiled(d)
+d.trainable = False
+z = Input(shape=(3,))
+combined = Model(z, d(z))
+combined.compile(optimizer='sgd', loss='mse')
+''',
+        diags=[
+        (6, 'info', 'trainable-at-compile', 'd.compile(): keras224_train_as_compiled(d) added'),
         ]),
 }
 

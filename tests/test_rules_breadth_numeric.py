@@ -41,6 +41,35 @@ def legacy_dir():
         pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
 
 
+# The discriminator is one Dense layer: 2.2.4's own train function (tf.compat.v1, ref variables)
+# may read a later layer's kernel after its update when computing an earlier layer's gradient, a
+# race that makes real multi-layer 2.2.4 training nondeterministic; one trainable layer per model
+# has none.  (The verifier feeds gradients computed apart from the updates and is not affected.)
+GAN = """\
+    import json
+    import numpy as np
+    from keras.models import Model, Sequential
+    from keras.layers import Dense, Input
+    from keras.optimizers import SGD
+    rng = np.random.RandomState(0)
+    d = Sequential([Dense(1, activation='sigmoid', input_shape=(3,))])
+    d.compile(optimizer=SGD(lr=0.5), loss='binary_crossentropy')
+    g = Sequential([Dense(3, input_shape=(2,))])
+    d.trainable = False
+    z = Input(shape=(2,))
+    combined = Model(z, d(g(z)))
+    combined.compile(optimizer=SGD(lr=0.5), loss='binary_crossentropy')
+    d.set_weights([rng.uniform(-1, 1, w.shape).astype('float32') for w in d.get_weights()])
+    g.set_weights([rng.uniform(-1, 1, w.shape).astype('float32') for w in g.get_weights()])
+    x = rng.uniform(-1, 1, (8, 3)).astype('float32')
+    y = (rng.uniform(size=(8, 1)) > 0.5).astype('float32')
+    noise = rng.uniform(-1, 1, (8, 2)).astype('float32')
+    for step in range(3):
+        d.train_on_batch(x, y)
+        combined.train_on_batch(noise, np.ones((8, 1), 'float32'))
+    print(json.dumps({"d": [w.tolist() for w in d.get_weights()], "g": [w.tolist() for w in g.get_weights()]}))
+    """
+
 SCRIPTS = {
     # Keras-1 positional kernel + border_mode/init/output_dim; control: Keras 3's reading (strides 3)
     "conv2d_positional": ("""\
@@ -123,6 +152,10 @@ SCRIPTS = {
         model.add(Dense(num_classes, activation='softmax'))
         model.compile(loss='categorical_crossentropy', optimizer='sgd')
         """, ("Dense(int(num_classes)", "Dense(num_classes")),
+    # a GAN: the discriminator is compiled, then frozen for the combined model; 2.2.4 kept training it
+    # through its own train_on_batch (weights collected at compile); control: without the helper the
+    # migrated discriminator trains nothing (Keras 3 takes the weights when it first trains)
+    "gan_trainable_after_compile": (GAN, ("keras224_train_as_compiled(d)\n", "\n")),
 }
 
 
@@ -324,3 +357,30 @@ def test_layer_weights_argument_matches_keras224(tmp_path, legacy_dir):
     for key in ("a", "b", "c"):
         assert np.max(np.abs(np.array(legacy[key]) - np.array(migrated[key]))) <= 1e-5, key
         assert np.max(np.abs(np.array(legacy[key]) - np.array(undone[key]))) > 1e-2, key
+
+
+def test_gan_training_matches_keras224(tmp_path, legacy_dir):
+    """Real training (the verifier stubs fit/train_on_batch): three alternating discriminator and
+    combined steps give 2.2.4's weights; without the helper the discriminator never trains."""
+    import numpy as np
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    old = tmp_path / "gan.py"
+    old.write_text(textwrap.dedent(GAN))
+    result = migrate_source(old.read_text(), str(old))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.code.count("keras224_train_as_compiled(") == 1 + 1  # the def, after d.compile only
+    new = tmp_path / "gan_k3.py"
+    new.write_text(result.code)
+    control = tmp_path / "gan_control.py"
+    control.write_text(result.code.replace("keras224_train_as_compiled(d)\n", "\n"))
+    legacy = _last_json(["-c", _BOOT_224, legacy_dir, root, str(old)], str(tmp_path))
+    migrated = _last_json([str(new)], str(tmp_path))
+    undone = _last_json([str(control)], str(tmp_path))
+
+    def diff(a, b, key):
+        return max(float(np.max(np.abs(np.array(u) - np.array(v)))) for u, v in zip(a[key], b[key]))
+
+    for key in ("d", "g"):
+        assert diff(legacy, migrated, key) <= 1e-5, key
+        assert diff(legacy, undone, key) > 1e-2, key

@@ -10,7 +10,9 @@ def breadth_rules() -> list:
     from .layer_weights import LayerWeights
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
+    from .trainable_at_compile import TrainableAtCompile
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
-            BackendBreadth(), IntArgs(), LayerWeights()]  # LayerWeights last: it wraps the edited call
+            BackendBreadth(), IntArgs(), TrainableAtCompile(),
+            LayerWeights()]  # LayerWeights last: it wraps the edited call
