@@ -11,12 +11,13 @@ order, named after the variable last bound to it), then
 
 * legacy: record structure, draw seeded inputs (ints in range for the Embedding they feed),
   predict in inference mode, compute the gradient of the compiled loss on a seeded batch
-  (learning phase 0, so Dropout is off) and take two optimizer steps fed with exactly those
-  gradients; save weights/inputs/outputs/gradients/updated weights to ``legacy.npz``;
+  (learning phase 0, so Dropout is off; 1 for a BatchNormalization model with nothing random, see
+  training_mode) and take two optimizer steps fed with exactly those gradients; save
+  weights/inputs/outputs/gradients/updated weights to ``legacy.npz``;
 * keras3: pair models with the legacy ones, copy weights layer by layer, predict on the same
-  inputs, compute Keras 3's own gradient at the same weights (compared with the legacy one:
-  catches loss changes), then apply the LEGACY gradients with the migrated optimizer for two
-  steps (catches lr/decay/epsilon/clipnorm changes without amplifying float noise through
+  inputs, compute Keras 3's own gradient at the same weights, of the weights its first training
+  call after compile() trained (compared with the legacy one: catches loss changes), then apply
+  the LEGACY gradients with the migrated optimizer for two steps (catches lr/decay/epsilon/clipnorm changes without amplifying float noise through
   Adam's g/sqrt(v)); save to ``keras3.npz``.
 
 Stand-ins for training calls (both sides): ``fit``/``fit_generator``/``train_on_batch``/
@@ -385,13 +386,14 @@ class Legacy(Side):
     def loss_names(self, model):
         return [getattr(fn, "__name__", str(fn)) for fn in getattr(model, "loss_functions", [])]
 
-    def train_steps(self, model, xs, ys, n_steps=2):
-        """Gradients of the compiled loss in learning phase 0 (Dropout off), then n_steps optimizer
-        updates fed with exactly those gradients.  Returns (params, [grads per step])."""
+    def train_steps(self, model, xs, ys, n_steps=2, training=False):
+        """Gradients of the compiled loss in learning phase 0 (Dropout off), or 1 with `training`
+        (see training_mode), then n_steps optimizer updates fed with exactly those gradients.
+        Returns (params, [grads per step])."""
         K = self.K
         x, y, sw = model._standardize_user_data(xs, ys)
         dyn = model._uses_dynamic_learning_phase()
-        ins = x + y + sw + ([0.0] if dyn else [])
+        ins = x + y + sw + ([1.0 if training else 0.0] if dyn else [])
         feeds = model._feed_inputs + model._feed_targets + model._feed_sample_weights + (
             [K.learning_phase()] if dyn else [])
         params = list(model._collected_trainable_weights)
@@ -483,15 +485,20 @@ class Keras3(Side):
         """What the model's training updates: as of its first training call, else as of now."""
         return self.trained_at.get(id(model), model.trainable_weights)
 
-    def own_gradients(self, model, xs, ys):
-        """Keras 3's gradient of its compiled loss at the current weights, inference-mode forward."""
+    def own_gradients(self, model, xs, ys, training=False):
+        """Keras 3's gradient of its compiled loss at the current weights; inference-mode forward
+        unless `training` (the legacy side's training_mode); BatchNormalization's moving statistics,
+        updated by a training-mode call, are put back."""
         import tensorflow as tf
 
         x = xs if len(xs) > 1 else xs[0]
         y = None if ys is None else (ys if len(ys) > 1 else ys[0])
+        kept = [(v, v.numpy()) for v in model.non_trainable_weights] if training else []
         with tf.GradientTape() as tape:
-            y_pred = model(x, training=False)
+            y_pred = model(x, training=training)
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
+        for v, value in kept:
+            v.assign(value)
         variables = self.trained_weights(model)
         grads = tape.gradient(loss, variables)
         return {id(v): (None if g is None else np.asarray(tf.convert_to_tensor(g)))  # IndexedSlices -> dense
@@ -565,6 +572,37 @@ def synthesize_models(side, ns, names, wanted=None):
 
 
 # --------------------------------------------------------------------------- model description
+# Layers whose training-mode output is random (2.2.4 keras/layers/core.py, noise.py).
+STOCHASTIC_LAYERS = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+                     "GaussianDropout", "AlphaDropout"}
+
+
+def training_mode(leaves):
+    """Compare the loss gradient in training mode (learning phase 1) when the model has a
+    BatchNormalization and nothing random in training: BatchNormalization then normalizes with the
+    batch statistics, as in the first step of fit.  In inference mode its initial moving statistics
+    (mean 0, variance 1) normalize nothing, so a deep model's activations grow layer after layer
+    and its softmax saturates: a regime training never sees, where 2.2.4's categorical
+    crossentropy (probabilities clipped to [1e-7, 1 - 1e-7], no gradient past the clip) and
+    Keras 3's (computed from the logits) differ.  Otherwise (Dropout, noise, RNN dropout, Lambda
+    or custom layers whose randomness cannot be seen) inference mode, as before."""
+    has_bn = False
+    for _, layer in leaves:
+        for sub in (layer, getattr(layer, "layer", None), getattr(layer, "forward_layer", None)):
+            if sub is None:
+                continue
+            cls = type(sub).__name__
+            module = type(sub).__module__ or ""
+            if cls in STOCHASTIC_LAYERS or cls == "Lambda" or not module.startswith("keras."):
+                return False
+            cell = getattr(sub, "cell", None)
+            for holder in (sub, cell):
+                if holder is not None and (getattr(holder, "dropout", 0) or getattr(holder, "recurrent_dropout", 0)):
+                    return False
+            has_bn = has_bn or cls == "BatchNormalization"
+    return has_bn
+
+
 def leaf_layers(side, model, prefix=""):
     out = []
     i = 0
@@ -759,7 +797,8 @@ def legacy_capture(side, names, ns, result, arrays):
         try:
             ys = draw_targets(outs, losses, rng) if losses else None
             side.reset_states(model)
-            params, grads = side.train_steps(model, xs, ys, N_STEPS)
+            training = training_mode(leaves)
+            params, grads = side.train_steps(model, xs, ys, N_STEPS, training=training)
             where = {}
             for path, layer in leaves:
                 for j, w in enumerate(layer.weights):
@@ -775,7 +814,7 @@ def legacy_capture(side, names, ns, result, arrays):
                 for j, w in enumerate(layer.get_weights()):
                     if f"{key}/g1/{path}/{j}" in arrays:
                         arrays[f"{key}/w2/{path}/{j}"] = w
-            d["train_step"] = {"ok": True, "has_targets": ys is not None, "unmapped": unmapped}
+            d["train_step"] = {"ok": True, "has_targets": ys is not None, "unmapped": unmapped, "training": training}
         except Exception as exc:
             d["train_step"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     display_names(models)
@@ -861,7 +900,7 @@ def keras3_capture(side, names, ns, result, arrays):
         ys = [ref_arrays[f"{key}/y/{k}"] for k in range(len(outs))] if lts.get("has_targets") else None
         try:
             side.reset_states(model)
-            own = side.own_gradients(model, xs, ys)
+            own = side.own_gradients(model, xs, ys, training=bool(lts.get("training")))
             var_of = {}
             for (path, layer), lpath in zip(leaves, legacy_paths):
                 for j, w in enumerate(layer.weights):
