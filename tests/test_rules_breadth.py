@@ -19,7 +19,7 @@ from kfn_gen.options import Options
 
 BREADTH_RULES = {"keras1-args", "renamed-names", "training-api", "callbacks", "layers-removed", "regularizers",
                  "loss-aliases", "backend-breadth", "int-args", "layer-weights",
-                 "trainable-at-compile"}
+                 "trainable-at-compile", "tensor-inputs"}
 
 
 @dataclass
@@ -966,6 +966,33 @@ combined.compile(optimizer='sgd', loss='mse')
         diags=[
         (6, 'info', 'trainable-at-compile', 'd.compile(): keras224_train_as_compiled(d) added'),
         ]),
+    'tensor_inputs_reported': Case(
+        before='''\
+import tensorflow as tf
+from keras import layers, models
+dataset = tf.data.Dataset.from_tensor_slices(([[1.0]], [[0.0]])).batch(1)
+iterator = dataset.make_one_shot_iterator()
+inputs, targets = iterator.get_next()
+x = layers.Input(tensor=inputs)
+model = models.Model(x, layers.Dense(1)(x))
+model.compile(optimizer='sgd', loss='mse', target_tensors=[targets])
+''',
+        after='''\
+import tensorflow as tf
+from keras import layers, models
+dataset = tf.data.Dataset.from_tensor_slices(([[1.0]], [[0.0]])).batch(1)
+iterator = dataset.make_one_shot_iterator()
+inputs, targets = iterator.get_next()
+x = layers.Input(tensor=inputs)
+model = models.Model(x, layers.Dense(1)(x))
+model.compile(optimizer='sgd', loss='mse', target_tensors=[targets])
+''',
+        diags=[
+        (4, 'warning', 'tensor-inputs', 'make_one_shot_iterator() is gone from TF 2 datasets'),
+        (6, 'warning', 'tensor-inputs', "Input(tensor=...): Keras 3's Input takes only a KerasTensor"),
+        (8, 'warning', 'tensor-inputs', "compile(target_tensors=...): Keras 3's compile has no target_tensors"),
+        ],
+        idempotent=False),
 }
 
 

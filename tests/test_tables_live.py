@@ -352,3 +352,13 @@ def test_weights_argument_premises():
         keras.layers.Dense(2, weights=None)
     assert_kwargs("keras.layers.Embedding", {"weights"})
     assert_kwargs("keras.layers.Bidirectional", {"weights"})
+
+
+def test_tensor_inputs_premises():
+    """rules/tensor_inputs.py: compile has no target_tensors; Input(tensor=) takes only a KerasTensor."""
+    import tensorflow as tf
+
+    assert "target_tensors" not in params(keras.Model.compile)
+    assert not hasattr(tf.data.Dataset.range(2), "make_one_shot_iterator")
+    with pytest.raises(ValueError, match="KerasTensor"):
+        keras.Input(tensor=tf.zeros((2, 3)))

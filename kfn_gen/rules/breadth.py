@@ -10,9 +10,10 @@ def breadth_rules() -> list:
     from .layer_weights import LayerWeights
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
+    from .tensor_inputs import TensorInputs
     from .trainable_at_compile import TrainableAtCompile
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), Callbacks(), LayersRemoved(), Regularizers(), LossAliases(),
-            BackendBreadth(), IntArgs(), TrainableAtCompile(),
+            BackendBreadth(), IntArgs(), TrainableAtCompile(), TensorInputs(),
             LayerWeights()]  # LayerWeights last: it wraps the edited call
