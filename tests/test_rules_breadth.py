@@ -18,7 +18,8 @@ from kfn_gen.migrate import migrate_source
 from kfn_gen.options import Options
 
 BREADTH_RULES = {"keras1-args", "renamed-names", "training-api", "callbacks", "layers-removed", "regularizers",
-                 "loss-aliases", "backend-breadth"}
+                 "loss-aliases", "backend-breadth", "int-args", "layer-weights",
+                 "trainable-at-compile", "tensor-inputs"}
 
 
 @dataclass
@@ -788,6 +789,212 @@ f = K.function(ins, [h])
         (7, 'warning', 'backend-breadth', 'K.function(inputs, outputs) has no Keras 3 equivalent: build'),
         (6, 'warning', 'backend-breadth', 'K.learning_phase() was removed: pass `training=True/False` w'),
         ]),
+    'int_args_numpy_integers': Case(
+        before='''\
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense, Embedding, LSTM, RepeatVector
+y = np.array([3, 1, 2])
+max_words = 1000
+num_classes = np.max(y) + 1
+hidden, steps = max_words // 2, len(y)
+def block(units=16):
+    return Dense(units)
+model = Sequential()
+model.add(Embedding(max_words, (num_classes), input_length=steps))
+model.add(LSTM(hidden))
+model.add(RepeatVector(n=steps * 2))
+model.add(Dense(output_dim=num_classes))
+model.add(Dense(int(num_classes), activation='softmax'))
+''',
+        after='''\
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense, Embedding, LSTM, RepeatVector
+import keras
+
+
+@keras.utils.register_keras_serializable(package="keras224")
+def keras224_hard_sigmoid(x):
+    """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
+    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
+y = np.array([3, 1, 2])
+max_words = 1000
+num_classes = np.max(y) + 1
+hidden, steps = max_words // 2, len(y)
+def block(units=16):
+    return Dense(int(units))
+model = Sequential()
+model.add(keras.Input(shape=(steps,)))
+model.add(Embedding(max_words, int(num_classes)))
+model.add(LSTM(hidden, recurrent_activation=keras224_hard_sigmoid))
+model.add(RepeatVector(n=steps * 2))
+model.add(Dense(units=int(num_classes)))
+model.add(Dense(int(num_classes), activation='softmax'))
+''',
+        diags=[
+        (9, 'info', 'int-args', 'Dense: units wrapped in int() (Keras 3 accepts only a Python'),
+        (11, 'info', 'int-args', 'Embedding: output_dim wrapped in int()'),
+        (14, 'info', 'keras1-args', 'Dense: Keras-1 arguments renamed: output_dim= -> units='),
+        (14, 'info', 'int-args', 'Dense: units wrapped in int()'),
+        ]),
+    'layer_weights_argument': Case(
+        before='''\
+from keras.models import Sequential
+from keras.layers import Conv2D, Dense, TimeDistributed, Embedding
+w = m = None
+model = Sequential()
+model.add(Conv2D(2, 3, padding='same',
+                 name='c', weights=w))  # set after build
+model.add(Dense(3, weights=None))
+model.add(TimeDistributed(Dense(3, weights=w)))
+model.add(Embedding(3, 4, weights=[m]))
+''',
+        after='''\
+from keras.models import Sequential
+from keras.layers import Conv2D, Dense, TimeDistributed, Embedding
+import keras
+
+
+def keras224_initial_weights(layer, weights):
+    """Keras 2.2.4's `weights=` layer argument: set once the layer is built (2.2.4 set them in
+    Layer.__call__ right after build(); Keras 3 has no such argument)."""
+    import functools
+
+    build, pending = layer.build, [weights]
+
+    @functools.wraps(build)  # Keras 3 reads build's signature to pass the input shape
+    def build_then_set_weights(*args, **kwargs):
+        build(*args, **kwargs)
+        if pending:
+            values = pending.pop()
+            if keras.backend.backend() == "tensorflow":
+                import tensorflow as tf
+
+                with tf.init_scope():  # a first build inside a traced function: assign once, eagerly
+                    layer.set_weights(values)
+            else:
+                layer.set_weights(values)
+
+    layer.build = build_then_set_weights
+    return layer
+
+
+w = m = None
+model = Sequential()
+model.add(keras224_initial_weights(Conv2D(2, 3, padding='same',
+                 name='c'), w))  # set after build
+model.add(Dense(3))
+model.add(TimeDistributed(Dense(3)))
+model.add(Embedding(3, 4, weights=[m]))
+''',
+        diags=[
+        (5, 'info', 'layer-weights', "Conv2D(..., weights=w) -> keras224_initial_weights(Conv2D(...), w)"),
+        (7, 'info', 'layer-weights', 'Dense: weights=None dropped'),
+        (8, 'warning', 'layer-weights', 'Dense: weights= dropped: 2.2.4 ignored it for a layer inside'),
+        ]),
+    'trainable_after_compile': Case(
+        before='''\
+import re
+from keras.models import Model, Sequential
+from keras.layers import Dense, Input
+pattern = re.compile('x')
+d = Sequential([Dense(1, input_dim=3)])
+d.compile(optimizer='sgd', loss='mse')  # trains d
+d.trainable = False
+z = Input(shape=(3,))
+combined = Model(z, d(z))
+combined.compile(optimizer='sgd', loss='mse')
+''',
+        after='''\
+import re
+from keras.models import Model, Sequential
+from keras.layers import Dense, Input
+import keras
+
+
+def keras224_train_as_compiled(model):
+    """Keras 2.2.4 fixed at compile() which weights a model trains; Keras 3 takes them when the
+    model first trains.  A later `layer.trainable = ...` (a GAN freezing its discriminator for the
+    combined model) must not change what this model trains: its fit/train_on_batch run with the
+    trainable flags it had when compiled (as of this call)."""
+    import functools
+
+    def flags():
+        layers, stack = [], [model]
+        while stack:  # parents before children: setting `trainable` propagates downwards
+            layer = stack.pop()
+            layers.append((layer, layer.trainable))
+            stack.extend(reversed(getattr(layer, "layers", [])))
+        return layers, [(v, v.trainable) for v in model.weights]
+
+    def restore(state):
+        layers, variables = state
+        for layer, flag in layers:
+            layer.trainable = flag
+        for v, flag in variables:
+            v.trainable = flag
+
+    compiled = flags()
+    for method_name in ("fit", "train_on_batch"):
+        method = getattr(model, method_name)
+        method = getattr(method, "keras224_untouched", method)  # compiled again: wrap the original
+
+        @functools.wraps(method)
+        def train(*args, _method=method, **kwargs):
+            now = flags()
+            restore(compiled)
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                restore(now)
+
+        train.keras224_untouched = method
+        setattr(model, method_name, train)
+    return model
+
+
+pattern = re.compile('x')
+d = Sequential([keras.Input(shape=(3,)), Dense(1)])
+d.compile(optimizer='sgd', loss='mse')  # trains d
+keras224_train_as_compiled(d)
+d.trainable = False
+z = Input(shape=(3,))
+combined = Model(z, d(z))
+combined.compile(optimizer='sgd', loss='mse')
+''',
+        diags=[
+        (6, 'info', 'trainable-at-compile', 'd.compile(): keras224_train_as_compiled(d) added'),
+        ]),
+    'tensor_inputs_reported': Case(
+        before='''\
+import tensorflow as tf
+from keras import layers, models
+dataset = tf.data.Dataset.from_tensor_slices(([[1.0]], [[0.0]])).batch(1)
+iterator = dataset.make_one_shot_iterator()
+inputs, targets = iterator.get_next()
+x = layers.Input(tensor=inputs)
+model = models.Model(x, layers.Dense(1)(x))
+model.compile(optimizer='sgd', loss='mse', target_tensors=[targets])
+''',
+        after='''\
+import tensorflow as tf
+from keras import layers, models
+dataset = tf.data.Dataset.from_tensor_slices(([[1.0]], [[0.0]])).batch(1)
+iterator = dataset.make_one_shot_iterator()
+inputs, targets = iterator.get_next()
+x = layers.Input(tensor=inputs)
+model = models.Model(x, layers.Dense(1)(x))
+model.compile(optimizer='sgd', loss='mse', target_tensors=[targets])
+''',
+        diags=[
+        (4, 'warning', 'tensor-inputs', 'make_one_shot_iterator() is gone from TF 2 datasets'),
+        (6, 'warning', 'tensor-inputs', "Input(tensor=...): Keras 3's Input takes only a KerasTensor"),
+        (8, 'warning', 'tensor-inputs', "compile(target_tensors=...): Keras 3's compile has no target_tensors"),
+        ],
+        idempotent=False),
 }
 
 

@@ -8,7 +8,7 @@ shows the rule matters: the same script with the rule's edit undone (or migrated
 
 Cases: Keras-1 positional `Convolution2D(f, 3, 3)` (Keras 3 reads the 2nd 3 as strides) and
 Keras-1 keyword arguments, `Deconvolution2D(f, r, c, output_shape)`, `merge(mode=)`,
-`inner_activation='hard_sigmoid'`, `l1_l2()` defaults (0.01 in 2.2.4, 0 in Keras 3), activity
+`inner_activation='hard_sigmoid'`, numpy integers as `units`, `l1_l2()` defaults (0.01 in 2.2.4, 0 in Keras 3), activity
 penalties (Keras 3 divides them by the batch size), `ThresholdedReLU` -> `ReLU(threshold=)`.
 """
 from __future__ import annotations
@@ -40,6 +40,35 @@ def legacy_dir():
     except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
         pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
 
+
+# The discriminator is one Dense layer: 2.2.4's own train function (tf.compat.v1, ref variables)
+# may read a later layer's kernel after its update when computing an earlier layer's gradient, a
+# race that makes real multi-layer 2.2.4 training nondeterministic; one trainable layer per model
+# has none.  (The verifier feeds gradients computed apart from the updates and is not affected.)
+GAN = """\
+    import json
+    import numpy as np
+    from keras.models import Model, Sequential
+    from keras.layers import Dense, Input
+    from keras.optimizers import SGD
+    rng = np.random.RandomState(0)
+    d = Sequential([Dense(1, activation='sigmoid', input_shape=(3,))])
+    d.compile(optimizer=SGD(lr=0.5), loss='binary_crossentropy')
+    g = Sequential([Dense(3, input_shape=(2,))])
+    d.trainable = False
+    z = Input(shape=(2,))
+    combined = Model(z, d(g(z)))
+    combined.compile(optimizer=SGD(lr=0.5), loss='binary_crossentropy')
+    d.set_weights([rng.uniform(-1, 1, w.shape).astype('float32') for w in d.get_weights()])
+    g.set_weights([rng.uniform(-1, 1, w.shape).astype('float32') for w in g.get_weights()])
+    x = rng.uniform(-1, 1, (8, 3)).astype('float32')
+    y = (rng.uniform(size=(8, 1)) > 0.5).astype('float32')
+    noise = rng.uniform(-1, 1, (8, 2)).astype('float32')
+    for step in range(3):
+        d.train_on_batch(x, y)
+        combined.train_on_batch(noise, np.ones((8, 1), 'float32'))
+    print(json.dumps({"d": [w.tolist() for w in d.get_weights()], "g": [w.tolist() for w in g.get_weights()]}))
+    """
 
 SCRIPTS = {
     # Keras-1 positional kernel + border_mode/init/output_dim; control: Keras 3's reading (strides 3)
@@ -109,6 +138,24 @@ SCRIPTS = {
         model.add(Dense(3))
         model.compile(loss='mse', optimizer='sgd')
         """, ("ReLU(threshold=1.0)", "ReLU()")),
+    # numpy integers as units/output_dim (reuters_mlp: `num_classes = np.max(y_train) + 1`): 2.2.4 took
+    # them, Keras 3 rejects them; control: the migration without int() raises in Keras 3
+    "numpy_integer_units": ("""\
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import Dense, Embedding, LSTM
+        y = np.array([3, 1, 2, 4])
+        num_classes = np.max(y) + 1
+        model = Sequential()
+        model.add(Embedding(20, num_classes, input_length=6))
+        model.add(LSTM(num_classes - 2))
+        model.add(Dense(num_classes, activation='softmax'))
+        model.compile(loss='categorical_crossentropy', optimizer='sgd')
+        """, ("Dense(int(num_classes)", "Dense(num_classes")),
+    # a GAN: the discriminator is compiled, then frozen for the combined model; 2.2.4 kept training it
+    # through its own train_on_batch (weights collected at compile); control: without the helper the
+    # migrated discriminator trains nothing (Keras 3 takes the weights when it first trains)
+    "gan_trainable_after_compile": (GAN, ("keras224_train_as_compiled(d)\n", "\n")),
 }
 
 
@@ -240,3 +287,100 @@ def test_cudnn_migration_matches_keras224_equivalent(tmp_path, legacy_dir, name)
     new.write_text(result.code)
     report = verify_pair(str(old), str(new), legacy_dir=legacy_dir, timeout_s=240)
     assert report.status == "match", report.format_table()
+
+
+# `weights=` layer argument: 2.2.4 set the weights in Layer.__call__ right after build
+# (engine/base_layer.py:435); the migration wraps the layer in a helper that does the same.  The
+# verifier copies the legacy weights into the migrated model, so it cannot see this: the script
+# prints its own predictions, run under genuine 2.2.4 and under Keras 3.  Three build paths:
+# Sequential.add with an input shape, a functional call, and a Sequential without one (built inside
+# the first traced predict under Keras 3).
+LAYER_WEIGHTS = """\
+    import json
+    import numpy as np
+    from keras.models import Sequential, Model
+    from keras.layers import Conv2D, Dense, Flatten, Input
+    rng = np.random.RandomState(0)
+    wc = [rng.uniform(-1, 1, (3, 3, 2, 4)).astype('float32'), rng.uniform(-1, 1, 4).astype('float32')]
+    wd = [rng.uniform(-1, 1, (100, 3)).astype('float32'), rng.uniform(-1, 1, 3).astype('float32')]
+    x = rng.uniform(-1, 1, (2, 5, 5, 2)).astype('float32')
+    a = Sequential()
+    a.add(Conv2D(4, 3, padding='same', input_shape=(5, 5, 2), weights=wc))
+    a.add(Flatten())
+    a.add(Dense(3, weights=wd))
+    b = Sequential()
+    b.add(Dense(3, weights=[wd[0][:50], wd[1]]))
+    inp = Input(shape=(7,))
+    c = Model(inp, Dense(3, weights=[wd[0][:7], wd[1]])(inp))
+    flat = x.reshape(2, -1)
+    print(json.dumps({"a": a.predict(x, verbose=0).tolist(), "b": b.predict(flat[:, :50], verbose=0).tolist(),
+                      "c": c.predict(flat[:, :7], verbose=0).tolist(),
+                      "w": [float(np.abs(w - v).max()) for w, v in zip(a.layers[0].get_weights(), wc)]}))
+    """
+_BOOT_224 = "import sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; boot(sys.argv[1]); " \
+            "exec(compile(open(sys.argv[3]).read(), sys.argv[3], 'exec'))"
+
+
+def _last_json(cmd, cwd):
+    import json
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
+    proc = subprocess.run([sys.executable, *cmd], capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_layer_weights_argument_matches_keras224(tmp_path, legacy_dir):
+    import numpy as np
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    old = tmp_path / "layer_weights.py"
+    old.write_text(textwrap.dedent(LAYER_WEIGHTS))
+    result = migrate_source(old.read_text(), str(old))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert ", weights=" not in result.code and result.code.count("keras224_initial_weights(") == 1 + 4  # the def, 4 layers
+    new = tmp_path / "layer_weights_k3.py"
+    new.write_text(result.code)
+    control = tmp_path / "layer_weights_control.py"  # the helper made a no-op: Keras 3's own initial weights
+    assert "    layer.build = build_then_set_weights\n" in result.code
+    control.write_text(result.code.replace("    layer.build = build_then_set_weights\n", ""))
+
+    legacy = _last_json(["-c", _BOOT_224, legacy_dir, root, str(old)], str(tmp_path))
+    migrated = _last_json([str(new)], str(tmp_path))
+    undone = _last_json([str(control)], str(tmp_path))
+    eager = tmp_path / "layer_weights_no_init_scope.py"  # set_weights inside the trace: lost for `b`
+    eager.write_text(result.code.replace('if keras.backend.backend() == "tensorflow":', 'if False:'))
+    assert _last_json([str(eager)], str(tmp_path))["b"] != legacy["b"]
+    assert legacy["w"] == [0.0, 0.0] and migrated["w"] == [0.0, 0.0]
+    for key in ("a", "b", "c"):
+        assert np.max(np.abs(np.array(legacy[key]) - np.array(migrated[key]))) <= 1e-5, key
+        assert np.max(np.abs(np.array(legacy[key]) - np.array(undone[key]))) > 1e-2, key
+
+
+def test_gan_training_matches_keras224(tmp_path, legacy_dir):
+    """Real training (the verifier stubs fit/train_on_batch): three alternating discriminator and
+    combined steps give 2.2.4's weights; without the helper the discriminator never trains."""
+    import numpy as np
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    old = tmp_path / "gan.py"
+    old.write_text(textwrap.dedent(GAN))
+    result = migrate_source(old.read_text(), str(old))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.code.count("keras224_train_as_compiled(") == 1 + 1  # the def, after d.compile only
+    new = tmp_path / "gan_k3.py"
+    new.write_text(result.code)
+    control = tmp_path / "gan_control.py"
+    control.write_text(result.code.replace("keras224_train_as_compiled(d)\n", "\n"))
+    legacy = _last_json(["-c", _BOOT_224, legacy_dir, root, str(old)], str(tmp_path))
+    migrated = _last_json([str(new)], str(tmp_path))
+    undone = _last_json([str(control)], str(tmp_path))
+
+    def diff(a, b, key):
+        return max(float(np.max(np.abs(np.array(u) - np.array(v)))) for u, v in zip(a[key], b[key]))
+
+    for key in ("d", "g"):
+        assert diff(legacy, migrated, key) <= 1e-5, key
+        assert diff(legacy, undone, key) > 1e-2, key

@@ -362,3 +362,46 @@ def test_keras224_legacy_interface_tests_pass_after_migration(tmp_path):
     failed = {n for n, s in outcomes.items() if s != "PASSED"}
     assert len(outcomes) >= 40, proc.stdout[-3000:]
     assert failed <= KERAS3_LIMITS, proc.stdout[-5000:]
+
+
+@pytest.mark.parametrize("ident", sorted(B.INT_ARGS))
+def test_int_args_reject_numpy_integers(ident):
+    """Each listed argument: Keras 3 rejects a numpy integer (in the constructor or when built) and
+    takes the same value as a Python int, which is what the int-args rule writes."""
+    import numpy as np
+
+    cls_name, spec = B.INT_ARGS[ident]
+    cls = resolve(f"keras.layers.{cls_name}")
+    good = {"units": 3, "input_dim": 7, "output_dim": 3, "n": 2, "size": 2}
+    assert_kwargs(f"keras.layers.{cls_name}", {keyword for _, keyword, _ in spec})
+
+    def build(**kwargs):
+        layer = cls(**kwargs)
+        if cls_name.endswith("Cell"):
+            layer = keras.layers.RNN(layer)
+        shape = {"Embedding": (4,), "RepeatVector": (3,), "Dense": (3,)}.get(cls_name, (4, 3))
+        return keras.Model(*(lambda x: (x, layer(x)))(keras.Input(shape)))
+
+    base = {keyword: good[keyword] for _, keyword, _ in spec}
+    build(**base)
+    for _, keyword, _ in spec:
+        with pytest.raises((ValueError, TypeError)):
+            build(**{**base, keyword: np.int64(good[keyword])})
+
+
+def test_weights_argument_premises():
+    """rules/layer_weights.py: the base Layer rejects `weights=`; Embedding and Bidirectional keep it."""
+    with pytest.raises(ValueError, match="weights"):
+        keras.layers.Dense(2, weights=None)
+    assert_kwargs("keras.layers.Embedding", {"weights"})
+    assert_kwargs("keras.layers.Bidirectional", {"weights"})
+
+
+def test_tensor_inputs_premises():
+    """rules/tensor_inputs.py: compile has no target_tensors; Input(tensor=) takes only a KerasTensor."""
+    import tensorflow as tf
+
+    assert "target_tensors" not in params(keras.Model.compile)
+    assert not hasattr(tf.data.Dataset.range(2), "make_one_shot_iterator")
+    with pytest.raises(ValueError, match="KerasTensor"):
+        keras.Input(tensor=tf.zeros((2, 3)))

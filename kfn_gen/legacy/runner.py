@@ -12,12 +12,13 @@ order, named after the variable last bound to it), then
 * legacy: record structure, draw seeded inputs (ints in range for the Embedding they feed; the
   labels / input_length / label_length inputs of a K.ctc_batch_cost drawn so CTC can align them),
   predict in inference mode, compute the gradient of the compiled loss on a seeded batch
-  (learning phase 0, so Dropout is off) and take two optimizer steps fed with exactly those
-  gradients; save weights/inputs/outputs/gradients/updated weights to ``legacy.npz``;
+  (learning phase 0, so Dropout is off; 1 for a BatchNormalization model with nothing random, see
+  training_mode) and take two optimizer steps fed with exactly those gradients; save
+  weights/inputs/outputs/gradients/updated weights to ``legacy.npz``;
 * keras3: pair models with the legacy ones, copy weights layer by layer, predict on the same
-  inputs, compute Keras 3's own gradient at the same weights (compared with the legacy one:
-  catches loss changes), then apply the LEGACY gradients with the migrated optimizer for two
-  steps (catches lr/decay/epsilon/clipnorm changes without amplifying float noise through
+  inputs, compute Keras 3's own gradient at the same weights, of the weights its first training
+  call after compile() trained (compared with the legacy one: catches loss changes), then apply
+  the LEGACY gradients with the migrated optimizer for two steps (catches lr/decay/epsilon/clipnorm changes without amplifying float noise through
   Adam's g/sqrt(v)); save to ``keras3.npz``.
 
 Stand-ins for training calls (both sides): ``fit``/``fit_generator``/``train_on_batch``/
@@ -111,6 +112,10 @@ class Side:
         self.orig = {}
         self.compile_metrics = {}
         self.ctc_calls = []  # legacy: (y_true, y_pred, input_length, label_length) of each K.ctc_batch_cost
+        self.trained_at = {}  # id(model) -> what its first training call after compile() trains (Keras 3)
+
+    def note_training(self, model):
+        """A training call (stand-in): Keras 2.2.4 fixed the trained weights at compile(), nothing to note."""
 
     # ---- capture
     def hook_init(self, cls):
@@ -210,6 +215,8 @@ class Side:
         def make(meth, kind):
             def standin(model, *args, **kwargs):
                 bind(meth, model, args, kwargs)
+                if meth in ("fit", "fit_generator", "train_on_batch"):
+                    side.note_training(model)
                 # fit_generator(generator=...) and Keras 3's fit(x=generator) both take one batch
                 gen = args[0] if args else kwargs.get("generator", kwargs.get("x"))
                 if gen is not None and (meth.endswith("_generator") or (kind == "fit" and is_generator(gen))):
@@ -227,6 +234,7 @@ class Side:
             if metrics is None and len(args) >= 3 and side.name == "legacy":
                 metrics = args[2]
             side.compile_metrics[id(model)] = len(metrics) if isinstance(metrics, (list, tuple)) else 0
+            side.trained_at.pop(id(model), None)
             return side.orig["compile"](model, *args, **kwargs)
 
         for meth in ("fit", "fit_generator"):
@@ -452,13 +460,14 @@ class Legacy(Side):
         # loss=None outputs (a model trained by add_loss alone) take no targets
         return [getattr(fn, "__name__", str(fn)) for fn in getattr(model, "loss_functions", []) if fn is not None]
 
-    def train_steps(self, model, xs, ys, n_steps=2):
-        """Gradients of the compiled loss in learning phase 0 (Dropout off), then n_steps optimizer
-        updates fed with exactly those gradients.  Returns (params, [grads per step])."""
+    def train_steps(self, model, xs, ys, n_steps=2, training=False):
+        """Gradients of the compiled loss in learning phase 0 (Dropout off), or 1 with `training`
+        (see training_mode), then n_steps optimizer updates fed with exactly those gradients.
+        Returns (params, [grads per step])."""
         K = self.K
         x, y, sw = model._standardize_user_data(xs, ys)
         dyn = model._uses_dynamic_learning_phase()
-        ins = x + y + sw + ([0.0] if dyn else [])
+        ins = x + y + sw + ([1.0 if training else 0.0] if dyn else [])
         feeds = model._feed_inputs + model._feed_targets + model._feed_sample_weights + (
             [K.learning_phase()] if dyn else [])
         params = list(model._collected_trainable_weights)
@@ -539,16 +548,32 @@ class Keras3(Side):
         ops = self.keras.ops
         return np.asarray(ops.convert_to_numpy(fn(ops.convert_to_tensor(PROBE_X)))).tolist()
 
-    def own_gradients(self, model, xs, ys):
-        """Keras 3's gradient of its compiled loss at the current weights, inference-mode forward."""
+    def note_training(self, model):
+        """Keras 3 takes the weights a model trains when it first trains after compile() (the TensorFlow
+        trainer's train_step reads `self.trainable_weights` when traced): a later `trainable = ...`
+        does not change them; one set before that call does."""
+        if id(model) not in self.trained_at:
+            self.trained_at[id(model)] = list(model.trainable_weights)
+
+    def trained_weights(self, model):
+        """What the model's training updates: as of its first training call, else as of now."""
+        return self.trained_at.get(id(model), model.trainable_weights)
+
+    def own_gradients(self, model, xs, ys, training=False):
+        """Keras 3's gradient of its compiled loss at the current weights; inference-mode forward
+        unless `training` (the legacy side's training_mode); BatchNormalization's moving statistics,
+        updated by a training-mode call, are put back."""
         import tensorflow as tf
 
         x = xs if len(xs) > 1 else xs[0]
         y = None if ys is None else (ys if len(ys) > 1 else ys[0])
+        kept = [(v, v.numpy()) for v in model.non_trainable_weights] if training else []
         with tf.GradientTape() as tape:
-            y_pred = model(x, training=False)
+            y_pred = model(x, training=training)
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
-        variables = model.trainable_variables
+        for v, value in kept:
+            v.assign(value)
+        variables = self.trained_weights(model)
         grads = tape.gradient(loss, variables)
         return {id(v): (None if g is None else np.asarray(tf.convert_to_tensor(g)))  # IndexedSlices -> dense
                 for v, g in zip(variables, grads)}
@@ -693,6 +718,37 @@ def synthesize_models(side, ns, names, wanted=None):
 
 
 # --------------------------------------------------------------------------- model description
+# Layers whose training-mode output is random (2.2.4 keras/layers/core.py, noise.py).
+STOCHASTIC_LAYERS = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+                     "GaussianDropout", "AlphaDropout"}
+
+
+def training_mode(leaves):
+    """Compare the loss gradient in training mode (learning phase 1) when the model has a
+    BatchNormalization and nothing random in training: BatchNormalization then normalizes with the
+    batch statistics, as in the first step of fit.  In inference mode its initial moving statistics
+    (mean 0, variance 1) normalize nothing, so a deep model's activations grow layer after layer
+    and its softmax saturates: a regime training never sees, where 2.2.4's categorical
+    crossentropy (probabilities clipped to [1e-7, 1 - 1e-7], no gradient past the clip) and
+    Keras 3's (computed from the logits) differ.  Otherwise (Dropout, noise, RNN dropout, Lambda
+    or custom layers whose randomness cannot be seen) inference mode, as before."""
+    has_bn = False
+    for _, layer in leaves:
+        for sub in (layer, getattr(layer, "layer", None), getattr(layer, "forward_layer", None)):
+            if sub is None:
+                continue
+            cls = type(sub).__name__
+            module = type(sub).__module__ or ""
+            if cls in STOCHASTIC_LAYERS or cls == "Lambda" or not module.startswith("keras."):
+                return False
+            cell = getattr(sub, "cell", None)
+            for holder in (sub, cell):
+                if holder is not None and (getattr(holder, "dropout", 0) or getattr(holder, "recurrent_dropout", 0)):
+                    return False
+            has_bn = has_bn or cls == "BatchNormalization"
+    return has_bn
+
+
 def leaf_layers(side, model, prefix=""):
     out = []
     i = 0
@@ -1021,7 +1077,8 @@ def legacy_capture(side, names, ns, result, arrays):
         try:
             ys = draw_targets(outs, losses, rng) if losses else None
             side.reset_states(model)
-            params, grads = side.train_steps(model, xs, ys, N_STEPS)
+            training = training_mode(leaves)
+            params, grads = side.train_steps(model, xs, ys, N_STEPS, training=training)
             where = {}
             for path, layer in leaves:
                 for j, w in enumerate(layer.weights):
@@ -1037,7 +1094,7 @@ def legacy_capture(side, names, ns, result, arrays):
                 for j, w in enumerate(layer.get_weights()):
                     if f"{key}/g1/{path}/{j}" in arrays:
                         arrays[f"{key}/w2/{path}/{j}"] = w
-            d["train_step"] = {"ok": True, "has_targets": ys is not None, "unmapped": unmapped}
+            d["train_step"] = {"ok": True, "has_targets": ys is not None, "unmapped": unmapped, "training": training}
         except Exception as exc:
             d["train_step"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     display_names(models)
@@ -1123,19 +1180,20 @@ def keras3_capture(side, names, ns, result, arrays):
         ys = [ref_arrays[f"{key}/y/{k}"] for k in range(len(outs))] if lts.get("has_targets") else None
         try:
             side.reset_states(model)
-            own = side.own_gradients(model, xs, ys)
+            own = side.own_gradients(model, xs, ys, training=bool(lts.get("training")))
             var_of = {}
             for (path, layer), lpath in zip(leaves, legacy_paths):
                 for j, w in enumerate(layer.weights):
                     var_of[f"{lpath}/{j}"] = w
             missing = []
+            trained = {id(v) for v in side.trained_weights(model)}
             for s_ in range(1, N_STEPS + 1):
                 pairs = []
                 for name in ref_arrays.files:
                     if name.startswith(f"{key}/g{s_}/"):
                         wkey = name[len(f"{key}/g{s_}/"):]
                         v = var_of.get(wkey)
-                        if v is None or not v.trainable:
+                        if v is None or id(v) not in trained:
                             missing.append(wkey)
                             continue
                         pairs.append((ref_arrays[name], v))
@@ -1160,6 +1218,7 @@ def reset_side(side):
     side.captured, side._seen, side._depth = [], set(), 0
     side.calls, side.predict_cache, side.compile_metrics = collections.Counter(), {}, {}
     side.ctc_calls = []
+    side.trained_at = {}
     side.clear_session()
 
 

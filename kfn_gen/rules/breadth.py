@@ -9,12 +9,17 @@ def breadth_rules() -> list:
     from .callbacks import Callbacks
     from .custom_layers import CustomLayers
     from .get_file import GetFile
+    from .int_args import IntArgs
     from .keras1_args import Keras1Args, RenamedNames
+    from .layer_weights import LayerWeights
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
+    from .tensor_inputs import TensorInputs
     from .tf_removed import TfRemoved
+    from .trainable_at_compile import TrainableAtCompile
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
-            Regularizers(), LossAliases(), BackendBreadth(), BackendFunction(), TfRemoved(),
-            GetFile()]
+            Regularizers(), LossAliases(), BackendBreadth(), BackendFunction(), TfRemoved(), GetFile(), IntArgs(),
+            TrainableAtCompile(), TensorInputs(),
+            LayerWeights()]  # LayerWeights last: it wraps the edited call

@@ -310,3 +310,25 @@ KERAS1_ONLY_NAMES = {
     "merge": "Keras 1 `merge(inputs, mode=...)` was removed in Keras 2: kfn-gen rewrites calls with a literal mode "
              "to concatenate/add/multiply/average/maximum/dot",
 }
+
+# ---------------------------------------------------------------------------------------------
+# Integer arguments Keras 3 checks with isinstance(x, int), so a numpy integer (`np.max(y) + 1`)
+# is rejected where 2.2.4 took it.  identity -> (the Keras 3 class tests/test_tables_live.py builds,
+# [(2.2.4 position, keyword, Keras-1 keyword or None)]).  Found by building every candidate layer
+# with np.int64 arguments under Keras 3.15 and under genuine 2.2.4: Keras 3 rejects Dense units
+# ("expected a positive integer"), Embedding input_dim/output_dim, LSTM/LSTMCell units (state_size
+# check when built), RepeatVector n and UpSampling1D size ("Expected an integer value"); 2.2.4 took
+# all of these (its UpSampling1D did int(size) itself, convolutional.py:1960).  Not listed: SimpleRNN/
+# GRU (and their cells, CuDNNGRU) units, which 2.2.4 rejected too (`len(self.cell.state_size)` on a
+# numpy integer, recurrent.py:429: "object of type 'numpy.int64' has no len()"), and what Keras 3
+# accepts (Conv filters, depth_multiplier, BatchNormalization/Concatenate axis).
+# ---------------------------------------------------------------------------------------------
+INT_ARGS = {
+    "keras.layers.core.Dense": ("Dense", [(0, "units", "output_dim")]),
+    "keras.layers.embeddings.Embedding": ("Embedding", [(0, "input_dim", None), (1, "output_dim", None)]),
+    "keras.layers.recurrent.LSTM": ("LSTM", [(0, "units", "output_dim")]),
+    "keras.layers.recurrent.LSTMCell": ("LSTMCell", [(0, "units", None)]),
+    "keras.layers.cudnn_recurrent.CuDNNLSTM": ("LSTM", [(0, "units", None)]),
+    "keras.layers.core.RepeatVector": ("RepeatVector", [(0, "n", None)]),
+    "keras.layers.convolutional.UpSampling1D": ("UpSampling1D", [(0, "size", "length")]),
+}
