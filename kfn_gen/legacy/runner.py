@@ -79,7 +79,7 @@ STOCHASTIC = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout
               "GaussianDropout", "AlphaDropout")
 
 
-HELPER_BUILDERS = re.compile(r"keras224_function(_\d+)?")  # migrated-script helpers whose Model is internal
+HELPER_BUILDERS = re.compile(r"keras224_(function|gradients)(_\d+)?")  # migrated-script helpers whose Model is internal
 
 
 class FatalRun(BaseException):

@@ -9,6 +9,7 @@ def breadth_rules() -> list:
     from .callbacks import Callbacks
     from .custom_layers import CustomLayers
     from .get_file import GetFile
+    from .gradients import Gradients
     from .keras1_args import Keras1Args, RenamedNames
     from .layers_removed import LayersRemoved
     from .regularizers import LossAliases, Regularizers
@@ -16,5 +17,5 @@ def breadth_rules() -> list:
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
-            Regularizers(), LossAliases(), BackendBreadth(), BackendFunction(), TfRemoved(),
+            Regularizers(), LossAliases(), BackendBreadth(), Gradients(), BackendFunction(), TfRemoved(),
             GetFile()]
