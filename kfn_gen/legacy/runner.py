@@ -68,7 +68,7 @@ if __name__ == "__main__":
 
 import numpy as np
 
-from kfn_gen.legacy.scriptenv import min_image_size, prepare_script
+from kfn_gen.legacy.scriptenv import cache_function_helper, min_image_size, prepare_script
 from kfn_gen.legacy.standins import (DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file,
                                      split_py36)
 
@@ -80,7 +80,8 @@ STOCHASTIC = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout
               "GaussianDropout", "AlphaDropout")
 
 
-HELPER_BUILDERS = re.compile(r"keras224_function(_\d+)?")  # migrated-script helpers whose Model is internal
+FUNCTION_HELPER = re.compile(r"keras224_function(_\d+)?")
+HELPER_BUILDERS = re.compile(r"keras224_(function|gradients)(_\d+)?")  # migrated-script helpers whose Model is internal
 
 
 class FatalRun(BaseException):
@@ -688,6 +689,9 @@ def run_script(side, path, result):
             errors.append({"line": user_line, "stmt_line": stmt.lineno, "type": type(exc).__name__,
                            "message": str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""})
         result["statements_run"] += 1
+        if side.name == "keras3":  # the migrated K.function: cached as the legacy side caches 2.2.4's
+            for var in [v for v in ns if FUNCTION_HELPER.fullmatch(v)]:
+                ns[var] = cache_function_helper(ns[var])
         captured = {id(m) for m in side.captured}
         for var, val in list(ns.items()):
             if id(val) in captured and not var.startswith("_"):

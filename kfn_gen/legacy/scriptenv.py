@@ -30,7 +30,9 @@ short texts) so a report can say what was not genuine.
   after ``MAX_REAL_FUNCTION_CALLS`` real calls of one function with one set of input shapes,
   later calls return the last real outputs (optimisation loops such as L-BFGS over VGG19
   features would otherwise run for hours).  Calls made by Keras itself or by the verifier are
-  never cached.
+  never cached.  The Keras 3 side caches the functions of the script's migrated K.function (the
+  ``keras224_function`` helper, wrapped by ``cache_function_helper`` once the script defines it)
+  the same way, so both sides run the same number of real calls.
 
 numpy only at import time: Keras is imported lazily from the side that calls in.
 """
@@ -41,6 +43,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import inspect
+import itertools
 import json
 import os
 import struct
@@ -429,6 +432,49 @@ def min_image_size(model):
 
 
 # --------------------------------------------------------------------------- legacy K.function
+def _cached_call(fid, real_call, inputs):
+    """One call of a script's function: real for the first MAX_REAL_FUNCTION_CALLS per input shapes,
+    then the last real outputs (copies)."""
+    st = _STATE
+    try:
+        key = (fid, tuple((tuple(np.shape(x)), str(getattr(x, "dtype", type(x).__name__)))
+                          for x in (inputs if isinstance(inputs, (list, tuple)) else [inputs])))
+    except Exception:  # noqa: BLE001
+        return real_call(inputs)
+    n = st["fcalls"].get(key, 0) + 1
+    st["fcalls"][key] = n
+    if n <= MAX_REAL_FUNCTION_CALLS or key not in st["fcache"]:
+        out = real_call(inputs)
+        st["fcache"][key] = out
+        return out
+    _note(f"K.function: calls after the first {MAX_REAL_FUNCTION_CALLS} with the same input shapes return "
+          "the last real outputs")
+    return [np.array(o, copy=True) if isinstance(o, np.ndarray) else o for o in st["fcache"][key]]
+
+
+_FUNCTION_IDS = itertools.count()
+
+
+def cache_function_helper(helper):
+    """Keras 3 side: the migrated script's keras224_function helper, its functions cached as the
+    legacy side caches 2.2.4's K.function (only calls from the script itself)."""
+    if getattr(helper, "_kfn_standin", False) or not callable(helper):
+        return helper
+
+    def wrapped(*args, **kwargs):
+        function = helper(*args, **kwargs)
+        fid = ("keras224_function", next(_FUNCTION_IDS))  # not id(): a freed function's id is reused
+
+        def call(inputs):
+            if sys._getframe(1).f_code.co_filename != _STATE.get("script"):
+                return function(inputs)
+            return _cached_call(fid, function, inputs)
+        return call
+
+    wrapped._kfn_standin = True
+    return wrapped
+
+
 def install_function_cache() -> None:
     from keras.backend import tensorflow_backend as tfb
 
@@ -438,24 +484,10 @@ def install_function_cache() -> None:
     real_call = cls.__call__
 
     def __call__(self, inputs):
-        st = _STATE
         caller = sys._getframe(1).f_code.co_filename
-        if caller != st.get("script"):
+        if caller != _STATE.get("script"):
             return real_call(self, inputs)
-        try:
-            key = (id(self), tuple((tuple(np.shape(x)), str(getattr(x, "dtype", type(x).__name__)))
-                                   for x in (inputs if isinstance(inputs, (list, tuple)) else [inputs])))
-        except Exception:  # noqa: BLE001
-            return real_call(self, inputs)
-        n = st["fcalls"].get(key, 0) + 1
-        st["fcalls"][key] = n
-        if n <= MAX_REAL_FUNCTION_CALLS or key not in st["fcache"]:
-            out = real_call(self, inputs)
-            st["fcache"][key] = out
-            return out
-        _note(f"K.function: calls after the first {MAX_REAL_FUNCTION_CALLS} with the same input shapes return "
-              "the last real outputs")
-        return [np.array(o, copy=True) if isinstance(o, np.ndarray) else o for o in st["fcache"][key]]
+        return _cached_call(id(self), lambda xs: real_call(self, xs), inputs)
 
     __call__._kfn_standin = True
     cls.__call__ = __call__

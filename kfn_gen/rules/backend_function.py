@@ -11,12 +11,16 @@ BatchNormalization training flag; left out, it is 0).
 Keras 3 has no `K.function`.  When the outputs are Keras tensors of the functional graph, the
 faithful equivalent is a `keras.Model(inputs, outputs)` built once and called on the arrays with
 `training=` the learning-phase value, statelessly (`stateless_call`: 2.2.4's function ran no
-updates, so BatchNormalization's moving statistics must not move in training mode): the script gets `keras224_function(inputs, outputs,
+updates, so BatchNormalization's moving statistics must not move in training mode), in a
+tf.function on the TensorFlow backend (graph speed, as 2.2.4's session; a gradient-ascent loop
+over VGG16 ran ~3x slower eagerly): the script gets `keras224_function(inputs, outputs,
 learning_phase=i)` (i: the position of `K.learning_phase()` in 2.2.4's input list, which is
 dropped from the Keras 3 inputs), defined in the script itself.
 
-Left as a warning (backend-breadth's message): outputs that involve gradients (`K.gradients`,
-`optimizer.get_gradients`: they need tf.GradientTape by hand) or a compiled model's training
+Gradients from `K.gradients(loss, variables)` are Keras tensors once rules/gradients.py has made
+them `keras224_gradients(...)` calls, so outputs built from them are migrated like any other.
+Left as a warning (backend-breadth's message): outputs that involve other gradients (`K.gradients`
+with keywords or `*args`, `optimizer.get_gradients`: they need tf.GradientTape by hand) or a compiled model's training
 tensors (`total_loss`, `targets`, `sample_weights`), `updates=` or session arguments, and a
 learning phase that is not an element of a literal input list (or `... + [K.learning_phase()]`).
 Names are followed through the module's assignments (`grads = K.gradients(...)`; `outputs =
@@ -30,6 +34,7 @@ from ..frontend import _walk
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls
+from .gradients import GRADIENTS, migratable
 
 FUNCTION = "keras.backend.tensorflow_backend.function"
 LEARNING_PHASE = "keras.backend.tensorflow_backend.learning_phase"
@@ -50,6 +55,18 @@ HELPER = '''def {name}(inputs, outputs, learning_phase=None):
         raise TypeError("`outputs` of a TensorFlow backend function should be a list or tuple.")
     inputs, outputs = list(inputs), list(outputs)
     model = keras.Model(inputs, outputs)
+    compiled = {{}}
+
+    def run(training):
+        # on TensorFlow one graph per training flag, as 2.2.4 ran a graph (eager is several times slower)
+        if training not in compiled:
+            def call(trainable, non_trainable, xs):
+                return model.stateless_call(trainable, non_trainable, xs, training=training)[0]
+            if keras.backend.backend() == "tensorflow":
+                import tensorflow as tf
+                call = tf.function(call, reduce_retracing=True)
+            compiled[training] = call
+        return compiled[training]
 
     def function(values):
         if not isinstance(values, (list, tuple)):
@@ -60,8 +77,8 @@ HELPER = '''def {name}(inputs, outputs, learning_phase=None):
             training = bool(values.pop(learning_phase if learning_phase >= 0 else len(values) + learning_phase))
         xs = [np.asarray(v, dtype=t.dtype) for t, v in zip(inputs, values)]
         # stateless: 2.2.4's K.function ran no updates (BatchNormalization's moving statistics stay)
-        out, _ = model.stateless_call([v.value for v in model.trainable_variables],
-                                      [v.value for v in model.non_trainable_variables], xs, training=training)
+        out = run(training)([v.value for v in model.trainable_variables],
+                            [v.value for v in model.non_trainable_variables], xs)
         return [keras.ops.convert_to_numpy(o) for o in (out if isinstance(out, (list, tuple)) else [out])]
 
     return function'''
@@ -72,7 +89,9 @@ class BackendFunction(Rule):
     description = "K.function(inputs, outputs) over Keras tensors -> a keras.Model-backed helper (2.2.4 semantics)"
 
     def run(self, ctx: Context) -> None:
-        tainted = _tainted_names(ctx.src.module)
+        # K.gradients calls that rules/gradients.py turns into Keras tensors do not taint
+        helped = {c for c, ident in calls(ctx) if ident == GRADIENTS and migratable(c)}
+        tainted = _tainted_names(ctx.src.module, helped)
         migrated: list[cst.CSTNode] = []
         for call, ident in calls(ctx):
             if ident != FUNCTION:
@@ -116,8 +135,8 @@ def _plan(ctx: Context, call: cst.Call, tainted: tuple):
     outputs_arg = pos[1] if len(pos) > 1 else named.get("outputs")
     if inputs_arg is None or outputs_arg is None:
         return None
-    gradients, phase = tainted
-    if _tainted(outputs_arg.value, gradients) or _tainted(inputs_arg.value, gradients):
+    gradients, phase, helped = tainted
+    if _tainted(outputs_arg.value, gradients, helped) or _tainted(inputs_arg.value, gradients, helped):
         return None
     if any(isinstance(n, cst.Name) and n.value in phase for n in _walk(inputs_arg.value)):
         return None  # a learning phase hidden in a variable: its position is unknown here
@@ -157,8 +176,9 @@ class _Deps(cst.CSTVisitor):
     .extend/.insert arguments) refer to, and whether a value itself involves gradients or a
     compiled model's training tensors."""
 
-    def __init__(self):
+    def __init__(self, helped: set):
         super().__init__()
+        self.helped = helped  # K.gradients calls migrated to Keras tensors
         self.stack: list[list[str]] = []
         self.refs: dict[str, set] = {}
         self.direct: set = set()
@@ -186,7 +206,7 @@ class _Deps(cst.CSTVisitor):
         self.stack.pop()
 
     def visit_Call(self, node):
-        if _call_name(node) in GRADIENT_CALLS:
+        if _call_name(node) in GRADIENT_CALLS and node not in self.helped:
             self.direct.update(self._targets())
         if _call_name(node) == "learning_phase":
             self.phase.update(self._targets())
@@ -206,11 +226,12 @@ class _Deps(cst.CSTVisitor):
             self.refs.setdefault(t, set()).add(node.value)
 
 
-def _tainted_names(module: cst.Module) -> tuple[set, set]:
-    """(names that involve gradients or training tensors, names that hold a learning_phase())."""
-    deps = _Deps()
+def _tainted_names(module: cst.Module, helped: set) -> tuple[set, set, set]:
+    """(names that involve gradients or training tensors, names that hold a learning_phase(), the
+    migrated K.gradients calls, which do not count as gradients)."""
+    deps = _Deps(helped)
     module.visit(deps)
-    return _closure(deps.direct, deps.refs), _closure(deps.phase, deps.refs)
+    return _closure(deps.direct, deps.refs), _closure(deps.phase, deps.refs), helped
 
 
 def _closure(seeds: set, refs: dict) -> set:
@@ -225,10 +246,11 @@ def _closure(seeds: set, refs: dict) -> set:
     return out
 
 
-def _tainted(node, tainted: set) -> bool:
-    """Whether `node` involves gradients or a compiled model's training tensors (names followed)."""
+def _tainted(node, tainted: set, helped: set) -> bool:
+    """Whether `node` involves gradients (other than the migrated K.gradients calls in `helped`) or
+    a compiled model's training tensors (names followed)."""
     for n in _walk(node):
-        if isinstance(n, cst.Call) and _call_name(n) in GRADIENT_CALLS:
+        if isinstance(n, cst.Call) and _call_name(n) in GRADIENT_CALLS and n not in helped:
             return True
         if isinstance(n, cst.Attribute) and n.attr.value in TRAINING_TENSORS:
             return True

@@ -1,0 +1,110 @@
+"""K.gradients migrated by rules/gradients.py computes what genuine Keras 2.2.4's K.gradients did.
+
+One script, the conv_filter_visualization idiom on a small seeded conv net (a mean of one filter
+of an intermediate layer, its gradient w.r.t. the input normalized by backend ops, both fetched by
+K.function), plus a non-scalar loss (tf.gradients sums it) and two variables, runs under Keras
+2.2.4 (tf.compat.v1, kfn_gen.legacy.shim224) and, migrated by kfn-gen, under Keras 3; both save
+what their functions return and the values are compared.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+
+from kfn_gen.legacy import runtime  # noqa: E402
+from kfn_gen.migrate import migrate_source  # noqa: E402
+
+pytestmark = [pytest.mark.tf, pytest.mark.legacy]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SCRIPT = textwrap.dedent("""\
+    import numpy as np
+    from keras import backend as K
+    from keras.layers import Input, Conv2D, Dense, Flatten, concatenate
+    from keras.models import Model
+
+    img = Input(shape=(8, 8, 3))
+    c1 = Conv2D(4, 3, activation='relu', name='c1')(img)
+    c2 = Conv2D(5, 3, activation='tanh', name='c2')(c1)
+    side = Input(shape=(2,))
+    out = Dense(2)(concatenate([Flatten()(c2), side]))
+    model = Model([img, side], out)
+    rng = np.random.RandomState(0)
+    for layer in model.layers:
+        if layer.get_weights():
+            layer.set_weights([rng.uniform(-0.5, 0.5, w.shape).astype('float32') for w in layer.get_weights()])
+    layer_dict = dict([(layer.name, layer) for layer in model.layers[1:]])
+
+    def normalize(x):
+        return x / (K.sqrt(K.mean(K.square(x))) + K.epsilon())
+
+    x = rng.uniform(0, 2, (2, 8, 8, 3))
+    s = rng.uniform(-1, 1, (2, 2))
+    loss = K.mean(layer_dict['c2'].output[:, :, :, 3])
+    grads = K.gradients(loss, img)[0]
+    grads = normalize(grads)
+    iterate = K.function([img], [loss, grads])
+    lv, gv = iterate([x])
+    for i in range(3):  # gradient ascent steps, as the example
+        x = x + gv * 0.5
+        lv2, gv = iterate([x])
+    # a non-scalar loss (summed) and two variables
+    g2 = K.gradients(model.output * model.output, [img, side])
+    both = K.function([img, side], g2)([x, s])
+    np.savez('out.npz', lv=lv, lv2=lv2, gv=gv, x=x, gi=both[0], gs=both[1], n=len(g2))
+    """)
+
+BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; " \
+           "boot(sys.argv[1]); runpy.run_path('script.py', run_name='__main__')"
+
+
+@pytest.fixture(scope="module")
+def legacy_dir():
+    try:
+        return runtime.ensure_legacy_keras()
+    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
+        pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
+
+
+def _run(cmd, cwd, source):
+    os.makedirs(cwd, exist_ok=True)
+    with open(os.path.join(cwd, "script.py"), "w") as fh:
+        fh.write(source)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(np.load(os.path.join(cwd, "out.npz")))
+
+
+def test_k_gradients_matches_keras224(legacy_dir, tmp_path):
+    migrated = migrate_source(SCRIPT, "script.py")
+    assert migrated.ok and "= K.gradients(" not in migrated.code and "= K.function(" not in migrated.code
+    old = _run([sys.executable, "-c", BOOT_224, legacy_dir, ROOT], str(tmp_path / "old"), SCRIPT)
+    new = _run([sys.executable, "script.py"], str(tmp_path / "new"), migrated.code)
+    assert int(new["n"]) == int(old["n"]) == 2
+    for key in ("lv", "lv2", "gv", "x", "gi", "gs"):
+        assert new[key].shape == old[key].shape, key
+        assert np.max(np.abs(new[key] - old[key])) <= 1e-5, (key, np.max(np.abs(new[key] - old[key])))
+    # the values are not trivial: the loss moved under ascent, the gradients are not zero
+    assert old["lv2"] - old["lv"] > 1e-3
+    assert np.abs(old["gv"]).mean() > 0.1 and np.abs(old["gi"]).max() > 1e-2 and np.abs(old["gs"]).max() > 1e-2
+
+
+def test_verifier_does_not_count_the_helpers_model(legacy_dir, tmp_path):
+    """2.2.4's K.gradients built no model; keras224_gradients' keras.Model is internal
+    (runner.HELPER_BUILDERS): the script's one model pairs with the legacy one and matches."""
+    from kfn_gen.verify import verify_pair
+
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text(SCRIPT.split("np.savez(")[0])
+    new.write_text(migrate_source(old.read_text(), "old.py").code)
+    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    assert r.status == "match", r.format_table()
+    assert len(r.models) == 1 and r.models[0].max_abs_diff <= 1e-5
