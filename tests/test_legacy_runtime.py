@@ -19,15 +19,6 @@ from kfn_gen.legacy import runtime
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.fixture(scope="module")
-def legacy_dir():
-    """Keras 2.2.4 in the user cache ($KFN_GEN_LEGACY_DIR honoured), installed from PyPI if absent."""
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.fail(f"could not install Keras 2.2.4 from PyPI: {exc}")
-
-
 def test_default_dir_env_and_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("KFN_GEN_LEGACY_DIR", str(tmp_path / "mine"))
     assert runtime.default_legacy_dir() == str(tmp_path / "mine")

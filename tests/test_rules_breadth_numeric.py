@@ -20,25 +20,12 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.legacy import runtime  # noqa: E402
 from kfn_gen.migrate import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from kfn_gen.verify import verify_pair  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 
-LOCAL_224 = "/tmp/k224/site"
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    """Keras 2.2.4: $KFN_GEN_LEGACY_DIR, a local install, or the kfn-gen cache (installed from PyPI)."""
-    if not os.environ.get(runtime.ENV_VAR) and runtime.is_valid(LOCAL_224):
-        return LOCAL_224
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
 
 
 # The discriminator is one Dense layer: 2.2.4's own train function (tf.compat.v1, ref variables)

@@ -18,7 +18,6 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.legacy import runtime  # noqa: E402
 from kfn_gen.migrate import migrate_source  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -63,14 +62,6 @@ SCRIPT = textwrap.dedent("""\
 
 BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; " \
            "boot(sys.argv[1]); runpy.run_path('script.py', run_name='__main__')"
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
 
 
 def _run(cmd, cwd, source):

@@ -12,19 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from kfn_gen.cli_verify import verify as verify_cmd
-from kfn_gen.legacy import runtime
 from kfn_gen.verify import VerifyReport, identify_activation, verify_pair
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    pytest.importorskip("tensorflow")
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.fail(f"could not install Keras 2.2.4 from PyPI: {exc}")
 
 
 OLD_RNN = """

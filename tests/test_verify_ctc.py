@@ -15,7 +15,6 @@ import textwrap
 import numpy as np
 import pytest
 
-from kfn_gen.legacy import runtime
 from kfn_gen.legacy.runner import draw_ctc, draw_inputs
 from kfn_gen.verify import verify_pair
 
@@ -122,15 +121,6 @@ def batches():
 model.fit(x=batches(), steps_per_epoch=1, epochs=1)
 assert STARTED
 """
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    pytest.importorskip("tensorflow")
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.fail(f"could not install Keras 2.2.4 from PyPI: {exc}")
 
 
 @pytest.mark.tf

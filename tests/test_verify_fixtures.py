@@ -13,7 +13,6 @@ import os
 
 import pytest
 
-from kfn_gen.legacy import runtime
 from kfn_gen.verify import verify_many
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,15 +36,6 @@ def _cases():
 
 
 CASES = _cases()
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    pytest.importorskip("tensorflow")
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.fail(f"could not install Keras 2.2.4 from PyPI: {exc}")
 
 
 def test_some_fixture_cases_exist():

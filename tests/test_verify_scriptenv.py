@@ -16,7 +16,6 @@ import pytest
 pytest.importorskip("tensorflow")
 pytest.importorskip("PIL")
 
-from kfn_gen.legacy import runtime  # noqa: E402
 from kfn_gen.migrate import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from kfn_gen.verify import verify_pair  # noqa: E402
@@ -39,14 +38,6 @@ OLD = textwrap.dedent("""
     features = model.predict(vgg16.preprocess_input(np.expand_dims(img, 0)))
     np.save(args.result_prefix + '.npy', features)
 """)
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.fail(f"could not install Keras 2.2.4 from PyPI: {exc}")
 
 
 @pytest.fixture(scope="module")

@@ -21,21 +21,11 @@ import textwrap
 import numpy as np
 import pytest
 
-from kfn_gen.legacy import runtime
 from kfn_gen.migrate import migrate_source
 from kfn_gen.verify import verify_pair
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    pytest.importorskip("tensorflow")
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
 
 
 DEEP_BN = """\
