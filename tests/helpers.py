@@ -14,3 +14,29 @@ def seed_cases() -> list[Path]:
 
 def case_meta(case: Path) -> dict:
     return json.loads((case / "case.json").read_text(encoding="utf-8"))
+
+
+# Run one script as a program: under genuine Keras 2.2.4 (booted by kfn_gen.legacy.shim224) or under
+# Keras 3, in its own directory; the script writes its figures to out.npz.
+BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; " \
+           "boot(sys.argv[1]); runpy.run_path('script.py', run_name='__main__')"
+
+
+def run_script_npz(source: str, cwd, legacy_dir: str | None = None) -> dict:
+    """Run `source` as script.py in `cwd` (Keras 2.2.4 when legacy_dir is given, else Keras 3);
+    return the arrays it saved to out.npz."""
+    import os
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    cwd = str(cwd)
+    os.makedirs(cwd, exist_ok=True)
+    with open(os.path.join(cwd, "script.py"), "w", encoding="utf-8") as fh:
+        fh.write(source)
+    cmd = [sys.executable, "-c", BOOT_224, legacy_dir, str(ROOT)] if legacy_dir else [sys.executable, "script.py"]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(np.load(os.path.join(cwd, "out.npz")))

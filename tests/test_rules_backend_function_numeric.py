@@ -8,9 +8,6 @@ that a training-phase call moves no moving statistics (a later phase-0 call stil
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -19,9 +16,9 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from kfn_gen.migrate import migrate_source  # noqa: E402
+from tests.helpers import run_script_npz  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SCRIPT = textwrap.dedent("""\
     import numpy as np
@@ -47,25 +44,12 @@ SCRIPT = textwrap.dedent("""\
              h=h[0])
     """)
 
-BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; " \
-           "boot(sys.argv[1]); runpy.run_path('script.py', run_name='__main__')"
-
-
-def _run(cmd, cwd, source):
-    os.makedirs(cwd, exist_ok=True)
-    with open(os.path.join(cwd, "script.py"), "w") as fh:
-        fh.write(source)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return dict(np.load(os.path.join(cwd, "out.npz")))
-
 
 def test_k_function_matches_keras224(legacy_dir, tmp_path):
     migrated = migrate_source(SCRIPT, "script.py")
     assert migrated.ok and "= K.function(" not in migrated.code and "K.learning_phase()]" not in migrated.code
-    old = _run([sys.executable, "-c", BOOT_224, legacy_dir, ROOT], str(tmp_path / "old"), SCRIPT)
-    new = _run([sys.executable, "script.py"], str(tmp_path / "new"), migrated.code)
+    old = run_script_npz(SCRIPT, tmp_path / "old", legacy_dir)
+    new = run_script_npz(migrated.code, tmp_path / "new")
     assert int(new["n"]) == int(old["n"]) == 2 and str(new["kind"]) == str(old["kind"]) == "list"
     for key in ("t0", "t1", "e0", "e1", "h"):
         assert new[key].dtype == old[key].dtype == np.float32, key
