@@ -79,7 +79,8 @@ def measure(example: str, work: str, legacy_dir: str, timeout_s: float, memory_m
         row["reason"] = "migration failed: " + (errors[0].format() if errors else "no output")
         return row
     row["migrates"] = "yes"
-    row["warnings"] = sum(1 for d in result.diagnostics if d.severity == "warning")
+    warnings = [d for d in result.diagnostics if d.severity == "warning"]
+    row["warnings"] = len(warnings)
     migrated = os.path.join(work, f"{name}.py")
     with open(migrated, "w", encoding="utf-8", newline="") as fh:
         fh.write(result.code)
@@ -110,6 +111,10 @@ def measure(example: str, work: str, legacy_dir: str, timeout_s: float, memory_m
         row["max_abs_diff"] = max(diffs) if diffs else None
     reasons = []
     if report.status != "match":
+        if warnings:  # what the migrator itself reported as needing a hand migration comes first
+            reasons.append("migration warns: " + "; ".join(
+                f"line {d.line} [{d.rule}] {d.message[:90]}" for d in warnings[:2])
+                + (f" (+{len(warnings) - 2} more)" if len(warnings) > 2 else ""))
         if reason:
             reasons.append(reason)
         for m in report.models:
@@ -126,7 +131,7 @@ def measure(example: str, work: str, legacy_dir: str, timeout_s: float, memory_m
     return row
 
 
-def _cell(text, limit=400) -> str:
+def _cell(text, limit=600) -> str:
     text = str(text).replace("|", "\\|").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

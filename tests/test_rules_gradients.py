@@ -70,3 +70,24 @@ def test_helper_name_avoids_the_scripts_names():
     code = migrate_source(HEAD + "keras224_gradients = 3\ng = K.gradients(K.sum(h), x)\n", "t.py").code
     assert "def keras224_gradients_1(" in code and "g = keras224_gradients_1(keras.ops.sum(h), x)" in code
     assert "keras224_gradients = 3\n" in code
+
+
+def test_gradients_inside_a_lambda_function_keep_the_warning():
+    """mnist_swwae: K.gradients between two tensors the Lambda receives (a MaxPooling2D input and
+    output computed outside it) cannot be taken by a GradientTape inside the Lambda: warned, not rewritten."""
+    src = (
+        "from keras import backend as K\n"
+        "from keras.layers import Lambda, Input, MaxPooling2D\n"
+        "def getwhere(x):\n"
+        "    pre, post = x\n"
+        "    return K.gradients(K.sum(post), pre)\n"
+        "inp = Input((4, 4, 1))\n"
+        "pooled = MaxPooling2D()(inp)\n"
+        "where = Lambda(getwhere, output_shape=lambda x: x[0])([inp, pooled])\n"
+        "w2 = Lambda(lambda x: K.gradients(K.sum(x[1]), x[0]))([inp, pooled])\n"
+    )
+    res = migrate_source(src, "s.py")
+    assert "keras224_gradients" not in res.code
+    assert "K.gradients(keras.ops.sum(post), pre)" in res.code
+    warned = sorted(d.line for d in res.diagnostics if d.severity == "warning" and "gradients" in d.message)
+    assert warned == [5, 9]

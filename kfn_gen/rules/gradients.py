@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..frontend import _walk
 from ..rewrite import Context
 from .base import Rule, calls
 
 GRADIENTS = "keras.backend.tensorflow_backend.gradients"
+LAMBDA = "keras.layers.core.Lambda"
 
 HELPER = '''def {name}(loss, variables):
     """Keras 2.2.4's K.gradients(loss, variables) for Keras tensors: a list with, for each variable
@@ -71,8 +73,10 @@ class Gradients(Rule):
 
     def run(self, ctx: Context) -> None:
         migrated = []
-        for call, ident in calls(ctx):
-            if ident != GRADIENTS or not migratable(call):
+        found = list(calls(ctx))
+        in_layer = _inside_layer_code(ctx, found)
+        for call, ident in found:
+            if ident != GRADIENTS or not migratable(call) or id(call) in in_layer:
                 continue
             name = ctx.define("keras224_gradients", HELPER, call)
             # only the callee changes: edits inside the arguments (K.sum -> keras.ops.sum) compose
@@ -84,6 +88,25 @@ class Gradients(Rule):
         where = {ctx.src.pos(c) for c in migrated}
         ctx.diagnostics[:] = [d for d in ctx.diagnostics if not (
             d.rule in ("backend-breadth", "backend-ops") and d.severity == "warning" and (d.line, d.col) in where)]
+
+
+def _inside_layer_code(ctx: Context, found) -> set:
+    """Calls inside a Lambda layer's function or a custom layer's call(): there the arguments are
+    the backend's tensors at run time, not Keras tensors (mnist_swwae differentiates a MaxPooling2D
+    output computed outside the Lambda: no GradientTape can see that), so backend-breadth's
+    warning stands."""
+    names, bodies = set(), []
+    for call, ident in found:
+        if ident == LAMBDA:
+            fn = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "function"), None)
+            if isinstance(fn, cst.Name):
+                names.add(fn.value)
+            elif isinstance(fn, cst.Lambda):
+                bodies.append(fn)
+    for node in _walk(ctx.src.module):
+        if isinstance(node, cst.FunctionDef) and (node.name.value in names or node.name.value == "call"):
+            bodies.append(node)
+    return {id(n) for body in bodies for n in _walk(body) if isinstance(n, cst.Call)}
 
 
 def migratable(call: cst.Call) -> bool:
