@@ -128,15 +128,32 @@ BACKEND_TEMPLATES = {
     "update_add": ((("x", None), ("increment", None)), "{x_}.assign_add({increment})"),
     "update_sub": ((("x", None), ("decrement", None)), "{x_}.assign_sub({decrement})"),
     # K.shape(x) is tf.shape(x), an int32 tensor; keras.ops.shape(x) a tuple (ints where static).
-    # Subscripted, both give the same dimension; elsewhere the tuple is packed into a tensor.
-    "shape": ((("x", None),), "keras.ops.convert_to_tensor(keras.ops.shape({x}))"),
+    # Subscripted, both give the same dimension; elsewhere BACKEND_HELPERS["shape"] packs it into a tensor.
+    "shape": ((("x", None),), "keras.ops.shape({x})"),
 }
-TEMPLATE_SUBSCRIPTED = {"shape": "keras.ops.shape({x})"}
+TEMPLATE_SUBSCRIPTED = {"shape": "keras.ops.shape({x})"}   # K.shape(x)[i]: the template, not the helper
 # a template that cannot express an argument value: (fn, param) -> value code it accepts
 TEMPLATE_ONLY = {("constant", "shape"): "None"}
 
 # fn -> (helper name, code with {name} for the helper's name; it uses `keras.`)
 BACKEND_HELPERS = {
+    # 2.2.4's K.shape is tf.shape(x): an int32 tensor computed when the graph runs.  On a Keras
+    # tensor with unknown dimensions (an image model's (None, None, None, 3) input) keras.ops.shape
+    # gives None there, so a Keras tensor gets a small Operation that packs the run-time shape.
+    "shape": ("keras224_shape", '''\
+def {name}(x):
+    """Keras 2.2.4's K.shape(x) (tf.shape): the shape as an int32 tensor; on a Keras tensor a symbolic
+    one, computed when the model runs (unknown dimensions included)."""
+    class Shape(keras.Operation):
+        def call(self, x):
+            return keras.ops.convert_to_tensor(keras.ops.shape(x), dtype="int32")
+
+        def compute_output_spec(self, x):
+            return keras.KerasTensor((len(x.shape),), dtype="int32")
+
+    if isinstance(x, keras.KerasTensor):
+        return Shape()(x)
+    return keras.ops.convert_to_tensor(keras.ops.shape(x), dtype="int32")'''),
     "batch_dot": ("keras224_batch_dot", '''\
 def {name}(x, y, axes=None):
     """Keras 2.2.4's K.batch_dot (keras/backend/tensorflow_backend.py), with keras.ops.

@@ -1,0 +1,67 @@
+"""Before/after tests for graph-constants (rules/graph_constants.py): a K.variable that is never
+assigned or trained -> a constant tensor; a top-level K.set_learning_phase(0) in a script that never
+trains -> removed (2.2.4 semantics in keras/backend/tensorflow_backend.py: variable() is
+tf.Variable(value, dtype=floatx()), set_learning_phase fixes the graph's phase).  The numbers are
+compared with genuine 2.2.4 in tests/test_rules_graph_constants_numeric.py."""
+from __future__ import annotations
+
+from kfn_gen.migrate import migrate_source
+
+HEAD = "from keras import backend as K\nfrom keras.layers import Input, Dense\nfrom keras.models import Model\n"
+
+
+def _diags(result, rule):
+    return [(d.line, d.severity) for d in result.diagnostics if d.rule == rule]
+
+
+def test_accumulator_variable_becomes_constant_and_phase_removed():
+    src = HEAD + (
+        "K.set_learning_phase(0)\n"
+        "inp = Input(shape=(4,))\n"
+        "out = Dense(3)(inp)\n"
+        "loss = K.variable(0.)\n"
+        "for c in (0.5, 2.):\n"
+        "    loss += c * K.sum(K.square(out)) / K.prod(K.cast(K.shape(out), 'float32'))\n"
+        "grads = K.gradients(loss, inp)[0]\n"
+        "outputs = [loss, grads]\n"
+        "f = K.function([inp], outputs)\n")
+    result = migrate_source(src, "s.py")
+    code = result.code
+    assert "set_learning_phase" not in code
+    assert "loss = keras.ops.convert_to_tensor(0., dtype=keras.backend.floatx())\n" in code
+    assert "keras.ops.prod(keras.ops.cast(keras224_shape(out), 'float32'))" in code
+    assert "    loss += c * keras.ops.sum(" in code
+    assert _diags(result, "graph-constants") == [(4, "info"), (7, "info")]
+    # backend-breadth's "migrate by hand" warnings are superseded for both calls
+    assert not [d for d in result.diagnostics if d.severity == "warning" and d.line in (4, 7)]
+
+
+def test_variable_dtype_kept_name_dropped():
+    src = HEAD + "inp = Input(shape=(4,))\nv = K.variable(1, dtype='float64', name='v')\ny = v * 2\n"
+    code = migrate_source(src, "s.py").code
+    assert "v = keras.ops.convert_to_tensor(1, dtype='float64')\n" in code
+
+
+def test_variable_that_is_assigned_or_trained_is_left_with_warning():
+    for use in ("K.set_value(v, 1.)", "v.assign(2.)", "K.update_add(v, 1.)", "opt.get_updates(params=[v], loss=l)",
+                "w = v", "print(K.get_value(v))"):
+        src = HEAD + f"opt = l = None\nv = K.variable(0.)\n{use}\n"
+        result = migrate_source(src, "s.py")
+        assert "v = K.variable(0.)" in result.code, use
+        assert (5, "warning") in _diags(result, "backend-breadth"), use
+    src = HEAD + "v = K.variable(0., constraint=None)\ny = v + 1\n"
+    assert "K.variable(0., constraint=None)" in migrate_source(src, "s.py").code
+
+
+def test_learning_phase_kept_when_training_or_one_or_nested():
+    train = HEAD + "K.set_learning_phase(0)\nm = Model()\nm.fit(m, m)\n"
+    result = migrate_source(train, "s.py")
+    assert "K.set_learning_phase(0)" in result.code
+    warn = [d for d in result.diagnostics if d.rule == "graph-constants"]
+    assert [d.severity for d in warn] == ["warning"] and "trains" in warn[0].message
+    one = migrate_source(HEAD + "K.set_learning_phase(1)\n", "s.py")
+    assert "K.set_learning_phase(1)" in one.code
+    assert _diags(one, "graph-constants") == [(4, "warning")]
+    assert not _diags(one, "backend-breadth")
+    nested = migrate_source(HEAD + "def f():\n    K.set_learning_phase(0)\n", "s.py")
+    assert "K.set_learning_phase(0)" in nested.code and _diags(nested, "backend-breadth") == [(5, "warning")]
