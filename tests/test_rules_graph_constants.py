@@ -65,3 +65,14 @@ def test_learning_phase_kept_when_training_or_one_or_nested():
     assert not _diags(one, "backend-breadth")
     nested = migrate_source(HEAD + "def f():\n    K.set_learning_phase(0)\n", "s.py")
     assert "K.set_learning_phase(0)" in nested.code and _diags(nested, "backend-breadth") == [(5, "warning")]
+
+
+def test_other_things_named_like_the_variable_do_not_count():
+    """neural_style_transfer: `loss = K.variable(0.)` beside a method `def loss(self, x)` and `evaluator.loss`."""
+    src = HEAD + ("loss = K.variable(0.)\nloss += 1.\n"
+                  "class E(object):\n    def loss(self, x, loss=None):\n        return x\n"
+                  "e = E()\nf = e.loss\ng = e.loss(1, loss=2)\n")
+    assert "loss = keras.ops.convert_to_tensor(0., dtype=keras.backend.floatx())\n" in migrate_source(src, "s.py").code
+    # a default value is a load: the variable could be assigned through the parameter
+    bad = HEAD + "loss = K.variable(0.)\ndef f(v=loss):\n    K.set_value(v, 1.)\n"
+    assert "loss = K.variable(0.)" in migrate_source(bad, "s.py").code

@@ -140,6 +140,10 @@ def _parents(module: cst.Module) -> dict:
 def _harmless(ctx: Context, node: cst.CSTNode, parents: dict) -> bool:
     """Whether this occurrence of the variable's name cannot assign or train it."""
     parent = parents.get(node)
+    if isinstance(parent, cst.Attribute) and parent.attr is node or isinstance(parent, cst.Arg) and \
+            parent.keyword is node or isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef)) and \
+            parent.name is node:
+        return True                                             # `obj.loss`, `f(loss=...)`, `def loss(self)`
     if isinstance(parent, cst.AssignTarget) and parent.target is node:
         return True                                             # the definition or a rebinding
     if isinstance(parent, cst.AugAssign) and parent.target is node:
