@@ -76,3 +76,22 @@ def test_other_things_named_like_the_variable_do_not_count():
     # a default value is a load: the variable could be assigned through the parameter
     bad = HEAD + "loss = K.variable(0.)\ndef f(v=loss):\n    K.set_value(v, 1.)\n"
     assert "loss = K.variable(0.)" in migrate_source(bad, "s.py").code
+
+
+def test_placeholder_becomes_a_keras_input_of_the_same_full_shape():
+    """2.2.4: tf.placeholder(dtype or floatx(), shape) (tensorflow_backend.py placeholder)."""
+    src = HEAD + ("a = K.placeholder((1, 4, 4, 3))\nb = K.placeholder(shape=(None, 2), dtype='float64', name='b')\n"
+                  "c = K.placeholder(ndim=2)\nd = K.placeholder((2,), sparse=True)\n")
+    result = migrate_source(src, "s.py")
+    assert "a = keras.Input(batch_shape=(1, 4, 4, 3), dtype=keras.backend.floatx())\n" in result.code
+    assert "b = keras.Input(batch_shape=(None, 2), dtype='float64')\n" in result.code
+    assert "c = K.placeholder(ndim=2)\n" in result.code and "d = K.placeholder((2,), sparse=True)\n" in result.code
+    assert [(d.line, d.severity) for d in result.diagnostics if d.rule == "backend-ops"] == [
+        (4, "info"), (5, "info"), (6, "warning"), (7, "warning")]
+
+
+def test_ndim_is_a_python_int():
+    """2.2.4's K.ndim is len(x.get_shape()._dims); Keras 3.15's keras.ops.ndim(KerasTensor) is a KerasTensor."""
+    src = HEAD + "def gram(x):\n    assert K.ndim(x) == 3\n    return K.ndim(x + 1)\n"
+    code = migrate_source(src, "s.py").code
+    assert "    assert len(x.shape) == 3\n    return len((x + 1).shape)\n" in code

@@ -75,7 +75,6 @@ BACKEND_OPS = {
     "cast": _op("keras.ops.cast", "x dtype"),
     "gather": _op("keras.ops.take", "reference indices", renames={"reference": "x"},
                   defaults={"axis": "0"}),      # tf.nn.embedding_lookup: rows; Keras 3 axis=None flattens
-    "ndim": _op("keras.ops.ndim", "x"),
     "stop_gradient": _op("keras.ops.stop_gradient", "variables", renames={"variables": "variable"}),
     "zeros": _op("keras.ops.zeros", "shape dtype name", drop=("name",)),
     "ones": _op("keras.ops.ones", "shape dtype name", drop=("name",)),
@@ -117,6 +116,9 @@ BACKEND_TEMPLATES = {
     "hard_sigmoid": ((("x", None),), "keras.ops.clip(0.2 * {x_} + 0.5, 0.0, 1.0)"),
     # a tuple of ints / None (2.2.4 returned _keras_shape or get_shape().as_list())
     "int_shape": ((("x", None),), "tuple({x_}.shape)"),
+    # 2.2.4: len(x.get_shape()._dims), a Python int; keras.ops.ndim(KerasTensor) is a KerasTensor, so
+    # `assert K.ndim(x) == 3` (neural_style_transfer's gram_matrix) failed
+    "ndim": ((("x", None),), "len({x_}.shape)"),
     "get_variable_shape": ((("x", None),), "tuple({x_}.shape)"),
     "dtype": ((("x", None),), "keras.backend.standardize_dtype({x_}.dtype)"),
     "flatten": ((("x", None),), "keras.ops.reshape({x}, (-1,))"),
@@ -124,6 +126,10 @@ BACKEND_TEMPLATES = {
     "repeat": ((("x", None), ("n", None)), "keras.ops.repeat(keras.ops.expand_dims({x}, 1), {n}, axis=1)"),
     "constant": ((("value", None), ("dtype", "keras.backend.floatx()"), ("shape", "None"), ("name", DROP)),
                  "keras.ops.convert_to_tensor({value}, dtype={dtype})"),
+    # tf.placeholder(dtype or floatx, shape): fed only through K.function, so a Keras 3 symbolic input
+    # of the same full shape (batch axis included) and dtype; ndim-only / sparse placeholders are not mapped
+    "placeholder": ((("shape", None), ("ndim", "None"), ("dtype", "keras.backend.floatx()"), ("sparse", "False"),
+                     ("name", DROP)), "keras.Input(batch_shape={shape}, dtype={dtype})"),
     "update": ((("x", None), ("new_x", None)), "{x_}.assign({new_x})"),
     "update_add": ((("x", None), ("increment", None)), "{x_}.assign_add({increment})"),
     "update_sub": ((("x", None), ("decrement", None)), "{x_}.assign_sub({decrement})"),
@@ -133,7 +139,7 @@ BACKEND_TEMPLATES = {
 }
 TEMPLATE_SUBSCRIPTED = {"shape": "keras.ops.shape({x})"}   # K.shape(x)[i]: the template, not the helper
 # a template that cannot express an argument value: (fn, param) -> value code it accepts
-TEMPLATE_ONLY = {("constant", "shape"): "None"}
+TEMPLATE_ONLY = {("constant", "shape"): "None", ("placeholder", "ndim"): "None", ("placeholder", "sparse"): "False"}
 
 # fn -> (helper name, code with {name} for the helper's name; it uses `keras.`)
 BACKEND_HELPERS = {
