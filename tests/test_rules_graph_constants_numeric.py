@@ -107,3 +107,41 @@ def test_constant_variable_and_dynamic_shape_match_keras224(legacy_dir, tmp_path
     assert abs(float(old["la"])) > 1e-2 and abs(float(old["lb"])) > 1e-2 and np.abs(old["ga"]).mean() > 0.5
     # control: in training mode (Dropout, batch statistics) the loss differs: the removed phase mattered
     assert abs(float(new["la_train"]) - float(old["la"])) > 1e-3
+
+
+PLACEHOLDER_SCRIPT = textwrap.dedent("""\
+    import numpy as np
+    from keras import backend as K
+    from keras.layers import Dense
+
+    rng = np.random.RandomState(1)
+    fixed = K.variable(rng.uniform(-1, 1, (2, 4)))
+    p = K.placeholder((1, 4))
+    both = K.concatenate([fixed, p], axis=0)
+    dense = Dense(3, activation='tanh')
+    h = dense(both)
+    dense.set_weights([rng.uniform(-1, 1, (4, 3)).astype('float32'), rng.uniform(-1, 1, (3,)).astype('float32')])
+    assert K.ndim(h) == 2
+    loss = K.sum(K.square(h))
+    grads = K.gradients(loss, p)[0]
+    f = K.function([p], [h, loss, grads])
+    x = rng.uniform(-1, 1, (1, 4))
+    hv, lv, gv = f([x])
+    np.savez('out.npz', hv=hv, lv=lv, gv=gv)
+    """)
+
+
+def test_placeholder_and_constant_variables_match_keras224(legacy_dir, tmp_path):
+    """neural_style_transfer's input: constant K.variable images concatenated with a K.placeholder
+    (-> keras.Input(batch_shape=...)), through a layer, fetched and differentiated by K.function."""
+    migrated = migrate_source(PLACEHOLDER_SCRIPT, "script.py")
+    assert migrated.ok, [d.format() for d in migrated.diagnostics]
+    assert "keras.Input(batch_shape=(1, 4)" in migrated.code and "len(h.shape) == 2" in migrated.code
+    old = _run([sys.executable, "-c", BOOT_224, legacy_dir, ROOT], str(tmp_path / "old"), PLACEHOLDER_SCRIPT)
+    new = _run([sys.executable, "script.py"], str(tmp_path / "new"), migrated.code)
+    for key in ("hv", "lv", "gv"):
+        assert new[key].shape == old[key].shape, key
+        assert np.max(np.abs(new[key] - old[key])) <= 1e-5, (key, np.max(np.abs(new[key] - old[key])))
+    # the constant rows count: the output has the 2 fixed rows and the fed one, all different
+    assert old["hv"].shape == (3, 3) and np.abs(old["hv"][0] - old["hv"][2]).max() > 1e-2
+    assert np.abs(old["gv"]).max() > 1e-2
