@@ -140,12 +140,13 @@ class _Apply(cst.CSTTransformer):
         helpers = list(self.inserts.get(original, ()))  # keyed on the original statement, so statements
         if not new and not helpers:                       # other rules insert earlier do not shift them
             return updated
-        nodes = list(updated.nodes) if isinstance(updated, cst.FlattenSentinel) else [updated]
-        if new:
+        nodes = list(updated.nodes) if isinstance(updated, cst.FlattenSentinel) else \
+            ([] if updated is cst.RemovalSentinel.REMOVE else [updated])    # a statement an edit removed
+        if new and nodes:
             new[0] = new[0].with_changes(leading_lines=nodes[0].leading_lines)
             nodes[0] = nodes[0].with_changes(leading_lines=[])
-            nodes = [*new, *nodes]
-        if helpers and isinstance(helpers[-1], (cst.FunctionDef, cst.ClassDef)):
+        nodes = [*new, *nodes]
+        if helpers and nodes and isinstance(helpers[-1], (cst.FunctionDef, cst.ClassDef)):
             blank = [cst.EmptyLine()] * (2 - _leading_blanks(nodes[0]))
             nodes[0] = nodes[0].with_changes(leading_lines=[*blank, *nodes[0].leading_lines])
         return cst.FlattenSentinel([*helpers, *nodes])

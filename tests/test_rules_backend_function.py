@@ -82,3 +82,14 @@ def test_helper_name_avoids_the_scripts_names():
     code = migrate_source(src, "t.py").code
     assert "def keras224_function_1(" in code and "f = keras224_function_1([x], [h])" in code
     assert "keras224_function = 3\n" in code
+
+
+def test_backend_calls_inside_the_arguments_are_migrated_too():
+    """The K.function rewrite keeps the edits inside its arguments (it dropped them before: the
+    migrated script still called K.shape / K.mean, which Keras 3's keras.backend lacks)."""
+    src = ("from keras import backend as K\nfrom keras.layers import Input\n"
+           "img = Input(shape=(3,))\nf = K.function([img], [K.shape(img), K.mean(img)])\n"
+           "g = K.function([img, K.learning_phase()], [K.sum(img)])\n")
+    code = migrate_source(src, "s.py").code
+    assert "f = keras224_function([img], [keras224_shape(img), keras.ops.mean(img)])\n" in code
+    assert "g = keras224_function([img], [keras.ops.sum(img)], learning_phase=1)\n" in code

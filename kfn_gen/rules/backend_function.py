@@ -101,14 +101,20 @@ class BackendFunction(Rule):
                 continue
             inputs_arg, outputs_arg, new_inputs, lp_index, lp_calls = plan
             name = ctx.define("keras224_function", HELPER, call)
-            mod = ctx.src.module
-            text = f"{name}({new_inputs}, {A.code(mod, outputs_arg.value)}"
-            if lp_index is not None:
-                text += f", learning_phase={lp_index}"
-            text += ")"
             what = "" if lp_index is None else f"; K.learning_phase() (position {lp_index}) -> training flag"
-            ctx.replace_code(call, text, f"K.function -> {name}: keras.Model(inputs, outputs) called on the "
-                                         f"arrays, list of numpy arrays back, as 2.2.4's K.function{what}")
+            # built from the updated call: edits inside the arguments (K.mean -> keras.ops.mean) compose
+            ii, oi = call.args.index(inputs_arg), call.args.index(outputs_arg)
+
+            def edit(c, name=name, new_inputs=new_inputs, lp_index=lp_index, ii=ii, oi=oi):
+                ins = new_inputs if lp_index is not None else cst.Module(body=[]).code_for_node(c.args[ii].value)
+                text = f"{name}({ins}, {cst.Module(body=[]).code_for_node(c.args[oi].value)}"
+                if lp_index is not None:
+                    text += f", learning_phase={lp_index}"
+                new = cst.parse_expression(text + ")")
+                return new.with_changes(lpar=c.lpar, rpar=c.rpar)
+
+            ctx.edit(call, edit, f"K.function -> {name}: keras.Model(inputs, outputs) called on the "
+                                 f"arrays, list of numpy arrays back, as 2.2.4's K.function{what}")
             migrated.append(call)
             migrated.extend(lp_calls)
         if not migrated:

@@ -85,7 +85,7 @@ class BackendOps(Rule):
             text = A.code(ctx.src.module, call.func)
             if fn in BACKEND_OPS:
                 self._op(ctx, call, fn, text)
-            elif fn in BACKEND_TEMPLATES:
+            elif fn in BACKEND_TEMPLATES and (fn not in BACKEND_HELPERS or call in subscripted):
                 self._template(ctx, call, fn, text, call in subscripted)
             elif fn in BACKEND_HELPERS:
                 wanted, code = BACKEND_HELPERS[fn]

@@ -10,6 +10,7 @@ def breadth_rules() -> list:
     from .custom_layers import CustomLayers
     from .get_file import GetFile
     from .gradients import Gradients
+    from .graph_constants import GraphConstants
     from .int_args import IntArgs
     from .keras1_args import Keras1Args, RenamedNames
     from .layer_weights import LayerWeights
@@ -21,6 +22,6 @@ def breadth_rules() -> list:
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
-            Regularizers(), LossAliases(), BackendBreadth(), Gradients(), BackendFunction(), TfRemoved(), GetFile(),
+            Regularizers(), LossAliases(), BackendBreadth(), GraphConstants(), Gradients(), BackendFunction(), TfRemoved(), GetFile(),
             IntArgs(), TrainableAtCompile(), TensorInputs(),
             LayerWeights()]  # LayerWeights last: it wraps the edited call

@@ -75,7 +75,6 @@ BACKEND_OPS = {
     "cast": _op("keras.ops.cast", "x dtype"),
     "gather": _op("keras.ops.take", "reference indices", renames={"reference": "x"},
                   defaults={"axis": "0"}),      # tf.nn.embedding_lookup: rows; Keras 3 axis=None flattens
-    "ndim": _op("keras.ops.ndim", "x"),
     "stop_gradient": _op("keras.ops.stop_gradient", "variables", renames={"variables": "variable"}),
     "zeros": _op("keras.ops.zeros", "shape dtype name", drop=("name",)),
     "ones": _op("keras.ops.ones", "shape dtype name", drop=("name",)),
@@ -117,6 +116,9 @@ BACKEND_TEMPLATES = {
     "hard_sigmoid": ((("x", None),), "keras.ops.clip(0.2 * {x_} + 0.5, 0.0, 1.0)"),
     # a tuple of ints / None (2.2.4 returned _keras_shape or get_shape().as_list())
     "int_shape": ((("x", None),), "tuple({x_}.shape)"),
+    # 2.2.4: len(x.get_shape()._dims), a Python int; keras.ops.ndim(KerasTensor) is a KerasTensor, so
+    # `assert K.ndim(x) == 3` (neural_style_transfer's gram_matrix) failed
+    "ndim": ((("x", None),), "len({x_}.shape)"),
     "get_variable_shape": ((("x", None),), "tuple({x_}.shape)"),
     "dtype": ((("x", None),), "keras.backend.standardize_dtype({x_}.dtype)"),
     "flatten": ((("x", None),), "keras.ops.reshape({x}, (-1,))"),
@@ -124,19 +126,40 @@ BACKEND_TEMPLATES = {
     "repeat": ((("x", None), ("n", None)), "keras.ops.repeat(keras.ops.expand_dims({x}, 1), {n}, axis=1)"),
     "constant": ((("value", None), ("dtype", "keras.backend.floatx()"), ("shape", "None"), ("name", DROP)),
                  "keras.ops.convert_to_tensor({value}, dtype={dtype})"),
+    # tf.placeholder(dtype or floatx, shape): fed only through K.function, so a Keras 3 symbolic input
+    # of the same full shape (batch axis included) and dtype; ndim-only / sparse placeholders are not mapped
+    "placeholder": ((("shape", None), ("ndim", "None"), ("dtype", "keras.backend.floatx()"), ("sparse", "False"),
+                     ("name", DROP)), "keras.Input(batch_shape={shape}, dtype={dtype})"),
     "update": ((("x", None), ("new_x", None)), "{x_}.assign({new_x})"),
     "update_add": ((("x", None), ("increment", None)), "{x_}.assign_add({increment})"),
     "update_sub": ((("x", None), ("decrement", None)), "{x_}.assign_sub({decrement})"),
     # K.shape(x) is tf.shape(x), an int32 tensor; keras.ops.shape(x) a tuple (ints where static).
-    # Subscripted, both give the same dimension; elsewhere the tuple is packed into a tensor.
-    "shape": ((("x", None),), "keras.ops.convert_to_tensor(keras.ops.shape({x}))"),
+    # Subscripted, both give the same dimension; elsewhere BACKEND_HELPERS["shape"] packs it into a tensor.
+    "shape": ((("x", None),), "keras.ops.shape({x})"),
 }
-TEMPLATE_SUBSCRIPTED = {"shape": "keras.ops.shape({x})"}
+TEMPLATE_SUBSCRIPTED = {"shape": "keras.ops.shape({x})"}   # K.shape(x)[i]: the template, not the helper
 # a template that cannot express an argument value: (fn, param) -> value code it accepts
-TEMPLATE_ONLY = {("constant", "shape"): "None"}
+TEMPLATE_ONLY = {("constant", "shape"): "None", ("placeholder", "ndim"): "None", ("placeholder", "sparse"): "False"}
 
 # fn -> (helper name, code with {name} for the helper's name; it uses `keras.`)
 BACKEND_HELPERS = {
+    # 2.2.4's K.shape is tf.shape(x): an int32 tensor computed when the graph runs.  On a Keras
+    # tensor with unknown dimensions (an image model's (None, None, None, 3) input) keras.ops.shape
+    # gives None there, so a Keras tensor gets a small Operation that packs the run-time shape.
+    "shape": ("keras224_shape", '''\
+def {name}(x):
+    """Keras 2.2.4's K.shape(x) (tf.shape): the shape as an int32 tensor; on a Keras tensor a symbolic
+    one, computed when the model runs (unknown dimensions included)."""
+    class Shape(keras.Operation):
+        def call(self, x):
+            return keras.ops.convert_to_tensor(keras.ops.shape(x), dtype="int32")
+
+        def compute_output_spec(self, x):
+            return keras.KerasTensor((len(x.shape),), dtype="int32")
+
+    if isinstance(x, keras.KerasTensor):
+        return Shape()(x)
+    return keras.ops.convert_to_tensor(keras.ops.shape(x), dtype="int32")'''),
     "batch_dot": ("keras224_batch_dot", '''\
 def {name}(x, y, axes=None):
     """Keras 2.2.4's K.batch_dot (keras/backend/tensorflow_backend.py), with keras.ops.

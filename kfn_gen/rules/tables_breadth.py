@@ -285,7 +285,6 @@ BACKEND_MANUAL = {
                 "call it (`model(x, training=False)`) or use `model.predict(x)`",
     "learning_phase": "K.learning_phase() was removed: pass `training=True/False` when calling a layer or model",
     "set_learning_phase": "K.set_learning_phase() was removed: pass `training=` to layer/model calls",
-    "placeholder": "K.placeholder() was removed: use keras.Input(shape=...)",
     "get_session": "K.get_session() (TF1 sessions) has no Keras 3 equivalent: Keras 3 runs eagerly",
     "set_session": "K.set_session() (TF1 sessions) has no Keras 3 equivalent: Keras 3 runs eagerly",
     "gradients": "K.gradients() was removed: use tf.GradientTape (TensorFlow backend)",
