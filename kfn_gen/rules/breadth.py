@@ -22,6 +22,6 @@ def breadth_rules() -> list:
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
-            Regularizers(), LossAliases(), BackendBreadth(), GraphConstants(), Gradients(), BackendFunction(), TfRemoved(), GetFile(),
-            IntArgs(), TrainableAtCompile(), TensorInputs(),
+            Regularizers(), LossAliases(), BackendBreadth(), GraphConstants(), Gradients(), BackendFunction(), TfRemoved(),
+            GetFile(), IntArgs(), TrainableAtCompile(), TensorInputs(),
             LayerWeights()]  # LayerWeights last: it wraps the edited call
