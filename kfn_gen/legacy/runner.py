@@ -429,6 +429,11 @@ class Legacy(Side):
         self.old_graphs = {}
         self.patch_function_code(func, clear_session)
 
+    def in_old_graph(self, model):
+        """Whether the model was built before a K.clear_session() (see patch_clear_session)."""
+        outputs = getattr(model, "outputs", None) or []
+        return bool(outputs) and getattr(outputs[0], "graph", None) in self.old_graphs
+
     def model_scope(self, model):
         """The graph and session a model built before a K.clear_session() runs in (else a no-op)."""
         from keras.backend import tensorflow_backend as tfb
@@ -1111,7 +1116,12 @@ def legacy_capture(side, names, ns, result, arrays):
                 outs = _as_list(legacy_predict(side, model, xs, 1))
                 d["batch"] = 1
         except MemoryError:
-            raise FatalRun("memory limit exceeded (MemoryError) while predicting " + str(d.get("var")))
+            if not side.in_old_graph(model):
+                raise FatalRun("memory limit exceeded (MemoryError) while predicting " + str(d.get("var")))
+            # extending a cleared graph's session copies that whole graph: the other models still run
+            d["predict_error"] = ("MemoryError: memory limit exceeded while running it in the graph that "
+                                  "K.clear_session() left (its session copies the whole graph to extend it)")
+            continue
         except Exception as exc:
             d["predict_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
             continue
