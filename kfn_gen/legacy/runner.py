@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import ast
 import collections
+import contextlib
 import functools
 import inspect
 import json
@@ -364,6 +365,7 @@ class Legacy(Side):
         self.patch_re_split()
         self.patch_datasets(["keras.datasets"])
         self.patch_ctc()
+        self.patch_clear_session()
         self.model_cls = training.Model
         self.InputLayer = keras.engine.input_layer.InputLayer
 
@@ -400,6 +402,53 @@ class Legacy(Side):
 
         self.patch_function_code(func, ctc_batch_cost)
 
+    def patch_clear_session(self):
+        """K.clear_session() mid-script (mnist_dataset_api: a train model, clear_session, a test model):
+        2.2.4 resets the default graph and forgets its session and learning-phase placeholder
+        (backend/tensorflow_backend.py), but the models built before live on in the old graph.  The
+        script sees 2.2.4's behaviour; the old graph's session is kept so that model_scope can still
+        run those models, and its placeholder stays in _GRAPH_LEARNING_PHASES (a lookup only made
+        with that graph as default, i.e. by model_scope)."""
+        from keras.backend import tensorflow_backend as tfb
+
+        func = tfb.clear_session
+        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
+                                  func.__closure__)
+        side = self
+
+        def clear_session():
+            graph = tfb.tf.get_default_graph()
+            phase = tfb._GRAPH_LEARNING_PHASES.get(graph)
+            # its session, or None when none was made yet (model_scope then makes one)
+            side.old_graphs[graph] = tfb._SESSION if tfb._SESSION is not None and tfb._SESSION.graph is graph \
+                else None
+            real()
+            if phase is not None and graph in side.old_graphs:
+                tfb._GRAPH_LEARNING_PHASES[graph] = phase
+
+        self.old_graphs = {}
+        self.patch_function_code(func, clear_session)
+
+    def in_old_graph(self, model):
+        """Whether the model was built before a K.clear_session() (see patch_clear_session)."""
+        outputs = getattr(model, "outputs", None) or []
+        return bool(outputs) and getattr(outputs[0], "graph", None) in self.old_graphs
+
+    def model_scope(self, model):
+        """The graph and session a model built before a K.clear_session() runs in (else a no-op)."""
+        from keras.backend import tensorflow_backend as tfb
+
+        stack = contextlib.ExitStack()
+        outputs = getattr(model, "outputs", None) or []
+        graph = getattr(outputs[0], "graph", None) if outputs else None
+        if graph in self.old_graphs and graph is not tfb.tf.get_default_graph():
+            sess = self.old_graphs[graph]
+            if sess is None:
+                sess = self.old_graphs[graph] = tfb.tf.Session(graph=graph)
+            stack.enter_context(graph.as_default())
+            stack.enter_context(sess.as_default())
+        return stack
+
     def is_keras_tensor(self, v):
         return hasattr(v, "_keras_history") and hasattr(v, "op")
 
@@ -409,6 +458,10 @@ class Legacy(Side):
     def clear_session(self):
         K = self.K
         K.clear_session()
+        for sess in self.old_graphs.values():  # between scripts: the previous script's graphs are not kept
+            if sess is not None:
+                sess.close()
+        self.old_graphs.clear()
         K.set_floatx("float32")
         K.set_epsilon(1e-7)
         K.set_image_data_format("channels_last")
@@ -1025,7 +1078,10 @@ def legacy_capture(side, names, ns, result, arrays):
     synth = {}
     if not side.captured:
         synth = {id(m): info for m, info in synthesize_models(side, ns, names)}
+    scope = contextlib.ExitStack()
     for index, model in enumerate(side.captured):
+        scope.close()  # the previous model's graph (models built before a K.clear_session(): Legacy.model_scope)
+        scope.enter_context(side.model_scope(model))
         d, leaves = describe_model(side, index, model, names)
         if id(model) in synth:
             d["synthesized"] = synth[id(model)]
@@ -1060,7 +1116,12 @@ def legacy_capture(side, names, ns, result, arrays):
                 outs = _as_list(legacy_predict(side, model, xs, 1))
                 d["batch"] = 1
         except MemoryError:
-            raise FatalRun("memory limit exceeded (MemoryError) while predicting " + str(d.get("var")))
+            if not side.in_old_graph(model):
+                raise FatalRun("memory limit exceeded (MemoryError) while predicting " + str(d.get("var")))
+            # extending a cleared graph's session copies that whole graph: the other models still run
+            d["predict_error"] = ("MemoryError: memory limit exceeded while running it in the graph that "
+                                  "K.clear_session() left (its session copies the whole graph to extend it)")
+            continue
         except Exception as exc:
             d["predict_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
             continue
@@ -1101,6 +1162,7 @@ def legacy_capture(side, names, ns, result, arrays):
             d["train_step"] = {"ok": True, "has_targets": ys is not None, "unmapped": unmapped, "training": training}
         except Exception as exc:
             d["train_step"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    scope.close()
     display_names(models)
     result["models"] = models
 

@@ -9,6 +9,17 @@ KerasTensor as `tensor=` (layers/core/input_layer.py raises "Argument `input_ten
 KerasTensor") and its compile has no `target_tensors=`: the Keras 3 form is `Input(shape=...)` and `fit(dataset, ...)` with
 a dataset yielding (inputs, targets).  Rewriting it means following the data from the iterator to
 fit(); each construct is reported at its line with that form instead.
+
+Where the data flow is plain it is migrated instead: module-level straight-line statements
+`IT = DS.make_one_shot_iterator()` (DS bound only before it), `A, B = IT.get_next()` (each name
+bound once), one `Input(tensor=A)` (no shape given), `M.compile(..., target_tensors=[B])` and only
+data-less `M.fit(...)` calls.  Then `make_one_shot_iterator()` -> `iter(DS)` (a TF 2 iterator keeps
+`get_next()`, so A and B stay bound, now to one eager batch); `Input(tensor=A)` ->
+`Input(batch_shape=tuple(DS.element_spec[0].shape))`: 2.2.4's InputLayer took K.int_shape(A)
+(engine/input_layer.py), the iterator's static shape, which is the dataset's element_spec (batch
+axis None unless `batch(drop_remainder=True)`), not the eager batch's concrete shape;
+`target_tensors=` is dropped and `M.fit(...)` -> `M.fit(DS, ...)`: the dataset yields the same
+(A, B) pairs the iterator did, A fed to the model's one input and B to its one output's loss.
 """
 from __future__ import annotations
 
@@ -27,7 +38,10 @@ class TensorInputs(Rule):
     description = "make_one_shot_iterator / Input(tensor=) / compile(target_tensors=): reported with the Keras 3 form"
 
     def run(self, ctx: Context) -> None:
+        done = self.migrate_plain(ctx)
         for call, ident in calls(ctx):
+            if call in done:
+                continue
             method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
             if ident is None and method in ITERATOR:
                 ctx.warn(call, f"{method}() is gone from TF 2 datasets (Keras 3 models are not built on an iterator's "
@@ -40,3 +54,119 @@ class TensorInputs(Rule):
             elif ident is None and method == "compile" and A.kwarg(call, "target_tensors") is not None:
                 ctx.warn(call, "compile(target_tensors=...): Keras 3's compile has no target_tensors: the targets go to "
                                "fit() (a dataset yielding (inputs, targets)); hand migration needed")
+
+    # ----- the plain data flow, migrated -----
+    def migrate_plain(self, ctx: Context) -> set:
+        """Migrate the idiom when its data flow is plain (see the module docstring); the calls handled."""
+        plan = _plain(ctx)
+        if plan is None:
+            return set()
+        ds, it_call, input_call, index, compile_call, fits = plan
+        ctx.replace_code(it_call, f"iter({ds})",
+                         f"{ds}.make_one_shot_iterator() -> iter({ds}) (TF 2 datasets have no make_one_shot_iterator; "
+                         "its get_next() still binds the names, now to one eager batch)")
+        shape = f"tuple({ds}.element_spec[{index}].shape)"
+        ctx.edit(input_call, lambda c, v=shape: A.set_kwarg_value(A.rename_kwarg(c, "tensor", "batch_shape"),
+                                                                  "batch_shape", v),
+                 f"Input(tensor=...) -> Input(batch_shape={shape}) (2.2.4 took the iterator tensor's static shape, "
+                 f"the dataset's element_spec; the data now goes to fit({ds}, ...))")
+        ctx.edit(compile_call, lambda c: A.remove_kwargs(c, {"target_tensors"}),
+                 f"compile: target_tensors= dropped (Keras 3 has none): fit({ds}, ...) feeds the same targets")
+        for fit in fits:
+            ctx.edit(fit, lambda c, d=ds: _prepend_arg(c, d),
+                     f"fit() without data -> fit({ds}, ...) (2.2.4 trained on the iterator's tensors; the dataset "
+                     "yields the same (inputs, targets) pairs)")
+        return {it_call, input_call, compile_call, *fits}
+
+
+def _prepend_arg(call: cst.Call, code: str) -> cst.Call:
+    new = cst.Arg(value=cst.parse_expression(code),
+                  comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if call.args else cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=[new, *call.args])
+
+
+def _top_assign(stmt):
+    """`target = value` alone on a module-level line: (target, value), else None."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign) \
+            and len(stmt.body[0].targets) == 1:
+        return stmt.body[0].targets[0].target, stmt.body[0].value
+    return None
+
+
+def _method_call(node, method: str):
+    """`NAME.method()` with no arguments: NAME's string, else None."""
+    if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute) \
+            and node.func.attr.value == method and isinstance(node.func.value, cst.Name):
+        return node.func.value.value
+    return None
+
+
+def _plain(ctx: Context):
+    """(dataset, iterator call, Input call, element index, compile call, fit calls) when plain, else None."""
+    from ..frontend import _walk
+    body = ctx.src.module.body
+    top = {}  # node -> index of the module-level simple statement holding it
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for node in _walk(stmt):
+                top[node] = i
+    iters = [(i, t, v) for i, s in enumerate(body) if (tv := _top_assign(s)) is not None
+             for t, v in [tv] if isinstance(t, cst.Name) and _method_call(v, "make_one_shot_iterator")]
+    if len(iters) != 1:
+        return None
+    it_i, it_name, it_call = iters[0]
+    ds = _method_call(it_call, "make_one_shot_iterator")
+    nexts = [(i, t) for i, s in enumerate(body) if (tv := _top_assign(s)) is not None
+             for t, v in [tv] if _method_call(v, "get_next") == it_name.value]
+    if len(nexts) != 1 or not isinstance(nexts[0][1], (cst.Tuple, cst.List)):
+        return None
+    next_i, target = nexts[0]
+    names = [e.value for e in target.elements]
+    if next_i < it_i or len(names) != 2 or not all(isinstance(n, cst.Name) for n in names):
+        return None
+    x_name, y_name = (n.value for n in names)
+    scope = ctx.src.scopes.get(it_name)
+    if scope is None or x_name == y_name:
+        return None
+    # each name bound once (there), the dataset only by module-level lines before the iterator
+    for name, node in ((it_name.value, it_name), (x_name, names[0]), (y_name, names[1])):
+        if [a.node for a in scope.assignments[name]] != [node]:
+            return None
+    if not scope.assignments[ds] or any(top.get(a.node, len(body)) >= it_i or not isinstance(a.node, cst.Name)
+                                        for a in scope.assignments[ds]):
+        return None
+    inputs, compiles, fits, model = [], [], [], None
+    for call, ident in calls(ctx):
+        if ident == INPUT and A.kwarg(call, "tensor") is not None:
+            inputs.append(call)
+        elif ident is None and isinstance(call.func, cst.Attribute) and call.func.attr.value == "compile" \
+                and A.kwarg(call, "target_tensors") is not None:
+            compiles.append(call)
+    if len(inputs) != 1 or len(compiles) != 1:
+        return None
+    inp, comp = inputs[0], compiles[0]
+    tensor = A.kwarg(inp, "tensor").value
+    if not (isinstance(tensor, cst.Name) and tensor.value == x_name) or A.positional(inp) \
+            or any(A.kwarg(inp, k) is not None for k in ("shape", "batch_shape")) or top.get(inp, -1) <= next_i:
+        return None
+    targets = A.kwarg(comp, "target_tensors").value
+    if isinstance(targets, (cst.List, cst.Tuple)):
+        if len(targets.elements) != 1:
+            return None
+        targets = targets.elements[0].value
+    if not (isinstance(targets, cst.Name) and targets.value == y_name) or not isinstance(comp.func.value, cst.Name) \
+            or top.get(comp, -1) <= top[inp]:
+        return None
+    model = comp.func.value.value
+    if len(scope.assignments[model]) != 1 or top.get(next(iter(scope.assignments[model])).node, len(body)) >= top[comp]:
+        return None
+    for call, ident in calls(ctx):
+        if ident is None and isinstance(call.func, cst.Attribute) and call.func.attr.value == "fit" \
+                and isinstance(call.func.value, cst.Name) and call.func.value.value == model:
+            if A.positional(call) or A.kwarg(call, "x") is not None or A.kwarg(call, "y") is not None \
+                    or any(a.star for a in call.args) or top.get(call, -1) <= top[comp]:
+                return None
+            fits.append(call)
+    if not fits:
+        return None
+    return ds, it_call, inp, 0, comp, fits
