@@ -479,6 +479,36 @@ model.save(path)
         (8, 'info', 'training-api', "load_weights: 'weights.h5' -> 'weights.weights.h5' (the name"),
         (9, 'info', 'training-api', "load_model: 'my_model' -> 'my_model.keras' (the name the mig"),
         ]),
+    'training_save_weights_through_a_variable': Case(
+        before='''\
+import os
+import tempfile
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(1)])
+weight_path = os.path.join(tempfile.gettempdir(), 'saved_wt.h5')
+model.save_weights(weight_path)
+model.load_weights(weight_path)
+other = 'a.h5'
+other = 'b.h5'
+model.save_weights(other)
+''',
+        after='''\
+import os
+import tempfile
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(1)])
+weight_path = os.path.join(tempfile.gettempdir(), 'saved_wt.weights.h5')
+model.save_weights(weight_path)
+model.load_weights(weight_path)
+other = 'a.h5'
+other = 'b.h5'
+model.save_weights(other)
+''',
+        diags=[
+        (7, 'warning', 'training-api', "save_weights: file name 'saved_wt.h5' -> 'saved_wt.weights.h5"),
+        ]),
     'training_save_unknown_owner': Case(
         before='''\
 from keras.models import load_model

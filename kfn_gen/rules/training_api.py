@@ -19,6 +19,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..build import LayerVal
+from ..frontend import _dotted
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls
@@ -42,6 +43,29 @@ def _method(call: cst.Call) -> str | None:
 
 def _str(node) -> str | None:
     return node.evaluated_value if isinstance(node, cst.SimpleString) else None
+
+
+def _bound_name_literal(ctx: Context, node) -> cst.SimpleString | None:
+    """The file-name literal behind a variable bound once at module level to a string or to
+    `os.path.join(..., 'name.h5')` (mnist_dataset_api: weight_path = os.path.join(tmp, 'saved_wt.h5'))."""
+    if not isinstance(node, cst.Name):
+        return None
+    scope = ctx.src.scopes.get(node)
+    if scope is None or len(scope.assignments[node.value]) != 1:
+        return None
+    target = next(iter(scope.assignments[node.value])).node
+    for stmt in ctx.src.module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and small.targets[0].target is target:
+                value = small.value
+                if isinstance(value, cst.SimpleString):
+                    return value
+                if isinstance(value, cst.Call) and _dotted(value.func) == "os.path.join" and value.args \
+                        and isinstance(value.args[-1].value, cst.SimpleString):
+                    return value.args[-1].value
+    return None
 
 
 def _with_ext(node: cst.SimpleString, new: str) -> str:
@@ -195,6 +219,7 @@ class TrainingApi(Rule):
     def save(self, ctx: Context, call: cst.Call, saved: dict, ext: str, ok: tuple, what: str) -> None:
         pos = A.positional(call)
         node = pos[0].value if pos else (A.kwarg(call, "filepath").value if A.kwarg(call, "filepath") else None)
+        node = _bound_name_literal(ctx, node) or node
         name = _str(node)
         if name is None or name.endswith(ok):
             return  # a computed name: Keras 3 raises a clear error if its extension is wrong
