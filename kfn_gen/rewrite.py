@@ -68,18 +68,20 @@ class Context:
         if key not in self.preludes or self._order(use) < self._order(self.preludes[key][1]):
             self.preludes[key] = (code, use)
 
-    def define(self, wanted: str, template: str, use: cst.CSTNode) -> str:
+    def define(self, wanted: str, template: str, use: cst.CSTNode, imports_keras: bool = True) -> str:
         """Define a helper (function or class) once in the migrated script; return its name.
 
-        `template` is its code with `{name}` for the name; it may use `keras.`, so `keras` is
-        imported when the script does not bind it.  The name avoids every name in the script.
+        `template` is its code with `{name}` for the name; the name avoids every name in the script.
+        With imports_keras (the default) the helper may use `keras.`, so `keras` is imported when the
+        script does not bind it; a helper that needs no Keras (it imports what it uses) passes False.
         """
         if self._defined is None:
             self._defined = {}
         if wanted not in self._defined:
             self._defined[wanted] = self.fresh_name(wanted)
         name = self._defined[wanted]
-        self.keras("keras", use)
+        if imports_keras:
+            self.keras("keras", use)
         self.need_prelude(f"define {wanted}", template.format(name=name), use)
         return name
 

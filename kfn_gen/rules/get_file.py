@@ -34,13 +34,10 @@ def _true(arg: cst.Arg | None) -> bool:
 
 
 class GetFile(Rule):
-    _name: str | None = None
-
     name = "get-file"
     description = "get_file(..., untar=True) -> the path 2.2.4 returned (Keras 3 returns the extraction folder)"
 
     def run(self, ctx: Context) -> None:
-        self._name = None
         found = list(calls(ctx))
         wrapped = {id(c.args[0].value) for c, _ in found  # already migrated: keras224_untar_path(get_file(...), f)
                    if isinstance(c.func, cst.Name) and c.func.value.startswith(HELPER) and c.args}
@@ -64,16 +61,10 @@ class GetFile(Rule):
                 ctx.warn(call, "get_file(untar=True): Keras 3 returns the extraction folder, 2.2.4 returned "
                                "<cache>/<fname>; fname is not a plain name or string, so the path is left as is")
                 continue
-            name = self._helper(ctx, call)
+            name = ctx.define(HELPER, PRELUDE, call, imports_keras=False)  # the helper imports os itself
             fname_code = cst.Module([]).code_for_node(fname.value)
             ctx.edit(call, lambda updated, n=name, f=fname_code: cst.parse_expression(
                 f"{n}({cst.Module([]).code_for_node(updated)}, {f})"),
                 f"get_file(untar=True) -> {name}(get_file(...), {fname_code}): Keras 3 returns the folder it "
                 "extracted into, 2.2.4 returned <cache>/<fname> with the files extracted beside it")
 
-    def _helper(self, ctx: Context, use: cst.CSTNode) -> str:
-        # not ctx.define: the helper needs `os`, not `keras`
-        if self._name is None:
-            self._name = ctx.fresh_name(HELPER)
-        ctx.need_prelude(f"define {HELPER}", PRELUDE.format(name=self._name), use)
-        return self._name

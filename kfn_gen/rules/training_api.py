@@ -178,8 +178,7 @@ class TrainingApi(Rule):
         model = self._model(ctx, call)
         width = self._output_width(ctx, model) if model is not None else None
         if width is None:
-            name = ctx.fresh_name(PREDICT_CLASSES_HELPER)
-            ctx.need_prelude("def predict_classes", PREDICT_CLASSES_PRELUDE.format(name=name), call)
+            name = ctx.define(PREDICT_CLASSES_HELPER, PREDICT_CLASSES_PRELUDE, call, imports_keras=False)
 
             def edit(c, name=name):
                 obj = c.func.value
