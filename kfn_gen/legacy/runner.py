@@ -18,8 +18,8 @@ order, named after the variable last bound to it), then
 * keras3: pair models with the legacy ones, copy weights layer by layer, predict on the same
   inputs, compute Keras 3's own gradient at the same weights, of the weights its first training
   call after compile() trained (compared with the legacy one: catches loss changes), then apply
-  the LEGACY gradients with the migrated optimizer for two steps (catches lr/decay/epsilon/clipnorm changes without amplifying float noise through
-  Adam's g/sqrt(v)); save to ``keras3.npz``.
+  the LEGACY gradients with the migrated optimizer for two steps (catches lr/decay/epsilon/clipnorm
+  changes without amplifying float noise through Adam's g/sqrt(v)); save to ``keras3.npz``.
 
 Stand-ins for training calls (both sides): ``fit``/``fit_generator``/``train_on_batch``/
 ``test_on_batch``/``evaluate*`` do NOT train: the call's arguments are bound against the real
@@ -69,7 +69,7 @@ if __name__ == "__main__":
 
 import numpy as np
 
-from kfn_gen.legacy.scriptenv import cache_function_helper, min_image_size, prepare_script
+from kfn_gen.legacy.scriptenv import cache_function_helper, min_image_size, prepare_script, redirect_function
 from kfn_gen.legacy.standins import (DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file,
                                      split_py36)
 
@@ -151,13 +151,7 @@ class Side:
     # ---- stand-ins
     def patch_function_code(self, func, fake):
         """Make every reference to `func` call `fake` (re-exports share the function object)."""
-        key = f"__kfn_gen_fake_{id(func)}"
-        func.__globals__[key] = fake
-        ns = {}
-        exec(f"def _t(*args, **kwargs):\n    return {key}(*args, **kwargs)\n", func.__globals__, ns)
-        func.__code__ = ns["_t"].__code__
-        func.__defaults__ = None
-        func.__kwdefaults__ = None
+        redirect_function(func, fake)
 
     def patch_get_file(self, func):
         """get_file serves the registered stand-ins (standins.DOWNLOADS) through a copy of this side's

@@ -77,6 +77,17 @@ class MissingModuleError(OfflineError):
     """A stand-in for a module that is not installed was used."""
 
 
+def redirect_function(func, fake) -> None:
+    """Make every reference to `func` call `fake`: its code object is replaced, so re-exports and
+    `from x import func` copies (which share the function object) are redirected too."""
+    key = f"__kfn_gen_fake_{id(func)}"
+    func.__globals__[key] = fake
+    ns = {}
+    exec(f"def _t(*args, **kwargs):\n    return {key}(*args, **kwargs)\n", func.__globals__, ns)
+    func.__code__ = ns["_t"].__code__
+    func.__defaults__ = None
+    func.__kwdefaults__ = None
+
 # --------------------------------------------------------------------------- entry point
 _STATE: dict = {}
 
@@ -412,13 +423,7 @@ def _wrap_application(side, fn, hooks):
                   "seeded initial weights instead (the verifier copies the legacy weights into the migration)")
         return model
 
-    key = f"__kfn_gen_app_{id(fn)}"
-    fn.__globals__[key] = application
-    ns = {}
-    exec(f"def _t(*args, **kwargs):\n    return {key}(*args, **kwargs)\n", fn.__globals__, ns)
-    fn.__code__ = ns["_t"].__code__
-    fn.__defaults__ = None
-    fn.__kwdefaults__ = None
+    redirect_function(fn, application)
     fn._kfn_app = True
     try:
         fn.__signature__ = sig  # Keras 3's export wrappers and users' inspect still see the real signature
