@@ -40,3 +40,17 @@ def run_script_npz(source: str, cwd, legacy_dir: str | None = None) -> dict:
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return dict(np.load(os.path.join(cwd, "out.npz")))
+
+
+def assert_migration_verifies_one_model(source: str, tmp_path, legacy_dir: str) -> None:
+    """Migrate `source`, verify it against genuine 2.2.4: a match with exactly one model compared (the
+    models that migrated helpers build internally, runner.HELPER_BUILDERS, are not the script's)."""
+    from kfn_gen.migrate import migrate_source
+    from kfn_gen.verify import verify_pair
+
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text(source)
+    new.write_text(migrate_source(source, "old.py").code)
+    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    assert r.status == "match", r.format_table()
+    assert len(r.models) == 1 and r.models[0].max_abs_diff <= 1e-5

@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from kfn_gen.migrate import migrate_source  # noqa: E402
-from tests.helpers import run_script_npz  # noqa: E402
+from tests.helpers import assert_migration_verifies_one_model, run_script_npz  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 
@@ -75,11 +75,4 @@ def test_k_gradients_matches_keras224(legacy_dir, tmp_path):
 def test_verifier_does_not_count_the_helpers_model(legacy_dir, tmp_path):
     """2.2.4's K.gradients built no model; keras224_gradients' keras.Model is internal
     (runner.HELPER_BUILDERS): the script's one model pairs with the legacy one and matches."""
-    from kfn_gen.verify import verify_pair
-
-    old, new = tmp_path / "old.py", tmp_path / "new.py"
-    old.write_text(SCRIPT.split("np.savez(")[0])
-    new.write_text(migrate_source(old.read_text(), "old.py").code)
-    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
-    assert r.status == "match", r.format_table()
-    assert len(r.models) == 1 and r.models[0].max_abs_diff <= 1e-5
+    assert_migration_verifies_one_model(SCRIPT.split("np.savez(")[0], tmp_path, legacy_dir)
