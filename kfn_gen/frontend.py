@@ -146,20 +146,28 @@ class _Collect(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.nodes: list[cst.CSTNode] = []
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._stack: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.nodes.append(node)
+        if self._stack:
+            self.parents[node] = self._stack[-1]
+        self._stack.append(node)
         return True
 
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._stack.pop()
 
-_WALKS: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}
+
+_WALKS: dict[int, tuple[cst.CSTNode, _Collect]] = {}
 
 
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """Every node under `node` (itself first), in source order; computed once per tree.
+def _collect(node: cst.CSTNode) -> _Collect:
+    """One visitor pass over `node` (cached per tree): every node in source order, and each one's parent.
 
-    One visitor pass: libcst's `.children` re-visits a node's subtree on every access, which made
-    repeated walks the migrator's main cost (4 of 5.8 s on one keras example).
+    libcst's `.children` re-visits a node's subtree on every access, which made repeated walks the
+    migrator's main cost (4 of 5.8 s on one keras example).
     """
     hit = _WALKS.get(id(node))
     if hit is not None and hit[0] is node:
@@ -168,8 +176,18 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
     node.visit(collect)
     if len(_WALKS) > 256:
         _WALKS.clear()
-    _WALKS[id(node)] = (node, collect.nodes)
-    return collect.nodes
+    _WALKS[id(node)] = (node, collect)
+    return collect
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Every node under `node` (itself first), in source order."""
+    return _collect(node).nodes
+
+
+def parents(node: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Each node under `node` -> its parent node."""
+    return _collect(node).parents
 
 
 def _dotted(node) -> str | None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..frontend import _walk
+from ..frontend import parents as frontend_parents
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls
@@ -46,7 +47,7 @@ class GraphConstants(Rule):
 
     def run(self, ctx: Context) -> None:
         handled: list[cst.Call] = []
-        parents = _parents(ctx.src.module)
+        parents = frontend_parents(ctx.src.module)
         top = set(ctx.src.module.body)
         trains = any(isinstance(c.func, cst.Attribute) and c.func.attr.value in _TRAINING for c, _ in calls(ctx))
         for call, ident in calls(ctx):
@@ -127,14 +128,6 @@ def _bind(call: cst.Call, params) -> dict | None:
             return None
         bound[key] = a
     return bound
-
-
-def _parents(module: cst.Module) -> dict:
-    out = {}
-    for node in _walk(module):
-        for child in node.children:
-            out[child] = node
-    return out
 
 
 def _harmless(ctx: Context, node: cst.CSTNode, parents: dict) -> bool:

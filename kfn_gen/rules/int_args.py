@@ -18,7 +18,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.metadata as md
 
-from ..frontend import _walk
+from ..frontend import _walk, parents
 from ..rewrite import Context
 from .base import Rule, calls
 from .tables_breadth import INT_ARGS
@@ -33,7 +33,6 @@ class IntArgs(Rule):
     description = "numpy integers in units=/input_dim=/output_dim=/n=/size= -> int() (Keras 3 rejects them)"
 
     def run(self, ctx: Context) -> None:
-        self._parents: dict | None = None
         self._seen: set = set()
         for call, ident in calls(ctx):
             if ident not in INT_ARGS or any(a.star for a in call.args):
@@ -91,10 +90,10 @@ class IntArgs(Rule):
             self._seen.discard(key)
 
     def _binding_int(self, ctx: Context, target) -> bool:
-        parents = self._parent_map(ctx)
-        parent = parents.get(target)
+        parent_of = parents(ctx.src.module)
+        parent = parent_of.get(target)
         if isinstance(parent, cst.AssignTarget):
-            stmt = parents.get(parent)
+            stmt = parent_of.get(parent)
             return isinstance(stmt, cst.Assign) and self.surely_int(ctx, stmt.value)
         if isinstance(parent, cst.AnnAssign) and parent.target is target:
             return parent.value is not None and self.surely_int(ctx, parent.value)
@@ -103,9 +102,9 @@ class IntArgs(Rule):
                                                 cst.FloorDivideAssign, cst.ModuloAssign)) \
                 and self.surely_int(ctx, parent.value)
         if isinstance(parent, cst.Element):  # a, b = 1, len(x)
-            tup = parents.get(parent)
-            holder = parents.get(tup)
-            stmt = parents.get(holder) if isinstance(holder, cst.AssignTarget) else None
+            tup = parent_of.get(parent)
+            holder = parent_of.get(tup)
+            stmt = parent_of.get(holder) if isinstance(holder, cst.AssignTarget) else None
             if isinstance(tup, (cst.Tuple, cst.List)) and isinstance(stmt, cst.Assign) \
                     and isinstance(stmt.value, (cst.Tuple, cst.List)) \
                     and len(stmt.value.elements) == len(tup.elements) \
@@ -118,14 +117,6 @@ class IntArgs(Rule):
             return isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value == "range" \
                 and _builtin(ctx, it.func)
         return False
-
-    def _parent_map(self, ctx: Context) -> dict:
-        if self._parents is None:
-            self._parents = {}
-            for node in _walk(ctx.src.module):
-                for child in node.children:
-                    self._parents[child] = node
-        return self._parents
 
 
 def _builtin(ctx: Context, name: cst.Name) -> bool:
