@@ -477,18 +477,40 @@ class Legacy(Side):
         K = self.K
         return K.get_session().run(fn(K.constant(PROBE_X))).tolist()
 
+    def feed_tensors(self, model):
+        """The tensors the verifier feeds for a model: its inputs, except that an input built on a
+        computed tensor (Input(tensor=K.concatenate([constant, constant, placeholder])), which is
+        neural_style_transfer's VGG19) is replaced by the placeholders that tensor is computed from.
+        As the script uses it, that model is a function of those placeholders only; the Keras 3
+        migration bakes the constants into a model whose inputs are the placeholders' keras.Input.
+        An input with no placeholder behind it (Input(tensor=iterator.get_next())) is fed itself."""
+        feeds = []
+        for t in model.inputs:
+            layer = t._keras_history[0]
+            found = [] if getattr(layer, "is_placeholder", True) else _placeholders(t)
+            for f in found or [t]:
+                if all(f is not g for g in feeds):
+                    feeds.append(f)
+        return feeds
+
     def input_specs(self, model, batch):
         if not model.inputs:
             raise ValueError("the model was never built (no input shape given and never called on a tensor)")
         specs = []
-        for t in model.inputs:
-            shape = _static_shape(self.K.int_shape(t), t)
+        feeds = self.feed_tensors(model)
+        for t in feeds:
             dtype = t.dtype.name if hasattr(t.dtype, "name") else str(t.dtype)
-            layer = t._keras_history[0]
-            spec = {"shape": shape, "dtype": dtype, "name": layer.name, "int_high": self._embedding_dim(layer),
-                    "min_size": min_image_size(model)}
+            history = getattr(t, "_keras_history", None)
+            if history is None:  # a K.placeholder behind a tensor-fed input (feed_tensors)
+                shape = _static_shape(self.K.int_shape(t), t)
+                spec = {"shape": shape, "dtype": dtype, "name": t.op.name, "int_high": None,
+                        "min_size": min_image_size(model), "placeholder": True}
+            else:
+                shape = _static_shape(self.K.int_shape(t), t)
+                spec = {"shape": shape, "dtype": dtype, "name": history[0].name,
+                        "int_high": self._embedding_dim(history[0]), "min_size": min_image_size(model)}
             specs.append(spec)
-        ctc_roles(self.K, model.inputs, specs, self.ctc_calls)
+        ctc_roles(self.K, feeds, specs, self.ctc_calls)
         return specs
 
     def _embedding_dim(self, input_layer, depth=0):
@@ -1037,14 +1059,30 @@ def _static_shape(keras_shape, tensor):
     return [k if k is not None else t for k, t in zip(shape, tf_shape)]
 
 
+def _placeholders(tensor, limit=10_000):
+    """The Placeholder ops (K.placeholder) a TF1 tensor is computed from, in graph creation order."""
+    seen, stack, found = set(), [tensor.op], []
+    while stack and len(seen) < limit:
+        op = stack.pop()
+        if op.name in seen:
+            continue
+        seen.add(op.name)
+        if op.type == "Placeholder":
+            found.append(op)
+        stack.extend(i.op for i in op.inputs)
+    order = {op.name: k for k, op in enumerate(tensor.graph.get_operations())}
+    return [op.outputs[0] for op in sorted(found, key=lambda op: order[op.name])]
+
+
 def legacy_predict(side, model, xs, batch):
     """model.predict, or for a model whose inputs are not all placeholders (Input(tensor=...):
-    2.2.4's predict refuses any data for them) a session run feeding those tensors directly."""
+    2.2.4's predict refuses any data for them) a session run feeding side.feed_tensors directly."""
     feed = getattr(model, "_feed_inputs", None)
     if feed is None or len(feed) == len(model.inputs):
         return side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=batch, verbose=0)
     K = side.K
-    fn = K.function(list(model.inputs) + ([K.learning_phase()] if model.uses_learning_phase else []), model.outputs)
+    fn = K.function(side.feed_tensors(model) + ([K.learning_phase()] if model.uses_learning_phase else []),
+                    model.outputs)
     outs = fn(list(xs) + ([0] if model.uses_learning_phase else []))
     return outs if len(outs) > 1 else outs[0]
 
@@ -1089,6 +1127,10 @@ def legacy_capture(side, names, ns, result, arrays):
             # one row for huge inputs (video: 100 frames of 224x224x3), else `batch` rows
             b = fixed[0] if fixed else (1 if per_row > 1_000_000 else batch)
             d["input_specs"] = specs
+            if any(sp.get("placeholder") for sp in specs):  # fed through placeholders: TF's static shapes
+                d["output_shape"] = _jsonable([_static_shape(side.K.int_shape(o), o) for o in model.outputs]
+                                              if len(model.outputs) > 1 else
+                                              _static_shape(side.K.int_shape(model.outputs[0]), model.outputs[0]))
             if any(dim == 0 for sp in specs for dim in sp["shape"]):  # oneDNN aborts on empty tensors
                 raise ValueError("an input has a zero-sized dimension "
                                  f"({[sp['shape'] for sp in specs]}): the script's data was probably missing")
