@@ -76,6 +76,25 @@ class Source:
             return False
         return bool(scope.assignments[name.value])
 
+    def references(self, name: cst.Name) -> list[cst.CSTNode] | None:
+        """Every read of the variable `name` binds (a Name node, in its own scope or a nested one that
+        does not rebind it: a function parameter of the same name is another variable), over all of the
+        name's bindings in that scope; None when the scope is unknown or a `global`/`nonlocal`
+        declaration elsewhere may rebind it."""
+        scope = self.scopes.get(name)
+        if scope is None:
+            return None
+        found = []
+        for assignment in scope.assignments[name.value]:
+            if not isinstance(assignment, md.Assignment):
+                return None
+            for access in assignment.references:
+                found.append(access.node)
+        for node in _walk(self.module):
+            if isinstance(node, (cst.Global, cst.Nonlocal)) and any(n.name.value == name.value for n in node.names):
+                return None
+        return found
+
     def uses_keras(self) -> bool:
         return uses_keras(self.module)
 

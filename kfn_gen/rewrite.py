@@ -85,6 +85,10 @@ class Context:
         self.need_prelude(f"define {wanted}", template.format(name=name), use)
         return name
 
+    def defined(self, wanted: str) -> str | None:
+        """The name of the helper `wanted` if a rule has defined it in this script (ctx.define), else None."""
+        return (self._defined or {}).get(wanted)
+
     def fresh_name(self, wanted: str) -> str:
         if self._taken is None:
             self._taken = {n.value for n in _walk(self.src.module) if isinstance(n, cst.Name)}

@@ -95,3 +95,32 @@ def test_ndim_is_a_python_int():
     src = HEAD + "def gram(x):\n    assert K.ndim(x) == 3\n    return K.ndim(x + 1)\n"
     code = migrate_source(src, "s.py").code
     assert "    assert len(x.shape) == 3\n    return len((x + 1).shape)\n" in code
+
+
+def test_parameter_of_the_same_name_is_another_variable():
+    # neural_doodle: a module-level `style_mask = K.variable(...)` and functions whose parameters are
+    # also called style_mask: what the functions do with their parameter is not the variable's business
+    src = HEAD + ("import numpy as np\n"
+                  "mask = K.variable(np.ones((2, 2)))\n"
+                  "def region(mask, x):\n"
+                  "    K.set_value(mask, np.zeros((2, 2)))\n"
+                  "    return mask\n"
+                  "both = K.concatenate([mask, mask], axis=0)\n")
+    code = migrate_source(src, "s.py").code
+    assert "mask = keras.ops.convert_to_tensor(np.ones((2, 2)), dtype=keras.backend.floatx())\n" in code
+
+
+def test_accumulator_returned_from_a_function_is_followed_to_its_calls():
+    body = ("inp = Input(shape=(4,))\n"
+            "def total(xs):\n"
+            "    loss = K.variable(0.)\n"
+            "    for x in xs:\n"
+            "        loss += K.sum(x)\n"
+            "    return loss\n")
+    for use in ("l = 2. * total([inp])", "s = total([inp])\nl = s + 1.", "l = K.variable(0.)\nl += total([inp])"):
+        code = migrate_source(HEAD + body + use + "\n", "s.py").code
+        assert "    loss = keras.ops.convert_to_tensor(0., dtype=keras.backend.floatx())\n" in code, use
+    for use in ("K.set_value(total([inp]), 1.)", "s = total([inp])\ns.assign(1.)", "keep = [total]"):
+        result = migrate_source(HEAD + body + use + "\n", "s.py")
+        assert "    loss = K.variable(0.)\n" in result.code, use
+        assert (6, "warning") in _diags(result, "backend-breadth"), use

@@ -111,3 +111,38 @@ def test_not_plain_is_reported_unchanged(name):
     assert got and all(sev == "warning" for _, sev, _ in got), got
     assert "iter(dataset)" not in result.code and "element_spec" not in result.code
     assert "fit(dataset" not in result.code
+    assert "keras224_tensor_input" not in result.code  # an iterator in the script: no constant binding
+
+
+CONSTANT = '''\
+import numpy as np
+from keras import backend as K
+from keras.layers import Input, AveragePooling2D
+from keras.models import Model
+ones = K.variable(np.ones((1, 4, 4, 2)))
+zeros = K.variable(np.zeros((1, 4, 4, 2)))
+masks = K.concatenate([ones, zeros], axis=0)
+target = K.placeholder((1, 4, 4, 2))
+mask_input = Input(tensor=masks, shape=(None, None, None), name='mask_input')
+mask_model = Model(mask_input, AveragePooling2D((2, 2))(mask_input))
+loss = K.sum(mask_model.output[1] * target[0])
+grads = K.gradients(loss, target)
+f = K.function([target], [loss] + grads)
+'''
+
+
+def test_input_on_a_constant_tensor_is_bound_and_fed_by_the_helpers():
+    result = migrate_source(CONSTANT, "t.py", Options())
+    code = result.code
+    assert "mask_input = keras224_tensor_input(tensor=masks, shape=(None, None, None), name='mask_input')\n" in code
+    assert "grads = keras224_gradients(loss, target, bound=keras224_tensor_input.bound)\n" in code
+    assert "f = keras224_function([target], [loss] + grads, bound=keras224_tensor_input.bound)\n" in code
+    assert [(d.line, d.severity) for d in result.diagnostics if d.rule == "tensor-inputs"] == [(9, "info")]
+    assert migrate_source(code, "t.py", Options()).code == code  # idempotent
+
+
+def test_without_input_tensor_the_helpers_get_no_bound_argument():
+    code = migrate_source(CONSTANT.replace("Input(tensor=masks, shape=(None, None, None), name='mask_input')",
+                                           "Input(shape=(4, 4, 2), name='mask_input')"), "t.py", Options()).code
+    assert "def keras224_tensor_input" not in code and "bound=keras224" not in code
+    assert "keras224_gradients(loss, target)\n" in code and "keras224_function([target], [loss] + grads)\n" in code

@@ -42,11 +42,12 @@ GRADIENT_CALLS = {"gradients", "get_gradients"}
 TRAINING_TENSORS = {"total_loss", "targets", "sample_weights", "_feed_inputs", "_feed_targets",
                     "_feed_sample_weights", "updates", "get_updates"}
 
-HELPER = '''def {name}(inputs, outputs, learning_phase=None):
+HELPER = '''def {name}(inputs, outputs, learning_phase=None, bound=()):
     """Keras 2.2.4's K.function(inputs, outputs) for Keras tensors: a keras.Model built once; called
     with a list of arrays it returns the list of outputs as numpy arrays, updating no state.
     `learning_phase` is the position of K.learning_phase() in 2.2.4's input list: its value (0/1)
-    is the training flag."""
+    is the training flag.  `bound`: (keras.Input, value) pairs of 2.2.4's Input(tensor=constant)
+    (keras224_tensor_input), fed their values as 2.2.4's graph did."""
     import numpy as np
 
     if not isinstance(inputs, (list, tuple)):
@@ -54,7 +55,8 @@ HELPER = '''def {name}(inputs, outputs, learning_phase=None):
     if not isinstance(outputs, (list, tuple)):
         raise TypeError("`outputs` of a TensorFlow backend function should be a list or tuple.")
     inputs, outputs = list(inputs), list(outputs)
-    model = keras.Model(inputs, outputs)
+    bound = [(x, v) for x, v in bound if all(x is not i for i in inputs)]
+    model = keras.Model(inputs + [x for x, _ in bound], outputs)
     compiled = {{}}
 
     def run(training):
@@ -76,6 +78,7 @@ HELPER = '''def {name}(inputs, outputs, learning_phase=None):
         if learning_phase is not None:
             training = bool(values.pop(learning_phase if learning_phase >= 0 else len(values) + learning_phase))
         xs = [np.asarray(v, dtype=t.dtype) for t, v in zip(inputs, values)]
+        xs += [keras.ops.convert_to_tensor(v, dtype=x.dtype) for x, v in bound]
         # stateless: 2.2.4's K.function ran no updates (BatchNormalization's moving statistics stay)
         out = run(training)([v.value for v in model.trainable_variables],
                             [v.value for v in model.non_trainable_variables], xs)
@@ -101,15 +104,18 @@ class BackendFunction(Rule):
                 continue
             inputs_arg, outputs_arg, new_inputs, lp_index, lp_calls = plan
             name = ctx.define("keras224_function", HELPER, call)
+            bound = ctx.defined("keras224_tensor_input")  # rules/tensor_inputs.py ran first
             what = "" if lp_index is None else f"; K.learning_phase() (position {lp_index}) -> training flag"
             # built from the updated call: edits inside the arguments (K.mean -> keras.ops.mean) compose
             ii, oi = call.args.index(inputs_arg), call.args.index(outputs_arg)
 
-            def edit(c, name=name, new_inputs=new_inputs, lp_index=lp_index, ii=ii, oi=oi):
+            def edit(c, name=name, new_inputs=new_inputs, lp_index=lp_index, ii=ii, oi=oi, bound=bound):
                 ins = new_inputs if lp_index is not None else cst.Module(body=[]).code_for_node(c.args[ii].value)
                 text = f"{name}({ins}, {cst.Module(body=[]).code_for_node(c.args[oi].value)}"
                 if lp_index is not None:
                     text += f", learning_phase={lp_index}"
+                if bound:
+                    text += f", bound={bound}.bound"
                 new = cst.parse_expression(text + ")")
                 return new.with_changes(lpar=c.lpar, rpar=c.rpar)
 

@@ -22,6 +22,7 @@ def breadth_rules() -> list:
     from .training_api import TrainingApi
 
     return [Keras1Args(), RenamedNames(), TrainingApi(), AddLoss(), CustomLayers(), Callbacks(), LayersRemoved(),
-            Regularizers(), LossAliases(), BackendBreadth(), GraphConstants(), Gradients(), BackendFunction(), TfRemoved(),
-            GetFile(), IntArgs(), TrainableAtCompile(), TensorInputs(),
+            Regularizers(), LossAliases(), BackendBreadth(), GraphConstants(),
+            TensorInputs(),  # before Gradients and BackendFunction: they feed its keras224_tensor_input values
+            Gradients(), BackendFunction(), TfRemoved(), GetFile(), IntArgs(), TrainableAtCompile(),
             LayerWeights()]  # LayerWeights last: it wraps the edited call

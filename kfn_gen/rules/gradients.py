@@ -27,15 +27,18 @@ import libcst as cst
 
 from ..frontend import _walk
 from ..rewrite import Context
+from . import args as A
 from .base import Rule, calls
 
 GRADIENTS = "keras.backend.tensorflow_backend.gradients"
 LAMBDA = "keras.layers.core.Lambda"
 
-HELPER = '''def {name}(loss, variables):
+HELPER = '''def {name}(loss, variables, bound=()):
     """Keras 2.2.4's K.gradients(loss, variables) for Keras tensors: a list with, for each variable
     (a Keras input tensor), a Keras tensor computing d sum(loss) / d variable (tf.GradientTape on
-    keras.Model(variables, loss)), usable in keras.ops, models and keras224_function."""
+    keras.Model(variables, loss)), usable in keras.ops, models and keras224_function.  `bound`:
+    (keras.Input, value) pairs of 2.2.4's Input(tensor=constant) (keras224_tensor_input) the loss
+    may also depend on; the gradient tensors then depend on them too."""
     import tensorflow as tf
 
     if keras.backend.backend() != "tensorflow":
@@ -45,7 +48,8 @@ HELPER = '''def {name}(loss, variables):
         if not isinstance(t, keras.KerasTensor):
             raise TypeError("K.gradients was migrated for Keras tensors only (a loss built from layer outputs, "
                             "variables that are model inputs); got %r: use tf.GradientTape by hand" % (t,))
-    model = keras.Model(variables, loss)
+    extra = [x for x, _ in bound if all(x is not v for v in variables)]
+    model = keras.Model(variables + extra, loss)
 
     class Gradient(keras.layers.Layer):
         def __init__(self, index):
@@ -64,7 +68,7 @@ HELPER = '''def {name}(loss, variables):
                                  % self.index)
             return grad
 
-    return [Gradient(i)(variables) for i in range(len(variables))]'''
+    return [Gradient(i)(variables + extra) for i in range(len(variables))]'''
 
 
 class Gradients(Rule):
@@ -79,8 +83,13 @@ class Gradients(Rule):
             if ident != GRADIENTS or not migratable(call) or id(call) in in_layer:
                 continue
             name = ctx.define("keras224_gradients", HELPER, call)
-            # only the callee changes: edits inside the arguments (K.sum -> keras.ops.sum) compose
-            ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
+            bound = ctx.defined("keras224_tensor_input")  # rules/tensor_inputs.py ran first
+
+            def edit(c, n=name, bound=bound):
+                # only the callee changes (and `bound=`): edits inside the arguments (K.sum -> keras.ops.sum) compose
+                c = c.with_changes(func=cst.Name(n))
+                return A.add_kwarg(c, "bound", f"{bound}.bound") if bound else c
+            ctx.edit(call, edit,
                      f"K.gradients -> {name}: one Keras tensor per variable, the gradient of the summed "
                      f"loss by tf.GradientTape (the loss and the variables must be Keras tensors)")
             migrated.append(call)

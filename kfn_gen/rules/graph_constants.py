@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..frontend import _walk
 from ..frontend import parents as frontend_parents
 from ..rewrite import Context
 from . import args as A
@@ -71,9 +70,9 @@ class GraphConstants(Rule):
                 and isinstance(assign.targets[0].target, cst.Name)):
             return False
         name = assign.targets[0].target.value
-        for node in _walk(ctx.src.module):
-            if isinstance(node, cst.Name) and node.value == name and not _harmless(ctx, node, parents):
-                return False
+        reads = ctx.src.references(assign.targets[0].target)
+        if reads is None or not all(_harmless(ctx, node, parents) for node in reads):
+            return False
         floatx = ctx.keras("keras.backend.floatx", call)
         target = ctx.keras("keras.ops.convert_to_tensor", call)
         dtype = bound.get("dtype")
@@ -130,26 +129,55 @@ def _bind(call: cst.Call, params) -> dict | None:
     return bound
 
 
-def _harmless(ctx: Context, node: cst.CSTNode, parents: dict) -> bool:
-    """Whether this occurrence of the variable's name cannot assign or train it."""
+def _harmless(ctx: Context, node: cst.CSTNode, parents: dict, depth: int = 2) -> bool:
+    """Whether this occurrence of the variable's name (or a value that may be the variable) cannot
+    assign or train it.  `depth` bounds how far the value is followed: returned from a module-level
+    function whose every call is itself harmless (neural_doodle's style_loss starts its own
+    `loss = K.variable(0)`, adds tensors and returns it), or assigned to a name whose every read is."""
     parent = parents.get(node)
+    if isinstance(parent, cst.Return) and parent.value is node:
+        return depth > 0 and _harmless_function_result(ctx, node, parents, depth - 1)
+    if isinstance(parent, cst.Assign) and parent.value is node and isinstance(node, cst.Call):
+        if depth == 0 or len(parent.targets) != 1 or not isinstance(parent.targets[0].target, cst.Name):
+            return False
+        reads = ctx.src.references(parent.targets[0].target)
+        return reads is not None and all(_harmless(ctx, r, parents, depth - 1) for r in reads)
     if isinstance(parent, cst.Attribute) and parent.attr is node or isinstance(parent, cst.Arg) and \
             parent.keyword is node or isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef)) and \
             parent.name is node:
         return True                                             # `obj.loss`, `f(loss=...)`, `def loss(self)`
     if isinstance(parent, cst.AssignTarget) and parent.target is node:
         return True                                             # the definition or a rebinding
-    if isinstance(parent, cst.AugAssign) and parent.target is node:
-        return True                                             # `loss += t`: a new tensor
+    if isinstance(parent, cst.AugAssign):
+        return True                                             # `loss += t`, `total += loss`: a new tensor
     if isinstance(parent, (cst.BinaryOperation, cst.UnaryOperation)):
         return True
     if isinstance(parent, cst.Element):
         seq = parents.get(parent)
         outer = parents.get(seq)
+        while isinstance(outer, cst.BinaryOperation) and isinstance(outer.operator, cst.Add):
+            seq, outer = outer, parents.get(outer)                 # `[loss] + grads`: still that list
         if isinstance(outer, cst.Assign) and outer.value is seq:
             return True
         return _pure_argument(ctx, outer, parents)
     return _pure_argument(ctx, parent, parents)
+
+
+def _harmless_function_result(ctx: Context, node: cst.CSTNode, parents: dict, depth: int) -> bool:
+    """Whether `return node` is in a module-level function whose every use is a harmless call."""
+    func = parents.get(node)
+    while func is not None and not isinstance(func, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        func = parents.get(func)
+    if not isinstance(func, cst.FunctionDef) or parents.get(func) is not ctx.src.module:
+        return False
+    uses = ctx.src.references(func.name)
+    if not uses:
+        return False
+    for use in uses:
+        call = parents.get(use)
+        if not (isinstance(call, cst.Call) and call.func is use and _harmless(ctx, call, parents, depth)):
+            return False
+    return True
 
 
 def _pure_argument(ctx: Context, arg, parents: dict) -> bool:

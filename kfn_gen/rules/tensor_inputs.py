@@ -20,6 +20,17 @@ data-less `M.fit(...)` calls.  Then `make_one_shot_iterator()` -> `iter(DS)` (a 
 axis None unless `batch(drop_remainder=True)`), not the eager batch's concrete shape;
 `target_tensors=` is dropped and `M.fit(...)` -> `M.fit(DS, ...)`: the dataset yields the same
 (A, B) pairs the iterator did, A fed to the model's one input and B to its one output's loss.
+
+In a script with no iterator and no `target_tensors=` (the tensor is not data to train on),
+`Input(tensor=T)` -> `keras224_tensor_input(tensor=T)`, a helper with 2.2.4's Input signature
+defined in the script.  neural_doodle builds a mask model on `Input(tensor=K.concatenate([style_mask,
+target_mask]))`, two constants: 2.2.4's InputLayer (engine/input_layer.py) wraps T, so the model's
+input is T itself and the TF1 graph computes it wherever the model's outputs are fetched (the mask
+features in the loss of K.gradients and K.function).  The helper returns a keras.Input of 2.2.4's
+shape (`batch_shape`, `(None,) + shape`, else T's static shape) and keeps the pair (input, T) in
+`keras224_tensor_input.bound`; the migrated K.gradients and K.function helpers are passed those
+pairs and feed T's value to the input.  T a Keras tensor: `keras.Input(tensor=T)`, which wraps T
+as 2.2.4 did.
 """
 from __future__ import annotations
 
@@ -32,13 +43,30 @@ from .base import Rule, calls
 INPUT = "keras.engine.input_layer.Input"
 ITERATOR = ("make_one_shot_iterator", "make_initializable_iterator")
 
+HELPER = '''def {name}(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, tensor=None):
+    """Keras 2.2.4's Input(tensor=t).  A Keras tensor t is wrapped as 2.2.4 did.  Any other tensor (a
+    constant) becomes a keras.Input of 2.2.4's shape bound to t: the pair goes to {name}.bound,
+    which the migrated K.function / K.gradients helpers feed, as 2.2.4's graph computed t."""
+    if isinstance(tensor, keras.KerasTensor):
+        return keras.layers.InputLayer(input_tensor=tensor, name=name).output  # = keras.Input(tensor=tensor)
+    value = keras.ops.convert_to_tensor(tensor, dtype=dtype)
+    if batch_shape is None:
+        batch_shape = (None,) + tuple(shape) if shape is not None else tuple(value.shape)
+    x = keras.Input(batch_shape=batch_shape, dtype=keras.backend.standardize_dtype(value.dtype), sparse=sparse,
+                    name=name)
+    {name}.bound.append((x, tensor))
+    return x
+
+
+{name}.bound = []'''
+
 
 class TensorInputs(Rule):
     name = "tensor-inputs"
     description = "make_one_shot_iterator / Input(tensor=) / compile(target_tensors=): reported with the Keras 3 form"
 
     def run(self, ctx: Context) -> None:
-        done = self.migrate_plain(ctx)
+        done = self.migrate_plain(ctx) or self.migrate_constants(ctx)
         for call, ident in calls(ctx):
             if call in done:
                 continue
@@ -54,6 +82,27 @@ class TensorInputs(Rule):
             elif ident is None and method == "compile" and A.kwarg(call, "target_tensors") is not None:
                 ctx.warn(call, "compile(target_tensors=...): Keras 3's compile has no target_tensors: the targets go to "
                                "fit() (a dataset yielding (inputs, targets)); hand migration needed")
+
+    # ----- Input(tensor=constant) -----
+    def migrate_constants(self, ctx: Context) -> set:
+        """Input(tensor=T) -> keras224_tensor_input(tensor=T) in a script with no iterator and no
+        target_tensors (see the module docstring); the calls handled."""
+        found = list(calls(ctx))
+        for call, ident in found:
+            method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+            if ident is None and (method in ITERATOR or method == "get_next" or method == "compile"
+                                  and A.kwarg(call, "target_tensors") is not None):
+                return set()
+        done = set()
+        for call, ident in found:
+            if ident != INPUT or A.kwarg(call, "tensor") is None or any(a.star for a in call.args):
+                continue
+            name = ctx.define("keras224_tensor_input", HELPER, call)
+            ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
+                     f"Input(tensor=...) -> {name}: a keras.Input bound to the tensor, fed its value by the migrated "
+                     "K.function / K.gradients, as 2.2.4's graph computed it (a Keras tensor is wrapped as before)")
+            done.add(call)
+        return done
 
     # ----- the plain data flow, migrated -----
     def migrate_plain(self, ctx: Context) -> set:
