@@ -13,9 +13,6 @@ BatchNormalization batch statistics) gives a different loss, so the removed phas
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -23,11 +20,10 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.legacy import runtime  # noqa: E402
 from kfn_gen.migrate import migrate_source  # noqa: E402
+from tests.helpers import run_script_npz  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SCRIPT = textwrap.dedent("""\
     import numpy as np
@@ -66,39 +62,17 @@ SCRIPT = textwrap.dedent("""\
     np.savez('out.npz', **out)
     """)
 
-BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; " \
-           "boot(sys.argv[1]); runpy.run_path('script.py', run_name='__main__')"
-
-
-@pytest.fixture(scope="module")
-def legacy_dir():
-    try:
-        return runtime.ensure_legacy_keras()
-    except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
-        pytest.skip(f"Keras 2.2.4 unavailable: {exc}")
-
-
-def _run(cmd, cwd, source):
-    os.makedirs(cwd, exist_ok=True)
-    with open(os.path.join(cwd, "script.py"), "w") as fh:
-        fh.write(source)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return dict(np.load(os.path.join(cwd, "out.npz")))
-
-
 def test_constant_variable_and_dynamic_shape_match_keras224(legacy_dir, tmp_path):
     migrated = migrate_source(SCRIPT, "script.py")
     assert migrated.ok, [d.format() for d in migrated.diagnostics]
     code = migrated.code
     assert "set_learning_phase" not in code and "K.variable" not in code and "keras224_shape(x)" in code
-    old = _run([sys.executable, "-c", BOOT_224, legacy_dir, ROOT], str(tmp_path / "old"), SCRIPT)
+    old = run_script_npz(SCRIPT, tmp_path / "old", legacy_dir)
     # the control, Keras 3 side only: the same loss model called in training mode
     control = ("train = keras.Model(img, loss)\n"
                "out['la_train'] = keras.ops.convert_to_numpy(train(a, training=True))\n"
                "np.savez('out.npz', **out)\n")
-    new = _run([sys.executable, "script.py"], str(tmp_path / "new"), code + control)
+    new = run_script_npz(code + control, tmp_path / "new")
     for key in ("la", "ga", "lb", "gb", "sa", "sb"):
         assert new[key].shape == old[key].shape, key
         assert np.max(np.abs(new[key] - old[key])) <= 1e-5, (key, np.max(np.abs(new[key] - old[key])))
@@ -137,8 +111,8 @@ def test_placeholder_and_constant_variables_match_keras224(legacy_dir, tmp_path)
     migrated = migrate_source(PLACEHOLDER_SCRIPT, "script.py")
     assert migrated.ok, [d.format() for d in migrated.diagnostics]
     assert "keras.Input(batch_shape=(1, 4)" in migrated.code and "len(h.shape) == 2" in migrated.code
-    old = _run([sys.executable, "-c", BOOT_224, legacy_dir, ROOT], str(tmp_path / "old"), PLACEHOLDER_SCRIPT)
-    new = _run([sys.executable, "script.py"], str(tmp_path / "new"), migrated.code)
+    old = run_script_npz(PLACEHOLDER_SCRIPT, tmp_path / "old", legacy_dir)
+    new = run_script_npz(migrated.code, tmp_path / "new")
     for key in ("hv", "lv", "gv"):
         assert new[key].shape == old[key].shape, key
         assert np.max(np.abs(new[key] - old[key])) <= 1e-5, (key, np.max(np.abs(new[key] - old[key])))
