@@ -48,3 +48,26 @@ def test_tensor_fed_model_with_a_different_constant_differs(legacy_dir, tmp_path
     r = _verify(tmp_path, legacy_dir, "0.5")
     assert r.status == "differ", r.format_table()
     assert r.models[0].max_abs_diff > 1e-2
+
+
+def test_migration_that_keeps_the_input_tensor_is_fed_its_values(legacy_dir, tmp_path):
+    # kfn-gen's own migration of OLD: Input(tensor=concatenation) -> keras224_tensor_input, which wraps
+    # the Keras tensor as 2.2.4's InputLayer did: the Keras 3 model takes the whole (3, 6, 5, 3) batch,
+    # so it is fed the values 2.2.4's input tensor had (constants and the placeholder's draw)
+    from kfn_gen.migrate import migrate_source
+
+    code = migrate_source(OLD, "old.py").code
+    assert "img = keras224_tensor_input(tensor=keras.ops.concatenate([base, combination], axis=0))" in code
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text(OLD)
+    new.write_text(code)
+    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    assert r.status == "match", r.format_table()
+    (m,) = r.models
+    assert m.migrated_output_shape == (3, 4, 3, 4) and m.max_abs_diff <= 1e-5
+    # the model starts at the concatenation, so a change before it is outside the model's function;
+    # control: a change inside it (the conv's relu dropped) differs on those fed values
+    assert code.count("activation='relu'") == 1
+    new.write_text(code.replace("activation='relu'", "activation='linear'"))
+    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    assert r.status == "differ" and r.models[0].max_abs_diff > 1e-2, r.format_table()

@@ -483,7 +483,10 @@ class Legacy(Side):
         neural_style_transfer's VGG19) is replaced by the placeholders that tensor is computed from.
         As the script uses it, that model is a function of those placeholders only; the Keras 3
         migration bakes the constants into a model whose inputs are the placeholders' keras.Input.
-        An input with no placeholder behind it (Input(tensor=iterator.get_next())) is fed itself."""
+        An input with no placeholder behind it (Input(tensor=iterator.get_next())) is fed itself.
+        legacy_capture also records the values the model's own input tensors then had (`tin`): a
+        migration whose model starts at that tensor (keras224_tensor_input wraps a Keras tensor as
+        2.2.4's InputLayer did) is fed those instead (keras3_capture, _takes)."""
         feeds = []
         for t in model.inputs:
             layer = t._keras_history[0]
@@ -1087,6 +1090,26 @@ def legacy_predict(side, model, xs, batch):
     return outs if len(outs) > 1 else outs[0]
 
 
+def legacy_input_values(side, model, xs):
+    """The values of a tensor-fed model's input tensors when its placeholders get xs."""
+    K = side.K
+    fn = K.function(side.feed_tensors(model) + ([K.learning_phase()] if model.uses_learning_phase else []),
+                    list(model.inputs))
+    return fn(list(xs) + ([0] if model.uses_learning_phase else []))
+
+
+def _takes(model, xs) -> bool:
+    """Whether arrays xs fit a Keras 3 model's inputs (count, rank, every static size)."""
+    inputs = list(getattr(model, "inputs", None) or [])
+    if len(inputs) != len(xs):
+        return False
+    for t, x in zip(inputs, xs):
+        shape = tuple(t.shape)
+        if len(shape) != x.ndim or any(d is not None and d != n for d, n in zip(shape, x.shape)):
+            return False
+    return True
+
+
 def draw_targets(outputs, losses, rng):
     ys = []
     for i, out in enumerate(outputs):
@@ -1165,6 +1188,15 @@ def legacy_capture(side, names, ns, result, arrays):
             arrays[f"{key}/in/{k}"] = x
         for k, o in enumerate(outs):
             arrays[f"{key}/out/{k}"] = np.asarray(o)
+        if any(sp.get("placeholder") for sp in specs):
+            # fed through placeholders (Legacy.feed_tensors): also the values of the model's own input
+            # tensors, for a migration whose model takes those (Input(tensor=...) kept as the input)
+            try:
+                for k, t in enumerate(legacy_input_values(side, model, xs)):
+                    arrays[f"{key}/tin/{k}"] = np.asarray(t)
+                d["n_tensor_inputs"] = len(model.inputs)
+            except Exception as exc:  # noqa: BLE001 - the placeholder comparison still stands
+                d["tensor_inputs_error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
         d["n_inputs"], d["n_outputs"] = len(xs), len(outs)
         for path, layer in leaves:
             for j, w in enumerate(layer.get_weights()):
@@ -1232,6 +1264,11 @@ def keras3_capture(side, names, ns, result, arrays):
         model, d = side.captured[mi], models[mi]
         key = f"m{li}"
         xs = [ref_arrays[f"{key}/in/{k}"] for k in range(lm["n_inputs"])]
+        if lm.get("n_tensor_inputs") and model.built and not _takes(model, xs):
+            tin = [ref_arrays[f"{key}/tin/{k}"] for k in range(lm["n_tensor_inputs"])]
+            if _takes(model, tin):  # the migration kept 2.2.4's input tensor as its model input
+                xs = tin
+                d["fed"] = "the values of 2.2.4's input tensors"
         x = xs if len(xs) > 1 else xs[0]
         try:
             if not model.built:

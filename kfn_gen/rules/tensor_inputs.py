@@ -30,7 +30,10 @@ features in the loss of K.gradients and K.function).  The helper returns a keras
 shape (`batch_shape`, `(None,) + shape`, else T's static shape) and keeps the pair (input, T) in
 `keras224_tensor_input.bound`; the migrated K.gradients and K.function helpers are passed those
 pairs and feed T's value to the input.  T a Keras tensor: `keras.Input(tensor=T)`, which wraps T
-as 2.2.4 did.
+as 2.2.4 did (the model starts at T and has an InputLayer first, as in 2.2.4).  Limitation: 2.2.4's
+TF1 graph still connected T to what it was computed from, so K.gradients with respect to a
+placeholder behind T worked; in Keras 3 the wrapped T is a new root and the migrated K.gradients
+raises Keras' "disconnected graph" error there.
 """
 from __future__ import annotations
 
