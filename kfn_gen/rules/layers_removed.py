@@ -12,8 +12,9 @@
   (Keras 3 rejects negative thresholds).  2.2.4's default theta is 1.0, ReLU's threshold is 0.
 * `print_summary(model)` -> `model.summary()`; `multi_gpu_model`, `model_from_yaml`, `to_yaml`,
   `keras.wrappers.scikit_learn`: a warning with the Keras 3 way.
-* `LocallyConnected1D/2D`, `MaxoutDense`, `Highway`, `Recurrent`, `ConvRecurrent2D`: no Keras 3
-  layer computes them; a warning names the layer and the hand migration.
+* `LocallyConnected1D/2D` -> 2.2.4's own layer defined in the script (rules/locally_connected.py).
+* `MaxoutDense`, `Highway`, `Recurrent`, `ConvRecurrent2D`: no Keras 3 layer computes them; a
+  warning names the layer and the hand migration.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from ..frontend import _dotted, _walk
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls, short
+from .locally_connected import HELPERS as LOCAL_HELPERS
 from .tables_breadth import (CUDNN, PRINT_SUMMARY, PRINT_SUMMARY_ARGS, REMOVED_API, REMOVED_LAYERS,
                              THRESHOLDED_RELU)
 
@@ -34,7 +36,8 @@ def _negative(node) -> bool:
 
 class LayersRemoved(Rule):
     name = "layers-removed"
-    description = "CuDNNLSTM/CuDNNGRU -> LSTM/GRU, ThresholdedReLU -> ReLU(threshold=), others reported"
+    description = ("CuDNNLSTM/CuDNNGRU -> LSTM/GRU, ThresholdedReLU -> ReLU(threshold=), LocallyConnected -> "
+                   "2.2.4's layer in the script, others reported")
 
     def run(self, ctx: Context) -> None:
         self._rewritten: set = set()
@@ -43,6 +46,8 @@ class LayersRemoved(Rule):
                 self.cudnn(ctx, call, ident)
             elif ident == THRESHOLDED_RELU:
                 self.thresholded(ctx, call)
+            elif ident in LOCAL_HELPERS:
+                self.local(ctx, call, ident)
             elif ident in REMOVED_LAYERS:
                 ctx.warn(call, f"{REMOVED_LAYERS[ident]}; line {ctx.src.pos(call)[0]} needs a hand migration")
             elif ident in REMOVED_API:
@@ -52,7 +57,16 @@ class LayersRemoved(Rule):
             elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "to_yaml" and not call.args:
                 ctx.warn(call, "to_yaml() was removed in Keras 3: use to_json() (or model.save('m.keras'))")
         if self._rewritten:
-            self._drop_imports(ctx, PRINT_SUMMARY)
+            for ident in (PRINT_SUMMARY, *LOCAL_HELPERS):
+                self._drop_imports(ctx, ident)
+
+    def local(self, ctx: Context, call: cst.Call, ident: str) -> None:
+        wanted, template = LOCAL_HELPERS[ident]
+        name = ctx.define(wanted, template, call)
+        ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
+                 f"{short(ident)} -> {name}: Keras 3 removed the layer; 2.2.4's own layer (unshared-weight "
+                 "convolution, same signature and weight layout) is defined in the script")
+        self._rewritten.add(call.func)
 
     def print_summary(self, ctx: Context, call: cst.Call) -> None:
         pos = A.positional(call)
@@ -76,7 +90,12 @@ class LayersRemoved(Rule):
         inside = {x for imp in imports for x in _walk(imp)}
         uses = [n for n in _walk(ctx.src.module) if isinstance(n, (cst.Name, cst.Attribute)) and n not in inside
                 and ctx.src.identity(n) == ident]
-        if not uses or any(u not in self._rewritten for u in uses):
+        left = [u for u in uses if u not in self._rewritten]
+        if ident in LOCAL_HELPERS and len(left) < len(uses):
+            for u in left:  # isinstance(x, LocallyConnected1D), a subclass: the import fails in Keras 3
+                ctx.warn(u, f"{short(ident)} is gone in Keras 3 and this use was not rewritten: name "
+                            f"{ctx.defined(LOCAL_HELPERS[ident][0])} (defined in the script) here")
+        if not uses or left:
             return
         for imp in imports:
             if isinstance(imp.names, cst.ImportStar) or imp.module is None:

@@ -229,14 +229,6 @@ CUDNN = {
 }
 THRESHOLDED_RELU = "keras.layers.advanced_activations.ThresholdedReLU"
 REMOVED_LAYERS = {
-    "keras.layers.local.LocallyConnected1D":
-        "LocallyConnected1D was removed in Keras 3 (no equivalent layer): keep the layer by copying its 2.2.4 "
-        "definition (keras/layers/local.py) into the script as a custom layer, or replace it by Conv1D (shares "
-        "weights across positions: a different model)",
-    "keras.layers.local.LocallyConnected2D":
-        "LocallyConnected2D was removed in Keras 3 (no equivalent layer): keep the layer by copying its 2.2.4 "
-        "definition (keras/layers/local.py) into the script as a custom layer, or replace it by Conv2D (shares "
-        "weights across positions: a different model)",
     "keras.legacy.layers.MaxoutDense":
         "MaxoutDense was removed in Keras 3: the equivalent is Dense(output_dim * nb_feature) followed by "
         "Reshape((nb_feature, output_dim)) and keras.ops.max over axis 1 (2.2.4 keras/legacy/layers.py:18)",
