@@ -69,6 +69,7 @@ if __name__ == "__main__":
 
 import numpy as np
 
+from kfn_gen.rules import helper_names
 from kfn_gen.legacy.scriptenv import cache_function_helper, min_image_size, prepare_script, redirect_function
 from kfn_gen.legacy.standins import (DATASETS, OfflineError, fake_load_data, fake_word_index, offline_get_file,
                                      split_py36)
@@ -81,8 +82,9 @@ STOCHASTIC = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout
               "GaussianDropout", "AlphaDropout")
 
 
-FUNCTION_HELPER = re.compile(r"keras224_function(_\d+)?")
-HELPER_BUILDERS = re.compile(r"keras224_(function|gradients)(_\d+)?")  # migrated-script helpers whose Model is internal
+FUNCTION_HELPER = re.compile(rf"{helper_names.FUNCTION}(_\d+)?")
+# migrated-script helpers whose Model is internal
+HELPER_BUILDERS = re.compile(rf"({'|'.join(helper_names.MODEL_BUILDERS)})(_\d+)?")
 
 
 class FatalRun(BaseException):

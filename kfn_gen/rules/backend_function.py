@@ -33,6 +33,7 @@ import libcst as cst
 from ..frontend import _walk
 from ..rewrite import Context
 from . import args as A
+from . import helper_names
 from .base import Rule, calls
 from .gradients import GRADIENTS, migratable
 
@@ -103,8 +104,8 @@ class BackendFunction(Rule):
             if plan is None:
                 continue
             inputs_arg, outputs_arg, new_inputs, lp_index, lp_calls = plan
-            name = ctx.define("keras224_function", HELPER, call)
-            bound = ctx.defined("keras224_tensor_input")  # rules/tensor_inputs.py ran first
+            name = ctx.define(helper_names.FUNCTION, HELPER, call)
+            bound = ctx.defined(helper_names.TENSOR_INPUT)  # rules/tensor_inputs.py ran first
             what = "" if lp_index is None else f"; K.learning_phase() (position {lp_index}) -> training flag"
             # built from the updated call: edits inside the arguments (K.mean -> keras.ops.mean) compose
             ii, oi = call.args.index(inputs_arg), call.args.index(outputs_arg)

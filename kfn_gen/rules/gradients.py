@@ -28,6 +28,7 @@ import libcst as cst
 from ..frontend import _walk
 from ..rewrite import Context
 from . import args as A
+from . import helper_names
 from .base import Rule, calls
 
 GRADIENTS = "keras.backend.tensorflow_backend.gradients"
@@ -82,8 +83,8 @@ class Gradients(Rule):
         for call, ident in found:
             if ident != GRADIENTS or not migratable(call) or id(call) in in_layer:
                 continue
-            name = ctx.define("keras224_gradients", HELPER, call)
-            bound = ctx.defined("keras224_tensor_input")  # rules/tensor_inputs.py ran first
+            name = ctx.define(helper_names.GRADIENTS, HELPER, call)
+            bound = ctx.defined(helper_names.TENSOR_INPUT)  # rules/tensor_inputs.py ran first
 
             def edit(c, n=name, bound=bound):
                 # only the callee changes (and `bound=`): edits inside the arguments (K.sum -> keras.ops.sum) compose

@@ -41,6 +41,7 @@ import libcst as cst
 
 from ..rewrite import Context
 from . import args as A
+from . import helper_names
 from .base import Rule, calls
 
 INPUT = "keras.engine.input_layer.Input"
@@ -100,7 +101,7 @@ class TensorInputs(Rule):
         for call, ident in found:
             if ident != INPUT or A.kwarg(call, "tensor") is None or any(a.star for a in call.args):
                 continue
-            name = ctx.define("keras224_tensor_input", HELPER, call)
+            name = ctx.define(helper_names.TENSOR_INPUT, HELPER, call)
             ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
                      f"Input(tensor=...) -> {name}: a keras.Input bound to the tensor, fed its value by the migrated "
                      "K.function / K.gradients, as 2.2.4's graph computed it (a Keras tensor is wrapped as before)")
