@@ -220,3 +220,35 @@ def test_ctc_control_keras3_blank_index_differs(tmp_path):
     new.write_text(text.replace("mask_index=y_pred.shape[-1] - 1", "mask_index=0"))
     report = verify_pair(str(old), str(new), timeout_s=240)
     assert report.status != "match", report.format_table()
+
+
+TOP_LEVEL_BATCH_DOT = '''\
+import numpy as np
+from keras import backend as K
+from keras.layers import Input
+a = Input(shape=(3, 4))
+b = Input(shape=(4, 5))
+v = Input(shape=(4,))
+w = Input(shape=(4,))
+f = K.function([a, b, v, w], [K.batch_dot(a, b, axes=(2, 1)), K.batch_dot(v, w, axes=1), K.batch_dot(a, v, [2, 1])])
+rng = np.random.RandomState(0)
+xs = [rng.uniform(-1, 1, s) for s in ((2, 3, 4), (2, 4, 5), (2, 4), (2, 4))]
+np.savez('out.npz', *f(xs))
+'''
+
+
+def test_batch_dot_helper_on_top_level_keras_tensors_matches_keras224(legacy_dir, tmp_path):
+    """On Keras tensors outside a Lambda (the K.function idiom) the helper's ranks must be static:
+    keras.ops.ndim of a Keras tensor is a Keras tensor, and range() of it raised."""
+    import numpy as np
+
+    from kfn_gen.migrate import migrate_source
+    from tests.helpers import run_script_npz
+
+    code = migrate_source(TOP_LEVEL_BATCH_DOT, "s.py").code
+    assert "keras.ops.ndim(" not in code and "keras224_function([a, b, v, w], [keras224_batch_dot(a, b" in code
+    old = run_script_npz(TOP_LEVEL_BATCH_DOT, tmp_path / "old", legacy_dir)
+    new = run_script_npz(code, tmp_path / "new")
+    assert [old[k].shape for k in sorted(old)] == [(2, 3, 5), (2, 1), (2, 3)]
+    for k in old:
+        assert new[k].shape == old[k].shape and np.abs(new[k] - old[k]).max() <= 1e-5, k

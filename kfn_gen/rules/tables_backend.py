@@ -166,11 +166,12 @@ def {name}(x, y, axes=None):
 
     Keras 3 has no batch_dot, and tf.keras' later one differs from 2.2.4's for tensors of rank > 2:
     2.2.4 pads the lower rank with trailing 1s, then calls matmul, transposing the last two axes of
-    x unless axes[0] is its last axis and those of y when axes[1] is its last axis.
+    x unless axes[0] is its last axis and those of y when axes[1] is its last axis.  Ranks are
+    static (len(shape)): keras.ops.ndim of a Keras tensor is itself a Keras tensor.
     """
     if isinstance(axes, int):
         axes = (axes, axes)
-    x_ndim, y_ndim = keras.ops.ndim(x), keras.ops.ndim(y)
+    x_ndim, y_ndim = len(x.shape), len(y.shape)
     if axes is None:
         axes = [x_ndim - 1, y_ndim - 2]
     diff = abs(x_ndim - y_ndim)
@@ -179,21 +180,21 @@ def {name}(x, y, axes=None):
             y = keras.ops.expand_dims(y, -1)
         else:
             x = keras.ops.expand_dims(x, -1)
-    if keras.ops.ndim(x) == 2 and keras.ops.ndim(y) == 2:
+    if len(x.shape) == 2 and len(y.shape) == 2:
         if axes[0] == axes[1]:
             out = keras.ops.sum(keras.ops.multiply(x, y), axes[0])
         else:
             out = keras.ops.sum(keras.ops.multiply(keras.ops.transpose(x, [1, 0]), y), axes[1])
     else:
-        if axes[0] != keras.ops.ndim(x) - 1:
+        if axes[0] != len(x.shape) - 1:
             x = keras.ops.swapaxes(x, -1, -2)
-        if axes[1] == keras.ops.ndim(y) - 1:
+        if axes[1] == len(y.shape) - 1:
             y = keras.ops.swapaxes(y, -1, -2)
         out = keras.ops.matmul(x, y)
     if diff:
         idx = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
         out = keras.ops.squeeze(out, tuple(range(idx, idx + diff)))
-    if keras.ops.ndim(out) == 1:
+    if len(out.shape) == 1:
         out = keras.ops.expand_dims(out, 1)
     return out'''),
     "batch_flatten": ("keras224_batch_flatten", '''\
