@@ -29,7 +29,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 
@@ -42,24 +41,10 @@ DEFAULT_CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser
 
 
 def fetch_examples(cache: str) -> str:
-    """Directory holding keras-2.2.4/examples/*.py, downloading the sdist on first use."""
-    root = os.path.join(cache, "keras-2.2.4")
-    examples = os.path.join(root, "examples")
-    if os.path.isdir(examples):
-        return examples
-    os.makedirs(cache, exist_ok=True)
-    archives = glob.glob(os.path.join(cache, "Keras-2.2.4.tar.gz")) + glob.glob(os.path.join(cache, "keras-2.2.4.tar.gz"))
-    if not archives:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-                        "keras==2.2.4", "-d", cache], check=True)
-        archives = glob.glob(os.path.join(cache, "[Kk]eras-2.2.4.tar.gz"))
-    with tarfile.open(archives[0]) as tar:
-        members = [m for m in tar.getmembers() if "/examples/" in m.name and m.isfile()]
-        tar.extractall(cache, members=members, filter="data")
-    extracted = glob.glob(os.path.join(cache, "[Kk]eras-2.2.4"))[0]
-    if extracted != root:
-        os.rename(extracted, root)
-    return examples
+    """Directory holding Keras-2.2.4/examples/*.py, downloading the sdist on first use (kfn_gen.corpus)."""
+    from kfn_gen.corpus import sdist_root
+
+    return os.path.join(sdist_root(cache), "examples")
 
 
 def best(fn, rounds: int) -> float:

@@ -21,45 +21,23 @@ import glob
 import json
 import os
 import platform
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from kfn_gen.corpus import cache_dir, sdist_root  # noqa: E402
 from kfn_gen.legacy.runtime import ensure_legacy_keras  # noqa: E402
 from kfn_gen.migrate import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from kfn_gen.verify import verify_pair  # noqa: E402
 
 
-def cache_dir() -> str:
-    env = os.environ.get("KFN_GEN_SDIST_DIR")
-    if env:
-        return os.path.abspath(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "kfn-gen", "sdist")
-
-
 def fetch_examples(dest: str) -> str:
-    """Return the examples/ directory of the Keras 2.2.4 sdist, downloading it if needed."""
-    examples = os.path.join(dest, "Keras-2.2.4", "examples")
-    if glob.glob(os.path.join(examples, "*.py")):
-        return examples
-    os.makedirs(dest, exist_ok=True)
-    tarballs = glob.glob(os.path.join(dest, "[Kk]eras-2.2.4.tar.gz"))
-    if not tarballs:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-binary", ":all:",
-                        "--no-deps", "--no-build-isolation", "keras==2.2.4", "-d", dest], check=True,
-                       stdout=subprocess.DEVNULL)
-        tarballs = glob.glob(os.path.join(dest, "[Kk]eras-2.2.4.tar.gz"))
-    with tarfile.open(tarballs[0]) as tf:
-        members = [m for m in tf.getmembers() if "/examples/" in m.name and m.isfile()]
-        tf.extractall(dest, members=members, filter="data")
-    return examples
+    """The examples/ directory of the Keras 2.2.4 sdist (kfn_gen.corpus), downloading it if needed."""
+    return os.path.join(sdist_root(dest), "examples")
 
 
 def measure(example: str, work: str, legacy_dir: str, timeout_s: float, memory_mb: int) -> dict:

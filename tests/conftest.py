@@ -18,3 +18,15 @@ def legacy_dir():
         return runtime.ensure_legacy_keras()
     except runtime.LegacyRuntimeError as exc:  # pragma: no cover - no PyPI
         pytest.fail(f"could not install Keras 2.2.4 from PyPI: {exc}")
+
+
+@pytest.fixture(scope="session")
+def keras224_sdist():
+    """The extracted Keras 2.2.4 source distribution (examples/, tests/, docs/; kfn_gen.corpus),
+    downloaded from PyPI on first use.  Like the oracle, a missing corpus fails, never skips."""
+    from kfn_gen.corpus import sdist_root
+
+    try:
+        return sdist_root()
+    except Exception as exc:  # pragma: no cover - no PyPI
+        pytest.fail(f"could not fetch the Keras 2.2.4 source distribution from PyPI: {exc}")

@@ -328,7 +328,6 @@ def test_backend_breadth_targets():
 
 
 # ----- 2.2.4's own Keras-1 interface tests, migrated, run under Keras 3 -----
-SDISTS = [os.path.expanduser("~/.cache/kfn-gen/sdist/Keras-2.2.4"), "/tmp/k224/sdist/Keras-2.2.4"]
 # Failures that are Keras 3 limitations, not migration gaps: Dropout(rate=3) is rejected; Conv with
 # strides > 1 and dilation > 1 is rejected; a generator must yield tuples, not lists; optimizers have
 # no get_updates.
@@ -337,7 +336,7 @@ KERAS3_LIMITS = {"test_dropout_legacy_interface", "test_atrousconv1d_legacy_inte
                  "test_optimizer_get_updates_legacy_interface"}
 
 
-def test_keras224_legacy_interface_tests_pass_after_migration(tmp_path):
+def test_keras224_legacy_interface_tests_pass_after_migration(tmp_path, keras224_sdist):
     """keras/legacy/interface_test.py builds each layer twice, with Keras-1 arguments and with the Keras 2
     arguments, and asserts equal configs: after migration the Keras-1 calls must equal the Keras 2 ones
     in Keras 3 too."""
@@ -347,10 +346,7 @@ def test_keras224_legacy_interface_tests_pass_after_migration(tmp_path):
 
     from kfn_gen.migrate import migrate_source
 
-    src = next((os.path.join(d, "tests", "keras", "legacy", "interface_test.py") for d in SDISTS
-                if os.path.isfile(os.path.join(d, "tests", "keras", "legacy", "interface_test.py"))), None)
-    if src is None:
-        pytest.skip("Keras 2.2.4 source distribution not found")
+    src = os.path.join(keras224_sdist, "tests", "keras", "legacy", "interface_test.py")
     result = migrate_source(open(src, encoding="utf-8").read(), src)
     assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
     test = tmp_path / "test_interface_k3.py"
