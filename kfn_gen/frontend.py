@@ -252,14 +252,14 @@ def check_names(src: Source) -> list[Diagnostic]:
                 continue
             for alias in node.names:
                 r = api224.resolve(f"{mod}.{_dotted(alias.name)}")
-                if not r.ok:
+                if not r.ok and not r.missing.startswith("_"):  # private names: not in the 2.2.4 table
                     diags.append(_missing_diag(src, alias.name, r))
         elif isinstance(node, cst.Attribute):
             path = src.keras_path(node)
             if path is None or src.keras_path(node.value) is None:
                 continue
             r = api224.resolve(path)
-            if not r.ok and r.missing == node.attr.value:
+            if not r.ok and r.missing == node.attr.value and not r.missing.startswith("_"):
                 diags.append(_missing_diag(src, node.attr, r))
     diags.sort(key=lambda d: (d.line, d.col))
     return diags

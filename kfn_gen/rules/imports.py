@@ -5,8 +5,9 @@
 different homes is split into one import per home.  A 2.2.4 submodule imported by name and only
 used as `mod.Name` goes to its home module under the same local name: `from keras.layers import
 recurrent` -> `from keras import layers as recurrent` (as `import keras.layers.recurrent as r` ->
-`import keras.layers as r`).  Names Keras 3 does not have at all are other
-rules' business (they report them).
+`import keras.layers as r`).  A name whose Keras 3 home would not have it (2.2.4 internals such as
+`keras.utils.generic_utils.slice_arrays`) is not moved: the import stays as it was, with a warning.
+Other names Keras 3 does not have at all are other rules' business (they report them).
 """
 from __future__ import annotations
 
@@ -36,6 +37,19 @@ def _renamed_leaf(module: str, name: str) -> str | None:
     return leaf if leaf != name else None
 
 
+def _later_leaf(module: str, name: str, leaf: str) -> str | None:
+    """The name a later rule gives this import (renamed-names: `ThresholdedReLU` -> `ReLU`), or None
+    when a later rule replaces the name and drops its import (layers-removed: print_summary,
+    LocallyConnected1D/2D)."""
+    from .layers_removed import LOCAL_HELPERS
+    from .tables_breadth import PRINT_SUMMARY, RENAMED
+
+    ident = api224.names_in(module).get(name)
+    if ident == PRINT_SUMMARY or ident in LOCAL_HELPERS:
+        return None
+    return RENAMED.get((name, ident), leaf)
+
+
 def _module_alias_home(ctx, module: str, alias: cst.ImportAlias) -> str | None:
     """Home of `from module import <submodule>` when that submodule moved wholesale (MODULE_HOMES)
     and the local name is only ever used as `local.attr` (not `merge(...)`: Keras 1's merge function
@@ -52,7 +66,15 @@ def _module_alias_home(ctx, module: str, alias: cst.ImportAlias) -> str | None:
             and id(n) not in in_imports and id(n) not in leaves]
     if not uses or any(id(n) not in values for n in uses):
         return None
-    return MODULE_HOMES[ident[len("module:"):]]
+    home = MODULE_HOMES[ident[len("module:"):]]
+    missing = sorted({a.attr.value for a in attrs if isinstance(a.value, cst.Name) and a.value.value == local
+                      and not api224.keras3_has(f"{home}.{a.attr.value}")})
+    if missing:  # `layer_utils.convert_dense_weights_data_format`: not in keras.utils
+        ctx.warn(alias, f"{local}: Keras 3's {home} has no {', '.join(missing)} (2.2.4 internals): the import is "
+                        f"left as it was; copy what {'they' if len(missing) > 1 else 'it'} did from Keras 2.2.4's "
+                        f"{ident[len('module:'):]} or replace {'them' if len(missing) > 1 else 'it'}")
+        return None
+    return home
 
 
 def _alias_code(ctx, alias: cst.ImportAlias, leaf: str | None) -> str:
@@ -98,10 +120,22 @@ class Imports(Rule):
         groups: dict[str, list[cst.ImportAlias]] = {}
         renamed = {}
         for alias in node.names:
+            if _dotted(alias.name).startswith("_"):
+                _private(ctx, alias, f"{mod}.{_dotted(alias.name)}")
             home = home_of(mod, _dotted(alias.name))
             moved = _module_alias_home(ctx, mod, alias)
             if moved:  # `from keras.layers import recurrent` -> `from keras import layers as recurrent`
                 home, renamed[id(alias)] = moved.rsplit(".", 1)
+            leaf = renamed.get(id(alias)) or _renamed_leaf(mod, _dotted(alias.name)) or _dotted(alias.name)
+            leaf = _later_leaf(mod, _dotted(alias.name), leaf)
+            if leaf and not tf and home != mod and not home.startswith("tensorflow.") \
+                    and not api224.keras3_has(f"{home}.{leaf}"):
+                # moving it would only change which import fails: keep it, say so
+                ctx.warn(alias, f"{_dotted(alias.name)}: Keras 3 has no {home}.{leaf} (a 2.2.4 internal or a "
+                                f"removed name): the import is left as it was; copy what it did from Keras 2.2.4's "
+                                f"{mod} or replace it")
+                home = mod
+                renamed.pop(id(alias), None)
             groups.setdefault(tf_style(home) if tf else home, []).append(alias)
         if tf and mod == "keras":  # `from keras import backend as K` -> `from tensorflow.keras import backend as K`
             groups = {tf_style("keras"): list(node.names)}
@@ -159,6 +193,9 @@ class Imports(Rule):
 
     def attribute(self, ctx: Context, node: cst.Attribute) -> None:
         path = ctx.src.keras_path(node)
+        if path is not None and node.attr.value.startswith("_") and ctx.src.keras_path(node.value) is not None:
+            _private(ctx, node, path)
+            return
         if path is None or path not in MODULE_HOMES:
             return
         text = ctx.src.module.code_for_node(node)
@@ -172,3 +209,15 @@ class Imports(Rule):
             if isinstance(stmt, cst.SimpleStatementLine) and any(s is node for s in stmt.body):
                 return stmt if len(stmt.body) == 1 else None
         return None
+
+
+PRIVATE_HINTS = {  # private 2.2.4 names tutorials used, and the public way
+    "_get_available_gpus": "use tf.config.list_physical_devices('GPU')",
+}
+
+
+def _private(ctx: Context, node: cst.CSTNode, path: str) -> None:
+    """A private (underscore) 2.2.4 name: not in the API tables, and Keras 3 has no such internals."""
+    leaf = path.rsplit(".", 1)[-1]
+    hint = PRIVATE_HINTS.get(leaf, "copy what it did from Keras 2.2.4's source or replace it")
+    ctx.warn(node, f"{path} is private to Keras 2.2.4 and Keras 3 has no equivalent: {hint}")

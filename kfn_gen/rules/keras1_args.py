@@ -24,7 +24,8 @@ from . import args as A
 from .base import Rule, calls, short
 from .recurrent import hard_sigmoid_name
 from .tables_breadth import (KERNEL_KWARGS, LEGACY_DROPPED, LEGACY_KWARGS, LEGACY_VALUES, MERGE_MODE_KWARGS,
-                             MERGE_MODES, POSITIONAL_KERNEL, RECURRENT_IDS, RENAMED)
+                             MERGE_MODES, POSITIONAL_KERNEL, RECURRENT_IDS, RENAMED,
+                             RENAMED_HOMES)
 
 MERGE_MODULE = "keras.layers.merge"
 
@@ -369,9 +370,15 @@ class RenamedNames(Rule):
                 if path is None or ctx.src.keras_path(node.value) is None:
                     continue
                 new = self._new(ctx, path)
-                if new:
+                if not new:
+                    continue
+                home = _keras3_home(path.rsplit(".", 1)[0], new)
+                if home is None:
                     ctx.edit(node, lambda n, v=new: n.with_changes(attr=cst.Name(v)),
                              f"{node.attr.value} -> {new} (Keras 3 name)")
+                else:  # `metrics.cosine_proximity`: Keras 3 has cosine_similarity in keras.losses only
+                    full = ctx.keras(f"{home}.{new}", node)
+                    ctx.replace_code(node, full, f"{A.code(ctx.src.module, node)} -> {full} (Keras 3 name and home)")
             elif isinstance(node, cst.Name):
                 path = ctx.src.keras_path(node)
                 if path is None or path.rsplit(".", 1)[-1] != node.value:
@@ -383,7 +390,10 @@ class RenamedNames(Rule):
     def alias(self, ctx: Context, mod: str, alias: cst.ImportAlias) -> None:
         name = _dotted(alias.name)
         new = self._new(ctx, f"{mod}.{name}")
-        if new:
+        home = _keras3_home(mod, new) if new else None
+        if home is not None:
+            ctx.warn(alias, f"{name}: Keras 3 calls it {new} and has it in {home} only: import it from there")
+        elif new:
             ctx.edit(alias, lambda a, v=new: a.with_changes(name=cst.Name(v)),
                      f"import {name} -> {new} (Keras 3 name; 2.2.4 alias)")
 
@@ -393,3 +403,15 @@ class RenamedNames(Rule):
         spelled = path.rsplit(".", 1)[-1]
         ident = api224.resolve(path).identity
         return RENAMED.get((spelled, ident))
+
+
+def _keras3_home(module: str, new: str) -> str | None:
+    """None when Keras 3's counterpart of the 2.2.4 `module` has `new`; else the Keras 3 module that
+    does (RENAMED_HOMES): 2.2.4's keras.metrics re-exported the losses, Keras 3's does not."""
+    from .. import api224
+    from .tables import MODULE_HOMES
+
+    target = MODULE_HOMES.get(module, module)
+    if api224.keras3_has(f"{target}.{new}") or RENAMED_HOMES.get(new, target) == target:
+        return None
+    return RENAMED_HOMES[new]
