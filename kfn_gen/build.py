@@ -99,6 +99,7 @@ class Builder:
         self.env: dict[str, Any] = {}
         self.loop_depth = 0
         self.statement: cst.CSTNode | None = None
+        self.seq_started: set[int] = set()  # Sequential models given a non-layer item (keras.Input) first
 
     # ----- statements -----
     def run(self) -> tuple[Graph, Facts]:
@@ -361,9 +362,11 @@ class Builder:
     def seq_add(self, model: Layer, item, expr, how: str) -> None:
         if not isinstance(item, LayerVal):
             model.uncertain = True
+            self.seq_started.add(model.id)  # `keras.Input(...)` first (already migrated): the next layer is not first
             return
         layer = item.layer
-        if not model.members and isinstance(expr, cst.Call) and expr in self.facts.constructors:
+        if not model.members and model.id not in self.seq_started and isinstance(expr, cst.Call) \
+                and expr in self.facts.constructors:
             if any(k in layer.kwargs for k in INPUT_SHAPE_KWARGS) or layer.name == "Embedding":
                 self.facts.sequential_first[expr] = SequentialSlot(model, layer, how, self.statement)
         model.members.append(layer.id)

@@ -582,8 +582,8 @@ b = CuDNNGRU(16)
 ''',
         after='''\
 from keras.layers import LSTM, GRU
-a = LSTM(32, kernel_initializer='he_normal', return_sequences=True)
-b = GRU(16)
+a = LSTM(32, kernel_initializer='he_normal', return_sequences=True, recurrent_activation='sigmoid')
+b = GRU(16, recurrent_activation='sigmoid', reset_after=True)
 ''',
         diags=[
         (1, 'info', 'renamed-names', 'import CuDNNLSTM -> LSTM (Keras 3 name; 2.2.4 alias)'),

@@ -115,8 +115,16 @@ class LayersRemoved(Rule):
                      f"{old}: positional arguments given their 2.2.4 keywords ({', '.join(names[:len(pos) - 1])})")
         gates = ("tanh activation, sigmoid gates, unit_forget_bias=True" if new == "LSTM"
                  else "tanh activation, sigmoid gates, reset_after=True")
-        ctx.edit(call, lambda c: c, f"{old} -> {new} (Keras 3's {new} defaults are the cuDNN cell: {gates}; it uses "
-                                    "cuDNN on a GPU)")
+        # spelled out: `LSTM(units)` alone would read as 2.2.4's hard_sigmoid LSTM to a second run
+        explicit = [("recurrent_activation", "'sigmoid'")] + ([("reset_after", "True")] if new == "GRU" else [])
+
+        def spell(c, explicit=explicit):
+            for k, v in explicit:
+                if A.kwarg(c, k) is None:
+                    c = A.add_kwarg(c, k, v)
+            return c
+        ctx.edit(call, spell, f"{old} -> {new} (Keras 3's {new} defaults are the cuDNN cell: {gates}, spelled out; "
+                              "it uses cuDNN on a GPU)")
         ctx.warn(call, f"{old} -> {new}: weights saved from a 2.2.4 {old} (bias of {8 if new == 'LSTM' else 6}*units, "
                        "per-gate Fortran-order input kernels) need conversion before loading into the Keras 3 "
                        f"{new}: see 2.2.4 keras/engine/saving.py:_convert_rnn_weights "

@@ -60,7 +60,7 @@ class Optimizers(Rule):
                 ctx.edit(call, lambda c: A.remove_kwargs(c, {"decay"}), f"{cls}: decay=0 dropped")
             if "lr" in given:
                 ctx.edit(call, lambda c: A.rename_kwarg(c, "lr", "learning_rate"), f"{cls}: lr= -> learning_rate=")
-            elif LR_224[cls] != LR_KERAS3[cls]:
+            elif "learning_rate" not in given and LR_224[cls] != LR_KERAS3[cls]:
                 self.default_lr(ctx, call, cls)
         eps = given.get("epsilon")
         if eps is not None and isinstance(eps.value, cst.Name) and eps.value.value == "None":
