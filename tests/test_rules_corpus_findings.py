@@ -1,0 +1,57 @@
+"""Before/after tests for what the sweep over Keras 2.2.4's own tests found
+(tests/test_corpus_keras224.py): each case failed before its fix."""
+from __future__ import annotations
+
+from kfn_gen.migrate import migrate_source
+
+
+def _run(src):
+    result = migrate_source(src, "t.py")
+    assert result.code is not None, [d.format() for d in result.diagnostics]
+    return result, [(d.line, d.severity, d.rule) for d in result.diagnostics]
+
+
+def test_internal_name_is_not_moved_to_a_home_that_lacks_it():
+    result, diags = _run("from keras.utils.generic_utils import slice_arrays, Progbar\n"
+                         "from keras.utils import layer_utils, np_utils\n"
+                         "x = layer_utils.convert_dense_weights_data_format\n"
+                         "y = np_utils.to_categorical\n")
+    assert result.code == ("from keras.utils.generic_utils import slice_arrays\n"
+                           "from keras.utils import Progbar\n"
+                           "from keras.utils import layer_utils\n"
+                           "from keras import utils as np_utils\n"
+                           "x = layer_utils.convert_dense_weights_data_format\n"
+                           "y = np_utils.to_categorical\n")
+    assert (1, "warning", "imports") in diags and (2, "warning", "imports") in diags
+
+
+def test_private_name_warns_instead_of_refusing_the_file():
+    result, diags = _run("from keras import backend as K\nfrom keras.layers import Dense\n"
+                         "gpus = K.tensorflow_backend._get_available_gpus()\nd = Dense(2)\n")
+    assert "gpus = K.tensorflow_backend._get_available_gpus()\n" in result.code
+    (msg,) = [d.message for d in result.diagnostics if d.line == 3 and d.severity == "warning"]
+    assert "private to Keras 2.2.4" in msg and "tf.config.list_physical_devices('GPU')" in msg
+
+
+def test_metrics_cosine_proximity_goes_where_keras3_has_it():
+    result, diags = _run("from keras import metrics\nf = metrics.cosine_proximity\ng = metrics.mse\n")
+    assert "f = keras.losses.cosine_similarity\n" in result.code
+    assert "g = metrics.mean_squared_error\n" in result.code  # keras.metrics has this one
+    result, diags = _run("from keras.metrics import cosine_proximity\n")
+    assert result.code == "from keras.metrics import cosine_proximity\n"
+    assert diags == [(1, "warning", "renamed-names")]
+
+
+def test_second_run_adds_no_second_learning_rate():
+    once, _ = _run("from keras import optimizers\nopt = optimizers.Adadelta()\n")
+    assert once.code.count("learning_rate=1.0") == 1
+    again, _ = _run(once.code)
+    assert again.code == once.code
+
+
+def test_sequential_that_starts_with_an_input_gets_no_second_input():
+    src = ("import keras\nfrom keras.models import Sequential\nfrom keras.layers import Embedding\n"
+           "m = Sequential([keras.Input(shape=(3,)), Embedding(10, 4)])\n"
+           "n = Sequential()\nn.add(keras.Input(batch_shape=(2, 5)))\nn.add(Embedding(10, 4))\n")
+    result, _ = _run(src)
+    assert result.code == src
