@@ -242,8 +242,12 @@ def check_names(src: Source) -> list[Diagnostic]:
                 continue
             if isinstance(scope, md.ClassScope) or _assigned_in_chain(scope, name):
                 continue
-            hint = api224.suggest(name, bound_names | star_names | _keras_layer_names(src))
-            msg = f"name '{name}' is not defined" + (f"; did you mean '{hint}'?" if hint else "")
+            layer_names = _keras_layer_names(src)
+            if name in layer_names and name not in bound_names:  # `Input(...)` with no import of it
+                msg = f"name '{name}' is not defined; it is keras.layers.{name}: import it (from keras.layers import {name})"
+            else:
+                hint = api224.suggest(name, bound_names | star_names | layer_names)
+                msg = f"name '{name}' is not defined" + (f"; did you mean '{hint}'?" if hint else "")
             diags.append(src.diag(node, "error", msg, "undefined-name"))
     for node in _walk(src.module):
         if isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(node.names, cst.ImportStar):
