@@ -42,15 +42,21 @@ def run_script_npz(source: str, cwd, legacy_dir: str | None = None) -> dict:
     return dict(np.load(os.path.join(cwd, "out.npz")))
 
 
+def verify_sources(old_source: str, new_source: str, tmp_path, legacy_dir: str, name: str = "new.py"):
+    """Write both scripts (old.py, `name`) and verify the new one against the old one under genuine 2.2.4."""
+    from kfn_gen.verify import verify_pair
+
+    old, new = tmp_path / "old.py", tmp_path / name
+    old.write_text(old_source)
+    new.write_text(new_source)
+    return verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+
+
 def assert_migration_verifies_one_model(source: str, tmp_path, legacy_dir: str) -> None:
     """Migrate `source`, verify it against genuine 2.2.4: a match with exactly one model compared (the
     models that migrated helpers build internally, runner.HELPER_BUILDERS, are not the script's)."""
     from kfn_gen.migrate import migrate_source
-    from kfn_gen.verify import verify_pair
 
-    old, new = tmp_path / "old.py", tmp_path / "new.py"
-    old.write_text(source)
-    new.write_text(migrate_source(source, "old.py").code)
-    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    r = verify_sources(source, migrate_source(source, "old.py").code, tmp_path, legacy_dir)
     assert r.status == "match", r.format_table()
     assert len(r.models) == 1 and r.models[0].max_abs_diff <= 1e-5

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kfn_gen.migrate import migrate_source
-from kfn_gen.verify import verify_pair
+from tests.helpers import verify_sources
 
 pytest.importorskip("tensorflow")
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -33,16 +33,13 @@ def test_locally_connected_layers_match_keras224(legacy_dir, tmp_path):
     code = result.code
     assert "import Input, Flatten, Dense, concatenate\n" in code
     assert "y = keras224_LocallyConnected2D(4, (3, 2), strides=(2, 1), activation='relu'" in code
-    old, new = tmp_path / "old.py", tmp_path / "new.py"
-    old.write_text(SCRIPT)
-    new.write_text(code)
-    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    r = verify_sources(SCRIPT, code, tmp_path, legacy_dir)
     assert r.status == "match", r.format_table()
     (m,) = r.models
     assert m.max_abs_diff <= 1e-5 and m.train_step.status == "match", r.format_table()
     # control: the channels_first bias transposed (the "natural" layout) instead of 2.2.4's reshape
     quirk = "keras.ops.reshape(self.bias, (1, self.filters, rows, cols))"
     assert code.count(quirk) == 1
-    new.write_text(code.replace(quirk, "keras.ops.transpose(self.bias, (2, 0, 1))[None]"))
-    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    r = verify_sources(SCRIPT, code.replace(quirk, "keras.ops.transpose(self.bias, (2, 0, 1))[None]"), tmp_path,
+                       legacy_dir, name="control.py")
     assert r.status == "differ" and r.models[0].max_abs_diff > 1e-3, r.format_table()

@@ -5,7 +5,7 @@ the placeholder's keras.Input.  The verifier compares both as functions of that 
 (runner Legacy.feed_tensors): a match, and a control whose constant differs is caught."""
 from __future__ import annotations
 
-from kfn_gen.verify import verify_pair
+from tests.helpers import verify_sources
 
 OLD = '''\
 import numpy as np
@@ -29,10 +29,7 @@ model = keras.Model(combination, keras.layers.Conv2D(4, 3, activation='relu')(x)
 
 
 def _verify(tmp_path, legacy_dir, scale):
-    old, new = tmp_path / "old.py", tmp_path / f"new{scale}.py"
-    old.write_text(OLD)
-    new.write_text(NEW.replace("SCALE", scale))
-    return verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    return verify_sources(OLD, NEW.replace("SCALE", scale), tmp_path, legacy_dir, name=f"new{scale}.py")
 
 
 def test_tensor_fed_model_is_compared_through_its_placeholder(legacy_dir, tmp_path):
@@ -58,16 +55,13 @@ def test_migration_that_keeps_the_input_tensor_is_fed_its_values(legacy_dir, tmp
 
     code = migrate_source(OLD, "old.py").code
     assert "img = keras224_tensor_input(tensor=keras.ops.concatenate([base, combination], axis=0))" in code
-    old, new = tmp_path / "old.py", tmp_path / "new.py"
-    old.write_text(OLD)
-    new.write_text(code)
-    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    r = verify_sources(OLD, code, tmp_path, legacy_dir)
     assert r.status == "match", r.format_table()
     (m,) = r.models
     assert m.migrated_output_shape == (3, 4, 3, 4) and m.max_abs_diff <= 1e-5
     # the model starts at the concatenation, so a change before it is outside the model's function;
     # control: a change inside it (the conv's relu dropped) differs on those fed values
     assert code.count("activation='relu'") == 1
-    new.write_text(code.replace("activation='relu'", "activation='linear'"))
-    r = verify_pair(str(old), str(new), legacy_dir=legacy_dir)
+    r = verify_sources(OLD, code.replace("activation='relu'", "activation='linear'"), tmp_path, legacy_dir,
+                       name="control.py")
     assert r.status == "differ" and r.models[0].max_abs_diff > 1e-2, r.format_table()
