@@ -616,21 +616,6 @@ d = ReLU(-1.0)
         (4, 'info', 'layers-removed', 'ThresholdedReLU(theta=) -> ReLU(threshold=) (x * (x > theta)'),
         (5, 'warning', 'layers-removed', "ThresholdedReLU with a negative theta: Keras 3's ReLU(thresh"),
         ]),
-    'removed_maxout_highway': Case(
-        before='''\
-from keras.layers import MaxoutDense, Highway
-b = MaxoutDense(10, nb_feature=4)
-c = Highway()
-''',
-        after='''\
-from keras.layers import MaxoutDense, Highway
-b = MaxoutDense(10, nb_feature=4)
-c = Highway()
-''',
-        diags=[
-        (2, 'warning', 'layers-removed', 'MaxoutDense was removed in Keras 3: the equivalent is Dense('),
-        (3, 'warning', 'layers-removed', 'Highway was removed in Keras 3: the equivalent is y = t * re'),
-        ]),
     'removed_api': Case(
         before='''\
 from keras.callbacks import TensorBoard

@@ -1,6 +1,7 @@
-"""Before/after tests for LocallyConnected1D/2D -> 2.2.4's own layer defined in the script
-(rules/layers_removed.py, rules/locally_connected.py).  The numbers are compared with genuine 2.2.4
-in tests/test_locally_connected_numeric.py."""
+"""Before/after tests for LocallyConnected1D/2D, MaxoutDense and Highway -> 2.2.4's own layer defined
+in the script (rules/layers_removed.py, rules/locally_connected.py, rules/legacy_layers.py).  The
+numbers are compared with genuine 2.2.4 in tests/test_locally_connected_numeric.py and
+tests/test_legacy_layers_numeric.py."""
 from __future__ import annotations
 
 from kfn_gen.migrate import migrate_source
@@ -37,3 +38,17 @@ def test_import_kept_while_the_name_is_used_otherwise():
     assert [(d.line, d.col, d.severity) for d in result.diagnostics if d.rule == "layers-removed"
             and "not rewritten" in d.message] == [(6, 20, "warning")]
     assert "a = keras224_LocallyConnected1D(8, 3)\n" in code
+
+
+def test_maxout_and_highway_get_their_2_2_4_classes():
+    src = ("from keras.layers import MaxoutDense, Highway\n"
+           "b = MaxoutDense(10, nb_feature=4, init='he_normal')\nc = Highway(activation='relu')\n")
+    result = migrate_source(src, "t.py")
+    code = result.code
+    assert code.count("class keras224_MaxoutDense(keras.layers.Layer):") == 1
+    assert code.count("class keras224_Highway(keras.layers.Layer):") == 1
+    assert code.endswith("b = keras224_MaxoutDense(10, nb_feature=4, init='he_normal')\n"
+                         "c = keras224_Highway(activation='relu')\n")
+    assert "from keras.layers import" not in code
+    assert not [d for d in result.diagnostics if d.severity != "info"]
+    assert migrate_source(code, "t.py").code == code

@@ -12,9 +12,9 @@
   (Keras 3 rejects negative thresholds).  2.2.4's default theta is 1.0, ReLU's threshold is 0.
 * `print_summary(model)` -> `model.summary()`; `multi_gpu_model`, `model_from_yaml`, `to_yaml`,
   `keras.wrappers.scikit_learn`: a warning with the Keras 3 way.
-* `LocallyConnected1D/2D` -> 2.2.4's own layer defined in the script (rules/locally_connected.py).
-* `MaxoutDense`, `Highway`, `Recurrent`, `ConvRecurrent2D`: no Keras 3 layer computes them; a
-  warning names the layer and the hand migration.
+* `LocallyConnected1D/2D`, `MaxoutDense`, `Highway` -> 2.2.4's own layer defined in the script
+  (rules/locally_connected.py, rules/legacy_layers.py).
+* `Recurrent`, `ConvRecurrent2D` (Keras 1 base classes): a warning names the hand migration.
 """
 from __future__ import annotations
 
@@ -25,9 +25,13 @@ from ..frontend import _dotted, _walk
 from ..rewrite import Context
 from . import args as A
 from .base import Rule, calls, short
-from .locally_connected import HELPERS as LOCAL_HELPERS
+from .legacy_layers import HELPERS as LEGACY_HELPERS
+from .locally_connected import HELPERS as LOCALLY_CONNECTED
 from .tables_breadth import (CUDNN, PRINT_SUMMARY, PRINT_SUMMARY_ARGS, REMOVED_API, REMOVED_LAYERS,
                              THRESHOLDED_RELU)
+
+
+LOCAL_HELPERS = {**LOCALLY_CONNECTED, **LEGACY_HELPERS}  # removed layers replaced by 2.2.4's own class
 
 
 def _negative(node) -> bool:
@@ -37,7 +41,7 @@ def _negative(node) -> bool:
 class LayersRemoved(Rule):
     name = "layers-removed"
     description = ("CuDNNLSTM/CuDNNGRU -> LSTM/GRU, ThresholdedReLU -> ReLU(threshold=), LocallyConnected -> "
-                   "2.2.4's layer in the script, others reported")
+                   "2.2.4's layer in the script (also MaxoutDense, Highway), others reported")
 
     def run(self, ctx: Context) -> None:
         self._rewritten: set = set()
@@ -64,8 +68,8 @@ class LayersRemoved(Rule):
         wanted, template = LOCAL_HELPERS[ident]
         name = ctx.define(wanted, template, call)
         ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
-                 f"{short(ident)} -> {name}: Keras 3 removed the layer; 2.2.4's own layer (unshared-weight "
-                 "convolution, same signature and weight layout) is defined in the script")
+                 f"{short(ident)} -> {name}: Keras 3 removed the layer; 2.2.4's own layer (same signature and "
+                 "weight layout) is defined in the script")
         self._rewritten.add(call.func)
 
     def print_summary(self, ctx: Context, call: cst.Call) -> None:

@@ -229,12 +229,6 @@ CUDNN = {
 }
 THRESHOLDED_RELU = "keras.layers.advanced_activations.ThresholdedReLU"
 REMOVED_LAYERS = {
-    "keras.legacy.layers.MaxoutDense":
-        "MaxoutDense was removed in Keras 3: the equivalent is Dense(output_dim * nb_feature) followed by "
-        "Reshape((nb_feature, output_dim)) and keras.ops.max over axis 1 (2.2.4 keras/legacy/layers.py:18)",
-    "keras.legacy.layers.Highway":
-        "Highway was removed in Keras 3: the equivalent is y = t * relu(W x + b) + (1 - t) * x with "
-        "t = sigmoid(W_c x + b_c) as a custom layer (2.2.4 keras/legacy/layers.py:148)",
     "keras.legacy.layers.Recurrent": "keras.layers.Recurrent (Keras 1 base class) was removed: subclass "
                                      "keras.layers.RNN with a cell instead",
     "keras.legacy.layers.ConvRecurrent2D": "ConvRecurrent2D (Keras 1 base class) was removed: use ConvLSTM2D",
