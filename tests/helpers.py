@@ -60,3 +60,24 @@ def assert_migration_verifies_one_model(source: str, tmp_path, legacy_dir: str) 
     r = verify_sources(source, migrate_source(source, "old.py").code, tmp_path, legacy_dir)
     assert r.status == "match", r.format_table()
     assert len(r.models) == 1 and r.models[0].max_abs_diff <= 1e-5
+
+
+def assert_layer_migration_matches(source: str, tmp_path, legacy_dir: str, expected: list[str],
+                                   control: tuple[str, str]) -> None:
+    """Migrate `source` (info diagnostics only; each `expected` line in the output) and verify it against
+    genuine 2.2.4: one model, outputs within 1e-5, the training step matching.  Then the control: the
+    migrated code with `control[0]` (which must occur once) replaced by `control[1]` must differ."""
+    from kfn_gen.migrate import migrate_source
+
+    result = migrate_source(source, "old.py")
+    assert not [d for d in result.diagnostics if d.severity != "info"], result.diagnostics
+    code = result.code
+    for line in expected:
+        assert line in code, line
+    r = verify_sources(source, code, tmp_path, legacy_dir)
+    assert r.status == "match", r.format_table()
+    (m,) = r.models
+    assert m.max_abs_diff <= 1e-5 and m.train_step.status == "match", r.format_table()
+    assert code.count(control[0]) == 1, control[0]
+    r = verify_sources(source, code.replace(*control), tmp_path, legacy_dir, name="control.py")
+    assert r.status == "differ" and r.models[0].max_abs_diff > 1e-3, r.format_table()

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
-from tests.helpers import verify_sources
+from tests.helpers import assert_layer_migration_matches
 
 pytest.importorskip("tensorflow")
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -25,17 +24,7 @@ model.compile('sgd', 'categorical_crossentropy')
 
 
 def test_maxout_and_highway_match_keras224(legacy_dir, tmp_path):
-    result = migrate_source(SCRIPT, "old.py")
-    assert not [d for d in result.diagnostics if d.severity != "info"], result.diagnostics
-    code = result.code
-    assert "model.add(keras224_MaxoutDense(6, nb_feature=3))\n" in code
-    assert "model.add(keras224_Highway(activation='tanh'))\n" in code
-    r = verify_sources(SCRIPT, code, tmp_path, legacy_dir)
-    assert r.status == "match", r.format_table()
-    (m,) = r.models
-    assert m.max_abs_diff <= 1e-5 and m.train_step.status == "match", r.format_table()
-    gate = "y = keras.ops.matmul(x, self.W_carry)"
-    assert code.count(gate) == 1
-    r = verify_sources(SCRIPT, code.replace(gate, "y = keras.ops.matmul(x, self.W)"), tmp_path, legacy_dir,
-                       name="control.py")
-    assert r.status == "differ" and r.models[0].max_abs_diff > 1e-3, r.format_table()
+    assert_layer_migration_matches(
+        SCRIPT, tmp_path, legacy_dir,
+        ["model.add(keras224_MaxoutDense(6, nb_feature=3))\n", "model.add(keras224_Highway(activation='tanh'))\n"],
+        control=("y = keras.ops.matmul(x, self.W_carry)", "y = keras.ops.matmul(x, self.W)"))

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
-from tests.helpers import verify_sources
+from tests.helpers import assert_layer_migration_matches
 
 pytest.importorskip("tensorflow")
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -28,18 +27,10 @@ model.compile('sgd', 'categorical_crossentropy')
 
 
 def test_locally_connected_layers_match_keras224(legacy_dir, tmp_path):
-    result = migrate_source(SCRIPT, "old.py")
-    assert not [d for d in result.diagnostics if d.severity != "info"], result.diagnostics
-    code = result.code
-    assert "import Input, Flatten, Dense, concatenate\n" in code
-    assert "y = keras224_LocallyConnected2D(4, (3, 2), strides=(2, 1), activation='relu'" in code
-    r = verify_sources(SCRIPT, code, tmp_path, legacy_dir)
-    assert r.status == "match", r.format_table()
-    (m,) = r.models
-    assert m.max_abs_diff <= 1e-5 and m.train_step.status == "match", r.format_table()
     # control: the channels_first bias transposed (the "natural" layout) instead of 2.2.4's reshape
-    quirk = "keras.ops.reshape(self.bias, (1, self.filters, rows, cols))"
-    assert code.count(quirk) == 1
-    r = verify_sources(SCRIPT, code.replace(quirk, "keras.ops.transpose(self.bias, (2, 0, 1))[None]"), tmp_path,
-                       legacy_dir, name="control.py")
-    assert r.status == "differ" and r.models[0].max_abs_diff > 1e-3, r.format_table()
+    assert_layer_migration_matches(
+        SCRIPT, tmp_path, legacy_dir,
+        ["import Input, Flatten, Dense, concatenate\n",
+         "y = keras224_LocallyConnected2D(4, (3, 2), strides=(2, 1), activation='relu'"],
+        control=("keras.ops.reshape(self.bias, (1, self.filters, rows, cols))",
+                 "keras.ops.transpose(self.bias, (2, 0, 1))[None]"))
