@@ -1085,19 +1085,21 @@ def legacy_predict(side, model, xs, batch):
     feed = getattr(model, "_feed_inputs", None)
     if feed is None or len(feed) == len(model.inputs):
         return side.orig["predict"](model, xs if len(xs) > 1 else xs[0], batch_size=batch, verbose=0)
-    K = side.K
-    fn = K.function(side.feed_tensors(model) + ([K.learning_phase()] if model.uses_learning_phase else []),
-                    model.outputs)
-    outs = fn(list(xs) + ([0] if model.uses_learning_phase else []))
+    outs = _run_fed(side, model, xs, model.outputs)
     return outs if len(outs) > 1 else outs[0]
+
+
+def _run_fed(side, model, xs, fetches):
+    """Fetch tensors of a tensor-fed model with its feed tensors (Legacy.feed_tensors) given xs, in
+    test phase."""
+    K = side.K
+    phase = [K.learning_phase()] if model.uses_learning_phase else []
+    return K.function(side.feed_tensors(model) + phase, list(fetches))(list(xs) + [0] * len(phase))
 
 
 def legacy_input_values(side, model, xs):
     """The values of a tensor-fed model's input tensors when its placeholders get xs."""
-    K = side.K
-    fn = K.function(side.feed_tensors(model) + ([K.learning_phase()] if model.uses_learning_phase else []),
-                    list(model.inputs))
-    return fn(list(xs) + ([0] if model.uses_learning_phase else []))
+    return _run_fed(side, model, xs, model.inputs)
 
 
 def _takes(model, xs) -> bool:
