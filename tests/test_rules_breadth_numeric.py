@@ -143,6 +143,16 @@ SCRIPTS = {
     # through its own train_on_batch (weights collected at compile); control: without the helper the
     # migrated discriminator trains nothing (Keras 3 takes the weights when it first trains)
     "gan_trainable_after_compile": (GAN, ("keras224_train_as_compiled(d)\n", "\n")),
+    # 2.2.4's cosine_proximity (losses.py:76, re-exported by keras.metrics) is -sum(l2n(t) * l2n(p));
+    # `metrics.cosine_proximity` -> keras.losses.cosine_similarity (Keras 3's keras.metrics has none);
+    # control: the positive cosine (keras.metrics.CosineSimilarity's sign) trains the other way
+    "cosine_proximity_attribute": ("""\
+        from keras import metrics
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential([Dense(4, input_shape=(5,)), Dense(3)])
+        model.compile(loss=metrics.cosine_proximity, optimizer='sgd')
+        """, ("loss=keras.losses.cosine_similarity", "loss=lambda t, p: -keras.losses.cosine_similarity(t, p)")),
 }
 
 
