@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -90,10 +91,13 @@ class Source:
                 return None
             for access in assignment.references:
                 found.append(access.node)
-        for node in _walk(self.module):
-            if isinstance(node, (cst.Global, cst.Nonlocal)) and any(n.name.value == name.value for n in node.names):
-                return None
-        return found
+        return None if name.value in self.declared_nonlocal else found
+
+    @functools.cached_property
+    def declared_nonlocal(self) -> set[str]:
+        """Names some `global`/`nonlocal` statement declares (one walk per source)."""
+        return {n.name.value for node in _walk(self.module) if isinstance(node, (cst.Global, cst.Nonlocal))
+                for n in node.names}
 
     def uses_keras(self) -> bool:
         return uses_keras(self.module)

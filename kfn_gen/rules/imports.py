@@ -119,11 +119,12 @@ class Imports(Rule):
             return
         groups: dict[str, list[cst.ImportAlias]] = {}
         renamed = {}
+        moved_to = {id(a): _module_alias_home(ctx, mod, a) for a in node.names}  # once: it may warn
         for alias in node.names:
             if _dotted(alias.name).startswith("_"):
                 _private(ctx, alias, f"{mod}.{_dotted(alias.name)}")
             home = home_of(mod, _dotted(alias.name))
-            moved = _module_alias_home(ctx, mod, alias)
+            moved = moved_to[id(alias)]
             if moved:  # `from keras.layers import recurrent` -> `from keras import layers as recurrent`
                 home, renamed[id(alias)] = moved.rsplit(".", 1)
             leaf = renamed.get(id(alias)) or _renamed_leaf(mod, _dotted(alias.name)) or _dotted(alias.name)
@@ -162,7 +163,7 @@ class Imports(Rule):
         last = codes.pop()
         for code in codes:
             ctx.insert_before(stmt, code, f"from {mod} import ...: names moved to different Keras 3 modules", node)
-        moved = [a for a in node.names if _module_alias_home(ctx, mod, a)]
+        moved = [a for a in node.names if moved_to[id(a)]]
         msg = None if codes or not moved else \
             f"from {mod} import {', '.join(_dotted(a.name) for a in moved)} (2.2.4 modules) -> {last}"
         ctx.edit(node, lambda n, c=last: cst.parse_statement(c + "\n").body[0], msg)
