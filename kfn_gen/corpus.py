@@ -3,6 +3,7 @@ benchmarks and scripts/examples_table.py: fetched once from PyPI with `pip downl
 :all: --no-deps keras==2.2.4` into a cache outside the repository, never committed."""
 from __future__ import annotations
 
+import fcntl
 import glob
 import os
 import subprocess
@@ -28,6 +29,14 @@ def sdist_root(dest: str | None = None) -> str:
     if all(glob.glob(os.path.join(root, part, "**", "*.py"), recursive=True) for part in PARTS):
         return root
     os.makedirs(dest, exist_ok=True)
+    with open(os.path.join(dest, ".lock"), "w") as lock:  # parallel test workers fetch it once
+        fcntl.flock(lock, fcntl.LOCK_EX)                   # released when the file closes
+        if all(glob.glob(os.path.join(root, part, "**", "*.py"), recursive=True) for part in PARTS):
+            return root
+        return _fetch(dest, root)
+
+
+def _fetch(dest: str, root: str) -> str:
     tarballs = glob.glob(os.path.join(dest, "[Kk]eras-2.2.4.tar.gz"))
     if not tarballs:
         subprocess.run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-binary", ":all:",

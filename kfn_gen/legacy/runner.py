@@ -1419,6 +1419,21 @@ def _write_results(side, out_dir, result, arrays):
     os.replace(os.path.join(out_dir, f"{side.name}.json.tmp"), os.path.join(out_dir, f"{side.name}.json"))
 
 
+# what a missing module at boot is installed by: Keras 2.2.4's own imports and TensorFlow's
+BOOT_PACKAGES = {"scipy": "scipy", "yaml": "pyyaml", "h5py": "h5py", "PIL": "pillow", "six": "six",
+                 "tensorflow": "tensorflow-cpu", "keras": "tensorflow-cpu", "numpy": "numpy"}
+
+
+def boot_hint(exc) -> str:
+    """'; install it with: pip install "kfn-gen[tf]"' for a module the [tf] extra installs, else the package."""
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return ""
+    top = exc.name.split(".")[0]
+    if top in BOOT_PACKAGES:
+        return f" (the {BOOT_PACKAGES[top]} package; install it with: pip install \"kfn-gen[tf]\")"
+    return f" (install it with: pip install {top})"
+
+
 def main(argv):
     """SPEC: side, legacy_dir, seed, batch, and either one job's keys (script, out_dir, ...) or
     ``jobs``: a list of them, run one after another in this process (batch mode; the file named by
@@ -1437,7 +1452,8 @@ def main(argv):
             os.makedirs(job["out_dir"], exist_ok=True)
             _write_results(side, job["out_dir"], {"side": side.name, "script": job["script"], "errors": [],
                                                   "statements_run": 0, "timings": {},
-                                                  "fatal": f"could not boot: {type(exc).__name__}: {exc}"}, {})
+                                                  "fatal": f"could not boot: {type(exc).__name__}: {exc}"
+                                                           + boot_hint(exc)}, {})
         os._exit(0)
     boot_s = round(time.perf_counter() - t0, 3)
     for i, job in enumerate(jobs):
