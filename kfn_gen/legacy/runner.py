@@ -580,9 +580,8 @@ class Keras3(Side):
                       "keras/src/models/model.py")
 
     def boot(self):
-        from kfn_gen.legacy.shim224 import install_numpy_aliases
-
-        install_numpy_aliases()
+        # No compatibility shim on this side: the migrated script runs on today's NumPy and Python as a user
+        # would run it, so whatever the migration missed (np.float, inspect.getargspec, ...) shows.
         import keras
         from keras.src.models import functional, model, sequential
         from keras.src.utils import file_utils

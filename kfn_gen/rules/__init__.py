@@ -8,10 +8,14 @@ def all_rules():
     from .imports import Imports
     from .metrics import CompileMetrics
     from .node_access import NodeAccess
+    from .numpy_removed import NumpyRemoved
     from .optimizers import Optimizers
     from .re_split import ReSplitPy37
     from .recurrent import RecurrentDefaults
+    from .reset_states import ResetStates
     from .sequential_input import SequentialInput
+    from .stdlib_removed import StdlibRemoved
 
     return [Imports(), NodeAccess(), SequentialInput(), RecurrentDefaults(), Optimizers(), BackendOps(),
-            CompileMetrics(), *breadth_rules(), ReSplitPy37()]
+            CompileMetrics(), *breadth_rules(), ReSplitPy37(), NumpyRemoved(), StdlibRemoved(),
+            ResetStates()]
