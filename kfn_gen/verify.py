@@ -45,6 +45,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -58,6 +59,7 @@ import numpy as np
 
 from .legacy.runtime import LegacyRuntimeError, ensure_legacy_keras
 from .legacy.standins import seed_cwd
+from .linemap import line_map as _line_map
 
 # what legacy/runner.py's install_random_standin does, for the report
 RANDOM_STANDIN = ("the same deterministic stand-in replaced random draws on both sides (Keras 2.2.4 "
@@ -66,7 +68,12 @@ RANDOM_STANDIN = ("the same deterministic stand-in replaced random draws on both
                   "stand-in noise, not of real random numbers")
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "legacy", "runner.py")
 PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float64)
-STATUSES = ("match", "differ", "error")
+STATUSES = ("match", "differ", "error", "partial")
+# `kfn-gen verify` exit codes; partial: every model that ran matched, but part of the script ran on neither side
+EXIT_CODES = {"match": 0, "differ": 1, "error": 2, "partial": 3}
+# import name -> the package that installs it, for the causes a partial verdict names
+PIP_NAMES = {"sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow", "yaml": "pyyaml",
+             "skimage": "scikit-image", "pydot": "pydot", "graphviz": "graphviz"}
 GRAD_RTOL = 1e-3  # loss gradients: max |g_legacy - g_migrated| / max |g_legacy| per weight
 GRAD_FLOOR = 1e-3  # ... where max |g_legacy| is at least GRAD_FLOOR x the model's largest gradient
 
@@ -133,6 +140,7 @@ class VerifyReport:
     timings: dict = field(default_factory=dict)
     tolerance: dict = field(default_factory=dict)
     standins: tuple[str, ...] = ()  # what the runs stood in for: argv, placeholder files, modules, weights
+    coverage: dict = field(default_factory=dict)  # top-level statements: total, ran on both sides, why not
 
     @property
     def ok(self) -> bool:
@@ -140,7 +148,7 @@ class VerifyReport:
 
     @property
     def exit_code(self) -> int:
-        return {"match": 0, "differ": 1}.get(self.status, 2)
+        return EXIT_CODES.get(self.status, 2)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -176,6 +184,8 @@ class VerifyReport:
                     lines.append(f"  {m.name}: likely cause: {m.likely_cause}")
                 for n in m.notes:
                     lines.append(f"  {m.name}: note: {n}")
+        if self.coverage.get("statements"):
+            lines.append("  coverage: " + coverage_text(self.coverage))
         for e in self.script_errors:
             lines.append(f"  script error ({e.format()})")
         for s in self.standins:
@@ -183,6 +193,17 @@ class VerifyReport:
         if self.timings:
             lines.append("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
         return "\n".join(lines)
+
+
+def coverage_text(cov: dict) -> str:
+    text = f"{cov['ran_on_both']} of {cov['statements']} top-level statements ran on both sides"
+    if cov.get("failed_on_both"):
+        text += f"; {cov['failed_on_both']} raised on both"
+    if cov.get("failed_legacy_only"):
+        text += f"; {cov['failed_legacy_only']} raised under Keras 2.2.4 only"
+    if cov.get("causes"):
+        text += " (" + "; ".join(cov["causes"]) + ")"
+    return text
 
 
 def _fmt(v):
@@ -715,10 +736,12 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
                 reports[i] = error(i, f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs)
                 continue
             entries = _note_random_standin(entries, legacy, migrated)
-            new_errs = _new_errors(lerrs, merrs, pairs[i][0], pairs[i][1])
-            status, reason = _overall(entries, new_errs, len(migrated["models"]))
+            mapped = _map_to_original(merrs, pairs[i][0], pairs[i][1])
+            new_errs = _new_errors(lerrs, mapped)
+            cov = coverage(legacy, lerrs, mapped)
+            status, reason = _overall(entries, new_errs, len(migrated["models"]), cov)
             reports[i] = VerifyReport(pairs[i][0], pairs[i][1], status, tuple(entries), reason, tuple(lerrs + merrs),
-                                      timings[i], tol, standins=_standins(legacy, migrated))
+                                      timings[i], tol, standins=_standins(legacy, migrated), coverage=cov)
         return reports
     finally:
         if keep_dir:
@@ -756,29 +779,10 @@ def _note_random_standin(entries, legacy, migrated):
     return [replace(e, notes=(*e.notes, note)) for e in entries]
 
 
-def _line_map(new_text: str, old_text: str) -> dict:
-    """Migrated line -> original line (1-based), or None for a line the migration inserted."""
-    a, b = old_text.splitlines(), new_text.splitlines()
-    out = {}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        for j in range(j1, j2):
-            if tag == "equal":
-                out[j + 1] = i1 + (j - j1) + 1
-            elif tag == "replace":
-                out[j + 1] = i1 + min(j - j1, i2 - i1 - 1) + 1
-            else:  # inserted by the migration
-                out[j + 1] = None
-    return out
-
-
-def _new_errors(lerrs, merrs, old_path, new_path):
-    """Keras 3 errors at top-level statements where the Keras 2.2.4 run raised nothing.
-
-    The migration inserts and rewrites lines, so a migrated statement is mapped back to the original
-    one by a line diff.  Both sides failing at the same statement (a missing optional module, a
-    download) is not a difference of the migration; counting errors per side was not enough: a Keras 3
-    error hid behind an unrelated 2.2.4 one (a VAE's add_loss behind 2.2.4's pydot errors).
-    """
+def _map_to_original(merrs, old_path, new_path):
+    """[(Keras 3 error, the original script's statement line or None)]: the migration inserts and rewrites
+    lines, so a migrated statement is mapped back to the original one by a line diff (None: a line the
+    migration inserted, or texts that could not be read)."""
     if not merrs:
         return []
     try:
@@ -787,14 +791,59 @@ def _new_errors(lerrs, merrs, old_path, new_path):
         with open(new_path, encoding="utf-8", errors="replace") as fh:
             new_text = fh.read()
     except OSError:
-        return list(merrs) if len(merrs) > len(lerrs) else []
+        return [(e, None) for e in merrs]
     mapping = _line_map(new_text, old_text)
+    return [(e, mapping.get(e.stmt_line if e.stmt_line is not None else e.line)) for e in merrs]
+
+
+def _new_errors(lerrs, mapped):
+    """Keras 3 errors at top-level statements where the Keras 2.2.4 run raised nothing.
+
+    Both sides failing at the same statement (a missing optional module, a download) is not a difference
+    of the migration (it is a gap in coverage, see coverage()); counting errors per side was not enough:
+    a Keras 3 error hid behind an unrelated 2.2.4 one (a VAE's add_loss behind 2.2.4's pydot errors).
+    """
     failed = {e.stmt_line if e.stmt_line is not None else e.line for e in lerrs}
-    return [e for e in merrs
-            if mapping.get(e.stmt_line if e.stmt_line is not None else e.line) not in failed]
+    return [e for e, line in mapped if line not in failed]
 
 
-def _overall(entries, new_errs, n_migrated):
+def coverage(legacy: dict, lerrs, mapped) -> dict:
+    """How much of the script the verdict covers: top-level statements that ran without an error on both
+    sides, those that raised on both or under 2.2.4 only, and the root causes (a missing package, a
+    missing data file, an error), so that a user knows what to install or provide."""
+    total = int(legacy.get("statements_total") or legacy.get("statements_run") or 0)
+    legacy_failed = {e.stmt_line if e.stmt_line is not None else e.line for e in lerrs}
+    migrated_failed = {line for _, line in mapped if line is not None}
+    both = legacy_failed & migrated_failed
+    not_both = legacy_failed | migrated_failed
+    return {"statements": total, "ran_on_both": max(0, total - len(not_both)), "failed_on_both": len(both),
+            "failed_legacy_only": len(legacy_failed - migrated_failed), "causes": _causes(lerrs)}
+
+
+def _causes(lerrs, most: int = 3) -> list[str]:
+    """The distinct root causes of the 2.2.4 side's errors; a NameError is usually a consequence (of an
+    import or a data load that failed earlier), so it is named only when nothing else is."""
+    roots = [e for e in lerrs if e.type not in ("NameError", "UnboundLocalError")] or list(lerrs)
+    out: list[str] = []
+    for e in roots:
+        text = _cause(e)
+        if text not in out:
+            out.append(text)
+    return out[:most] + ([f"+{len(out) - most} more"] if len(out) > most else [])
+
+
+def _cause(e) -> str:
+    if e.type in ("ModuleNotFoundError", "ImportError"):
+        m = re.search(r"No module named '([^'.]+)", e.message)
+        if m:
+            top = m.group(1)
+            return f"{top} is not installed: pip install {PIP_NAMES.get(top, top)}"
+    if e.type in ("FileNotFoundError", "IsADirectoryError") or (e.type == "OSError" and "No such file" in e.message):
+        return f"line {e.line}: a file the script reads is missing ({e.message}): provide it (run in its directory)"
+    return f"line {e.line}: {e.type}: {e.message}"
+
+
+def _overall(entries, new_errs, n_migrated, cov=None):
     differ = [e for e in entries if e.status == "differ"]
     errors = [e for e in entries if e.status == "error"]
     reasons = []
@@ -810,4 +859,7 @@ def _overall(entries, new_errs, n_migrated):
         return "differ", "; ".join(reasons)
     if errors:
         return "error", "could not compare: " + ", ".join(f"{e.name} ({e.problems[0]})" for e in errors)
+    if cov and cov["statements"] and cov["ran_on_both"] < cov["statements"]:
+        return "partial", (f"{len(entries)} model(s) equal, but only {coverage_text(cov)}: the verdict does "
+                           "not cover the rest of the script")
     return "match", None

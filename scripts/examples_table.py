@@ -77,6 +77,9 @@ def measure(example: str, work: str, legacy_dir: str, timeout_s: float, memory_m
         elif report.models or report.status != "error":
             row["migrated_runs"] = "yes" if not merr else f"partly ({len(merr)} stmt errors)"
     row["verifies"] = report.status
+    cov = report.coverage or {}
+    if cov.get("statements"):
+        row["coverage"] = f"{cov['ran_on_both']}/{cov['statements']}"
     if report.models:
         outs_ok = [all(o.ok for o in m.outputs) and bool(m.outputs) for m in report.models]
         row["outputs"] = f"{sum(outs_ok)}/{len(outs_ok)}"
@@ -88,6 +91,8 @@ def measure(example: str, work: str, legacy_dir: str, timeout_s: float, memory_m
         diffs = [m.max_abs_diff for m in report.models if m.max_abs_diff is not None]
         row["max_abs_diff"] = max(diffs) if diffs else None
     reasons = []
+    if report.status == "partial" and cov.get("causes"):
+        reasons.append("not covered: " + "; ".join(cov["causes"]))
     if report.status != "match":
         if warnings:  # what the migrator itself reported as needing a hand migration comes first
             reasons.append("migration warns: " + "; ".join(
@@ -115,7 +120,7 @@ def _cell(text, limit=600) -> str:
 
 
 def render(rows: list[dict], meta: dict) -> str:
-    counts = {k: sum(1 for r in rows if r.get("verifies") == k) for k in ("match", "differ", "error")}
+    counts = {k: sum(1 for r in rows if r.get("verifies") == k) for k in ("match", "partial", "differ", "error")}
     outputs_equal = sum(1 for r in rows if r.get("outputs") and r["outputs"].split("/")[0] == r["outputs"].split("/")[1])
     migrated = sum(1 for r in rows if r["migrates"] == "yes")
     lines = [
@@ -125,25 +130,29 @@ def render(rows: list[dict], meta: dict) -> str:
         "",
         f"- measured: {meta['date']} on {meta['platform']}, Python {meta['python']}, "
         f"{meta['jobs']} job(s), per-side timeout {meta['timeout_s']:g}s, memory limit {meta['memory_mb']} MB",
-        f"- examples: {len(rows)}; migrate: {migrated}; verify: {counts['match']} match, "
-        f"{counts['differ']} differ, {counts['error']} could not run; every model's outputs equal: "
+        f"- examples: {len(rows)}; migrate: {migrated}; verify: {counts['match']} match (full coverage), "
+        f"{counts['partial']} partial, {counts['differ']} differ, {counts['error']} could not run; every model's "
+        "outputs equal: "
         f"{outputs_equal}; total {meta['elapsed_s']:.0f}s",
         "- columns: *migrates* = `migrate_source` produced code without an error diagnostic; *2.2.4 runs* / "
         "*Keras 3 runs* = the script ran top to bottom under genuine Keras 2.2.4 / Keras 3 with offline stand-ins "
         "(`partly` = some top-level statements raised and were skipped); *verifies* = `kfn-gen verify` verdict "
-        "(every model equal within 1e-5, loss gradient and two optimizer steps included); *models* = models that "
+        "(match: every model equal within 1e-5, loss gradient and two optimizer steps included, and every top-level "
+        "statement ran on both sides; partial: the models match but some statements ran on neither side); "
+        "*coverage* = top-level statements that ran without error on both sides / all; the Keras 3 side runs "
+        "with no NumPy or Python compatibility shim; *models* = models that "
         "match / models compared; *outputs equal* = models whose every output is within 1e-5 on seeded inputs "
         "with the legacy weights copied in; *training step* = per model: loss gradient and two optimizer "
         "steps fed the same gradients (skipped when the model is not compiled).",
         "",
-        "| example | migrates | 2.2.4 runs | Keras 3 runs | verifies | models | outputs equal | max abs diff "
-        "| training step | seconds | reason |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| example | migrates | 2.2.4 runs | Keras 3 runs | verifies | coverage | models | outputs equal "
+        "| max abs diff | training step | seconds | reason |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         diff = "-" if r.get("max_abs_diff") is None else f"{r['max_abs_diff']:.2e}"
         lines.append(f"| {r['example']} | {r['migrates']} | {r['legacy_runs']} | {r['migrated_runs']} | "
-                     f"{r['verifies']} | {r['models'] or '-'} | {r.get('outputs', '-')} | {diff} | "
+                     f"{r['verifies']} | {r.get('coverage', '-')} | {r['models'] or '-'} | {r.get('outputs', '-')} | {diff} | "
                      f"{r.get('training', '-')} | {r.get('seconds', '-')} | "
                      f"{_cell(r['reason']) or '-'} |")
     return "\n".join(lines) + "\n"

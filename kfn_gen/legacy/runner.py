@@ -747,6 +747,7 @@ def run_script(side, path, result):
     sys.argv = prepare_script(side, path, result)  # argv, optional modules, applications weights
     names = {}
     errors = result["errors"]
+    result["statements_total"] = len(tree.body)  # the verdict's coverage: how much of the script ran
     for stmt in tree.body:
         code = compile(ast.Module(body=[stmt], type_ignores=[]), path, "exec")
         try:

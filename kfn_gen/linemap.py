@@ -1,0 +1,20 @@
+"""Migrated line -> original line, by a line diff: used to report findings on the migrated text (the
+unresolved-name invariant, the verifier's script errors) at the line the user wrote."""
+from __future__ import annotations
+
+import difflib
+
+
+def line_map(new_text: str, old_text: str) -> dict:
+    """Migrated line -> original line (1-based), or None for a line the migration inserted."""
+    a, b = old_text.splitlines(), new_text.splitlines()
+    out = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for j in range(j1, j2):
+            if tag == "equal":
+                out[j + 1] = i1 + (j - j1) + 1
+            elif tag == "replace":
+                out[j + 1] = i1 + min(j - j1, i2 - i1 - 1) + 1
+            else:  # inserted by the migration
+                out[j + 1] = None
+    return out
