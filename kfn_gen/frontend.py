@@ -103,13 +103,19 @@ class Source:
         return uses_keras(self.module)
 
 
+KERAS_PACKAGES = ("keras", "keras_applications", "keras_preprocessing")  # 2.2's package and its companions
+
+
 def uses_keras(module: cst.Module) -> bool:
-    """Does the script import Keras (the standalone 2.2 package) anywhere?"""
+    """Does the script import Keras (the standalone 2.2 package, or its companion packages) anywhere?"""
+    def keras_path(dotted: str) -> bool:
+        return dotted.split(".")[0] in KERAS_PACKAGES
+
     for node in _walk(module):
-        if isinstance(node, cst.Import) and any(api224.is_keras_path(_dotted(a.name) or "") for a in node.names):
+        if isinstance(node, cst.Import) and any(keras_path(_dotted(a.name) or "") for a in node.names):
             return True
         if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative \
-                and api224.is_keras_path(_dotted(node.module) or ""):
+                and keras_path(_dotted(node.module) or ""):
             return True
     return False
 

@@ -2,15 +2,17 @@
 
 The front end accepts a Keras name that exists in Keras 2.2.4 OR in Keras 3, so migrated code
 (keras.ops, keras.optimizers.schedules, ...) migrates again without errors (idempotence).
-Run:  python scripts/dump_keras3_api.py
+Run:  python scripts/dump_keras3_api.py [OUT]   (default: the package's table; tests write elsewhere and compare)
 """
 import json
 import os
+import sys
 import types
 
 import keras
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "kfn_gen", "rules", "keras3_api.json")
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "kfn_gen", "rules",
+                                                          "keras3_api.json")
 table = {}
 todo = ["keras"]
 while todo:
