@@ -29,8 +29,13 @@ def tf_function(script: str, model: str | None, list_: bool, jit: bool, output: 
     """A standalone @tf.function module (TensorFlow only) for a model of SCRIPT."""
     from . import tfgen
 
-    with open(script, encoding="utf-8", newline="") as fh:
-        text = fh.read()
+    from .sourcefile import SourceError, read_source
+
+    try:
+        text = read_source(script)
+    except SourceError as exc:
+        click.echo(exc.diagnostic.format(), err=True)
+        sys.exit(2)
     try:
         if list_:
             graph = tfgen.load_graph(text, script)

@@ -14,8 +14,13 @@ from . import build, drawing, frontend
 @click.option("--format", "fmt", type=click.Choice(["json", "dot", "mermaid"]), default="json", show_default=True)
 def graph(file: str, fmt: str) -> None:
     """Dump the layer/node graph a legacy Keras script builds."""
-    with open(file, encoding="utf-8", newline="") as fh:
-        text = fh.read()
+    from .sourcefile import SourceError, read_source
+
+    try:
+        text = read_source(file)
+    except SourceError as exc:
+        click.echo(exc.diagnostic.format(), err=True)
+        sys.exit(2)
     src, diags = frontend.parse(text, file)
     if src is None:
         for d in diags:

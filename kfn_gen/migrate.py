@@ -6,6 +6,9 @@ means `code is None`: the caller leaves the file as it was.
 """
 from __future__ import annotations
 
+import difflib
+import re
+
 from . import build, frontend
 from .diagnostics import Diagnostic, MigrationResult
 from .options import Options
@@ -29,7 +32,15 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
     for rule in all_rules():
         ctx.rule = rule.name
         rule.run(ctx)
-    code = apply(ctx)
+    if not (ctx.edits or ctx.before or ctx.preludes):
+        code = source  # nothing to change: the source as it is, whatever libcst's round trip would do
+    else:
+        code = keep_unedited_bytes(source, src.module.code, apply(ctx))
+        if code is None:
+            return MigrationResult(path, source, None, (Diagnostic(
+                path, 1, 1, "error", "the parser cannot reproduce this file's bytes exactly (form feeds or CR-only "
+                "line endings where lines cannot be aligned): left untouched rather than change bytes no rule "
+                "meant to change", "parse"),))
     out = [*facts.diagnostics, *ctx.diagnostics]
     out += _unresolved(src.path, source, code, out)
     out.sort(key=lambda d: (d.line, d.col, d.severity))
@@ -43,6 +54,41 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(d)
             out.append(d)
     return out
+
+
+def keep_unedited_bytes(source: str, round_trip: str, code: str) -> str | None:
+    """`code` with every line no edit touched taken from `source` byte for byte.
+
+    libcst regenerates most files exactly (then `code` is returned as it is), but not all: a form feed
+    before a statement or between a decorator and its `def`, a CR-only file's last line ending.  Then the
+    round trip of the unedited tree has as many lines as the source, line i standing for line i, and the
+    lines that the edits left equal to the round trip are replaced by the source's own.  None when the
+    lines cannot be aligned (the caller refuses the file).
+    """
+    if round_trip == source:
+        return code
+    src_lines, rt_lines = _lines(source), _lines(round_trip)
+    if len(src_lines) != len(rt_lines):
+        return None
+    new_lines = _lines(code)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, rt_lines, new_lines, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend(src_lines[i1:i2])
+        else:
+            out.extend(new_lines[j1:j2])
+            if j2 == len(new_lines) and i2 == len(rt_lines) and out and src_lines[-1][-1:] in "\r\n" \
+                    and not out[-1].endswith(("\r", "\n")):
+                out[-1] += src_lines[-1][len(src_lines[-1].rstrip("\r\n")):]  # the last line's own ending
+    return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, split at CR LF, CR and LF only (str.splitlines also splits at form feeds)."""
+    return _LINE.findall(text)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def _unresolved(path: str, source: str, code: str, said: list[Diagnostic]) -> list[Diagnostic]:

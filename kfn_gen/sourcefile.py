@@ -70,7 +70,10 @@ def detect_encoding(data: bytes, path: str = "<string>") -> tuple[str, bool]:
     """(codec, has_bom) as Python would decide it for this source; raises SourceError."""
     bom = data.startswith(codecs.BOM_UTF8)
     try:
-        enc, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        # CPython reads a cookie on a CR-ended first or second line too (its tokenizer's universal newlines);
+        # tokenize's readline splits at LF only, so the detection sees the two lines with LF endings
+        head = data[:4096].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        enc, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
     except SyntaxError as exc:
         msg = str(exc)
         line = 1
@@ -249,3 +252,14 @@ def restore_newlines(original: str, migrated_lf: str) -> str:
                     eol = dominant
             out.append(body + eol)
     return "".join(out)
+
+
+def read_source(path: str) -> str:
+    """A source file's text decoded as Python decodes it (BOM, coding cookie, line endings kept), for the
+    commands that only read (`graph`, `generate`); raises SourceError with a file:line:col diagnostic."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise SourceError(Diagnostic(path, 1, 1, "error", f"cannot read: {exc.strerror or exc}", RULE_ENCODING)) from exc
+    return decode_source(data, path).text
