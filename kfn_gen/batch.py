@@ -611,6 +611,11 @@ def _process(task: FileTask, config: BatchConfig) -> FileResult:
         else:
             _copy(task.src, dest)
     elif config.in_place and changed and not config.check:
+        if not st.st_mode & 0o222:  # root may write anyway: the file's own bits say it is not to be changed
+            r.status = "failed"
+            r.diagnostics.append(Diagnostic(task.src, 0, 0, "error", "file is read-only; left untouched "
+                                            "(make it writable, or use --out-dir)", "io"))
+            return r
         if not unchanged_since(task.src, st):
             r.status = "failed"
             r.diagnostics.append(Diagnostic(task.src, 0, 0, "error",

@@ -10,7 +10,16 @@ from .cli_migrate import migrate
 from .cli_verify import verify
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, the code for "would change"
+            click.echo("kfn-gen: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kfn-gen")
 def main() -> None:
     """Migrate Keras 2.2 code to Keras 3, generate tf.function modules, verify against Keras 2.2.4."""

@@ -8,8 +8,10 @@ Modelled on black/ruff/pyupgrade:
     kfn-gen migrate --out-dir repo3 repo/     # mirror the tree into repo3 (other files copied)
     kfn-gen migrate --check --diff repo/      # change nothing; exit 1 if something would change
 
-Exit status: 0 nothing to change (or everything written), 1 something would change (--check) or
-verification failed (--verify), 2 a file could not be processed (or a usage error).
+Exit status: 0 nothing to change (or everything written), 1 something would change or still needs a
+hand change (--check: a warning is a finding the migration could not fix; --allow-warnings lets them pass)
+or verification differs (--verify), 2 a file could not be processed (or a usage error), 3 verification
+ran but covered only part of a script (PARTIAL), 130 interrupted.  --exit-zero turns 1 into 0.
 Diagnostics go to stderr as ``file:line:col: severity: message [rule]``; notebooks are located
 as ``nb.ipynb:cell N:line:col`` (N counts all cells from 1).  Importing this module must not
 import TensorFlow: --verify loads it lazily.
@@ -26,15 +28,16 @@ import click
 
 from .options import Options
 
-EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_CHANGED, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def _echo_err(text: str) -> None:
     click.echo(text, err=True)
 
 
-@click.command("migrate", epilog="Exit status: 0 nothing to change (or all written); 1 a file would change "
-                "(--check) or a verification differs (--verify); 2 a file could not be processed. "
+@click.command("migrate", epilog="Exit status: 0 nothing to change (or all written); 1 a file would change or "
+                "still needs a hand change (--check) or a verification differs (--verify); 2 a file could not be "
+                "processed; 3 a verification covered only part of a script; 130 interrupted. "
                 "Notebook locations read nb.ipynb:cell N:line:col. See docs/ci.md.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
@@ -43,7 +46,12 @@ def _echo_err(text: str) -> None:
 @click.option("--out-dir", type=click.Path(file_okay=False),
               help="Write a migrated mirror of the input tree here; other files are copied byte for byte.")
 @click.option("--check", is_flag=True,
-              help="Write nothing to the inputs; exit 1 if a file would change or verification fails.")
+              help="Write nothing to the inputs; exit 1 if a file would change, still needs a hand change "
+                   "(a warning), or verification fails.")
+@click.option("--allow-warnings", is_flag=True,
+              help="With --check: warnings (hand changes still needed) do not fail the check.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when files would change or need a hand change (2 still means a file failed).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes to stdout.")
 @click.option("--color/--no-color", default=None, help="Color the diff (default: only on a terminal).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
@@ -68,8 +76,9 @@ def _echo_err(text: str) -> None:
                    "keras3: take Keras 3's defaults (each numeric change reported as a warning).")
 @click.option("--import-style", type=click.Choice(["keras", "tf.keras"]), default="keras", show_default=True,
               help="Emit `import keras` or `from tensorflow import keras`.")
-def migrate(paths, output, in_place, out_dir, check, show_diff, color, jobs, exclude, respect_gitignore,
-            stdin_filename, report_path, summary_md, verify, quiet, all_files, defaults, import_style) -> None:
+def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, show_diff, color, jobs, exclude,
+            respect_gitignore, stdin_filename, report_path, summary_md, verify, quiet, all_files, defaults,
+            import_style) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
     from .batch import BatchConfig
 
@@ -86,10 +95,41 @@ def migrate(paths, output, in_place, out_dir, check, show_diff, color, jobs, exc
     options = Options(defaults=defaults, import_style=import_style)
     config = BatchConfig(options=options, in_place=in_place, out_dir=out_dir, check=check,
                          want_diff=show_diff, prefilter=not all_files, color=color)
+    check_output_paths(output=output, report=report_path, summary_md=summary_md)
+    gate = Gate(check=check, allow_warnings=allow_warnings)
     if paths == ("-",):
-        sys.exit(_run_stdin(config, stdin_filename or "-", output, verify, quiet))
-    sys.exit(_run_paths(list(paths), config, jobs or os.cpu_count() or 1, exclude, respect_gitignore, output,
-                        report_path, summary_md, verify, quiet))
+        rc = _run_stdin(config, stdin_filename or "-", output, verify, quiet, gate)
+    else:
+        rc = _run_paths(list(paths), config, jobs or os.cpu_count() or 1, exclude, respect_gitignore, output,
+                        report_path, summary_md, verify, quiet, gate)
+    sys.exit(EXIT_OK if (exit_zero and rc == EXIT_CHANGED) else rc)
+
+
+class Gate:
+    """What fails `--check`: a file that would change, or (unless allow_warnings) one whose warnings say it
+    still needs a hand change (ruff's "remaining violations")."""
+
+    def __init__(self, check: bool, allow_warnings: bool) -> None:
+        self.check, self.allow_warnings = check, allow_warnings
+
+    def fails(self, changed: int, warnings: int) -> bool:
+        return self.check and bool(changed or (warnings and not self.allow_warnings))
+
+
+def check_output_paths(**paths) -> None:
+    """Every file kfn-gen would write (-o, --report, --summary-md) must be writable before any input is
+    touched: a bad path is a usage error (exit 2), never a traceback after files were rewritten."""
+    for option, path in paths.items():
+        if not path or path == "-":
+            continue
+        flag = {"output": "-o/--output", "report": "--report", "summary_md": "--summary-md"}[option]
+        parent = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            raise click.BadParameter(f"{path!r} is a directory", param_hint=flag)
+        if not os.path.isdir(parent):
+            raise click.BadParameter(f"{path!r}: directory {parent!r} does not exist", param_hint=flag)
+        if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+            raise click.BadParameter(f"{path!r} is not writable", param_hint=flag)
 
 
 def _print_diags(diags, quiet: bool) -> None:
@@ -105,7 +145,7 @@ def _write_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool) -> int:
+def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool, gate: Gate) -> int:
     from .batch import _kind_of, migrate_bytes, colorize
     from .sourcefile import atomic_write
 
@@ -127,11 +167,12 @@ def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool)
             atomic_write(output, new)
         else:
             _write_stdout(new)
-    return EXIT_CHANGED if (config.check and changed) else EXIT_OK
+    warnings = sum(1 for d in diags if d.severity == "warning")
+    return EXIT_CHANGED if gate.fails(changed, warnings) else EXIT_OK
 
 
 def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_path, summary_md, verify,
-               quiet) -> int:
+               quiet, gate: Gate) -> int:
     from dataclasses import replace
 
     from .batch import colorize, discover, run_batch
@@ -184,6 +225,9 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
         rc = EXIT_OK
         if to_stdout or output:
             r = next(r for r in results if r.kind in ("python", "notebook"))
+            if r.status == "skipped":  # a NUL byte (binary, UTF-16): never an empty stdout that says "done"
+                _echo_err(f"kfn-gen: {r.path}: not Python source text (see the note above); nothing written")
+                return EXIT_ERROR
             if r.status != "failed" and r.output is not None:
                 if output and output != "-":
                     atomic_write(output, r.output, None)
@@ -191,7 +235,7 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
                 elif not verify:
                     _write_stdout(r.output)
         if verify:
-            rc = max(rc, _verify(results, config, tmp_dirs, quiet, to_stdout))
+            rc = _worse(rc, _verify(results, config, tmp_dirs, quiet, to_stdout))
             if to_stdout and not output:
                 r = next(r for r in results if r.kind in ("python", "notebook"))
                 if r.output is not None and r.status != "failed":
@@ -199,6 +243,9 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
         summary = summarize(results, time.perf_counter() - t0)
         if not quiet and not to_stdout:
             _echo_err(format_summary(summary, config.check).rstrip("\n"))
+            if gate.check and summary["diagnostics"]["warning"]:
+                _echo_err(f"check: {summary['diagnostics']['warning']} warning(s) still need a hand change"
+                          + (" (allowed by --allow-warnings)" if gate.allow_warnings else ""))
         if report_path:
             write_json_report(report_path, results, summary, sys.argv)
         if summary_md:
@@ -207,7 +254,7 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
             return EXIT_ERROR
         if rc:
             return rc
-        if config.check and summary["changed"]:
+        if gate.fails(summary["changed"], summary["diagnostics"]["warning"]):
             return EXIT_CHANGED
         return EXIT_OK
     finally:
@@ -251,8 +298,10 @@ def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
             rep = verify_pair(old, new)
             r.verify = rep.to_json()
             if not rep.ok:
-                # like `kfn-gen verify`: differ -> 1, could not run -> 2
-                rc = max(rc, EXIT_CHANGED if rep.status == "differ" else EXIT_ERROR)
+                # like `kfn-gen verify`: differ -> 1, could not run -> 2, partial -> 3
+                rc = _worse(rc, {"differ": EXIT_CHANGED, "partial": EXIT_PARTIAL}.get(rep.status, EXIT_ERROR))
+                if config.in_place:  # only what verified replaces the original
+                    _restore(r, old, new)
             if not rep.ok or not quiet:
                 # the figures (max abs diff per model, training step), not just the verdict
                 _echo_err(f"{r.path}: verification {rep.status}")
@@ -261,4 +310,23 @@ def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
             r.verify = {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
             _echo_err(f"{r.path}: verification error: {type(exc).__name__}: {exc}")
             rc = EXIT_ERROR
+            if config.in_place:
+                _restore(r, old, new)
     return rc
+
+
+def _worse(a: int, b: int) -> int:
+    """The exit status that says more: could not run (2) > differs (1) > partial (3) > ok (0)."""
+    order = [EXIT_OK, EXIT_PARTIAL, EXIT_CHANGED, EXIT_ERROR]
+    return max(a, b, key=order.index)
+
+
+def _restore(r, original_copy: str, written: str) -> None:
+    """--in-place --verify: a file whose migration did not verify gets its original bytes back."""
+    from .sourcefile import atomic_write
+
+    with open(original_copy, "rb") as fh:
+        atomic_write(written, fh.read())
+    r.verify["restored"] = True
+    _echo_err(f"{r.path}: not verified ({r.verify.get('status')}): the original was kept; rerun without "
+              "--verify (or with --out-dir) to write the migration anyway")
