@@ -81,3 +81,26 @@ def assert_layer_migration_matches(source: str, tmp_path, legacy_dir: str, expec
     assert code.count(control[0]) == 1, control[0]
     r = verify_sources(source, code.replace(*control), tmp_path, legacy_dir, name="control.py")
     assert r.status == "differ" and r.models[0].max_abs_diff > 1e-3, r.format_table()
+
+
+class FakeReport:
+    """A stand-in for kfn_gen.verify.VerifyReport in CLI tests that fake verification (no TensorFlow)."""
+
+    def __init__(self, status):
+        self.status, self.ok = status, status == "match"
+
+    def format_table(self):
+        return f"| table | {self.status} |"
+
+    def to_json(self):
+        return {"status": self.status, "rows": []}
+
+
+def fake_verify_module(monkeypatch, verify_pair) -> None:
+    """Make `from kfn_gen.verify import verify_pair` (done lazily by the CLI) return `verify_pair`."""
+    import sys
+    import types
+
+    mod = types.ModuleType("kfn_gen.verify")
+    mod.verify_pair = verify_pair
+    monkeypatch.setitem(sys.modules, "kfn_gen.verify", mod)

@@ -4,14 +4,13 @@ Ctrl-C is 130.  Real migrator, no TensorFlow (verification is faked where it is 
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import pytest
 from click.testing import CliRunner
 
 from kfn_gen import batch
 from kfn_gen.cli import main
+from tests.helpers import FakeReport, fake_verify_module
 
 HAND_ONLY = b"import keras\nfrom keras import backend as K\nsess = K.get_session()\n"  # a warning, no edit
 FIXABLE = b"from keras.layers.core import Dense\n"
@@ -73,23 +72,10 @@ def test_a_read_only_file_is_not_rewritten(tmp_path):
     assert f.read_bytes() == FIXABLE and (f.stat().st_mode & 0o777) == 0o444
 
 
-class _Report:
-    def __init__(self, status):
-        self.status, self.ok = status, status == "match"
-
-    def format_table(self):
-        return f"verdict {self.status}"
-
-    def to_json(self):
-        return {"status": self.status}
-
-
 @pytest.mark.parametrize("status,code,kept", [("match", 0, False), ("differ", 1, True), ("error", 2, True),
                                               ("partial", 3, True)])
 def test_in_place_verify_replaces_only_what_verified(tmp_path, monkeypatch, status, code, kept):
-    mod = types.ModuleType("kfn_gen.verify")
-    mod.verify_pair = lambda old, new, *a, **k: _Report(status)
-    monkeypatch.setitem(sys.modules, "kfn_gen.verify", mod)
+    fake_verify_module(monkeypatch, lambda old, new, *a, **k: FakeReport(status))
     f = tmp_path / "a.py"
     f.write_bytes(FIXABLE)
     r = cli("--in-place", "--verify", "--report", tmp_path / "rep.json", f)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import types
 
 import libcst as cst
 import pytest
@@ -15,6 +14,7 @@ from kfn_gen.cli import main
 from kfn_gen.diagnostics import Diagnostic, MigrationResult
 from kfn_gen.options import Options
 from kfn_gen.report import Progress
+from tests.helpers import FakeReport, fake_verify_module
 
 OLD = b"import keras\nfrom keras.layers.core import Dense\n"
 NEW = b"import keras\nfrom keras.layers import Dense\n"
@@ -192,26 +192,12 @@ def test_quiet_hides_info_and_summary(tmp_path):
     assert r.exit_code == 1 and r.stderr == ""
 
 
-class FakeReport:
-    def __init__(self, status):
-        self.status, self.ok = status, status == "match"
-
-    def format_table(self):
-        return f"| table | {self.status} |"
-
-    def to_json(self):
-        return {"status": self.status, "rows": []}
-
-
 def _fake_verify(monkeypatch, status, calls):
-    mod = types.ModuleType("kfn_gen.verify")
-
     def verify_pair(old, new, *a, **k):
         calls.append((open(old, "rb").read(), open(new, "rb").read()))
         return FakeReport(status)
 
-    mod.verify_pair = verify_pair
-    monkeypatch.setitem(sys.modules, "kfn_gen.verify", mod)
+    fake_verify_module(monkeypatch, verify_pair)
 
 
 @pytest.mark.parametrize("status,code", [("match", 0), ("differ", 1), ("error", 2)])

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kfn_gen.migrate import migrate_source
-from helpers import run_script_npz
+from tests.helpers import run_script_npz
 
 SCRIPT = textwrap.dedent("""\
     import numpy as np
