@@ -26,7 +26,7 @@ def graph(file: str, fmt: str) -> None:
         for d in diags:
             click.echo(d.format(), err=True)
         sys.exit(2)
-    errors = frontend.check_names(src)
+    errors = [d for d in frontend.check_names(src) if d.severity == "error"]
     g, facts = build.build(src)
     errors += [d for d in facts.diagnostics if d.severity == "error"]
     for d in errors:

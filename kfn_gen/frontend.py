@@ -10,6 +10,7 @@ import ast
 import builtins
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -252,13 +253,7 @@ def check_names(src: Source) -> list[Diagnostic]:
                 continue
             if isinstance(scope, md.ClassScope) or _assigned_in_chain(scope, name):
                 continue
-            layer_names = _keras_layer_names(src)
-            if name in layer_names and name not in bound_names:  # `Input(...)` with no import of it
-                msg = f"name '{name}' is not defined; it is keras.layers.{name}: import it (from keras.layers import {name})"
-            else:
-                hint = api224.suggest(name, bound_names | star_names | layer_names)
-                msg = f"name '{name}' is not defined" + (f"; did you mean '{hint}'?" if hint else "")
-            diags.append(src.diag(node, "error", msg, "undefined-name"))
+            diags.append(_undefined(src, node, bound_names, star_names))
     for node in _walk(src.module):
         if isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(node.names, cst.ImportStar):
             mod = _dotted(node.module)
@@ -277,6 +272,61 @@ def check_names(src: Source) -> list[Diagnostic]:
                 diags.append(_missing_diag(src, node.attr, r))
     diags.sort(key=lambda d: (d.line, d.col))
     return diags
+
+
+# names whose absence is a Keras 2.2.4 script's own business, not a reason to refuse the file: the script
+# may define them where a static reading cannot see (its own star imports, exec, notebook kernels)
+_DYNAMIC_DEFINERS = ("exec", "execfile", "get_ipython", "globals", "locals", "vars", "__builtins__")
+# nodes under which a statement may not run (or runs later, or not at all)
+_CONDITIONAL = (cst.If, cst.Try, cst.For, cst.While, cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp,
+                cst.DictComp, cst.GeneratorExp, cst.IfExp, cst.BooleanOperation, cst.ExceptHandler)
+
+
+def _undefined(src: Source, node: cst.Name, bound_names: set, star_names: set) -> Diagnostic:
+    """An undefined name: an error only where 2.2.4 itself would certainly have raised NameError (a statement
+    that always runs at module level, a name defined nowhere in the file, nothing that could define it
+    dynamically); otherwise a warning, and the file is migrated (issue 17: refuse only what is certainly
+    wrong).  Typos of Keras names (`Activition`) and of the script's own names (`mdoel`) at module level stay
+    errors with their suggestion."""
+    name = node.value
+    layer_names = _keras_layer_names(src)
+    if name in bound_names:  # bound in another scope (a function's global, a later cell, a loop elsewhere)
+        return src.diag(node, "warning", f"name '{name}' is not bound where it is used here (it is bound in another "
+                        "scope of this file): check that it is defined when this line runs", "undefined-name")
+    if name in sys.stdlib_module_names:
+        return src.diag(node, "warning", f"module '{name}' is used but never imported in this file: add `import "
+                        f"{name}` (2.2.4 would raise NameError here too)", "undefined-name")
+    if name in layer_names:  # `Input(...)` with no import of it
+        msg = f"name '{name}' is not defined; it is keras.layers.{name}: import it (from keras.layers import {name})"
+    else:
+        hint = api224.suggest(name, bound_names | star_names | layer_names)
+        msg = f"name '{name}' is not defined" + (f"; did you mean '{hint}'?" if hint else "")
+    certain = _always_runs(src, node) and not _may_define_dynamically(src)
+    if certain:
+        return src.diag(node, "error", msg, "undefined-name")
+    return src.diag(node, "warning", msg + " (kept: this line may never run, or the name may be defined "
+                    "dynamically)", "undefined-name")
+
+
+def _always_runs(src: Source, node: cst.CSTNode) -> bool:
+    up = parents(src.module)
+    while node is not None and not isinstance(node, cst.Module):
+        node = up.get(node)
+        if isinstance(node, _CONDITIONAL):
+            return False
+    return True
+
+
+def _may_define_dynamically(src: Source) -> bool:
+    """A star import from a module that is not Keras (the script's own helpers), or exec/globals()/a
+    notebook kernel: names may come from there."""
+    for n in _walk(src.module):
+        if isinstance(n, cst.ImportFrom) and isinstance(n.names, cst.ImportStar) and \
+                (n.module is None or n.relative or not api224.is_keras_path(_dotted(n.module) or "")):
+            return True
+        if isinstance(n, cst.Name) and n.value in _DYNAMIC_DEFINERS:
+            return True
+    return False
 
 
 def _missing_diag(src: Source, node, r: api224.Resolved) -> Diagnostic:

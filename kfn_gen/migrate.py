@@ -22,9 +22,9 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
     src, diags = frontend.parse(source, path, only_keras=True)
     if src is None:  # a syntax error, or valid code that does not use Keras: returned as it is
         return MigrationResult(path, source, None if diags else source, tuple(diags))
-    errors = frontend.check_names(src)
-    if errors:
-        return MigrationResult(path, source, None, tuple(errors))
+    names = frontend.check_names(src)  # errors refuse the file; warnings are reported with the migration
+    if any(d.severity == "error" for d in names):
+        return MigrationResult(path, source, None, tuple(names))
     graph, facts = build.build(src)
     if any(d.severity == "error" for d in facts.diagnostics):
         return MigrationResult(path, source, None, tuple(facts.diagnostics))
@@ -41,7 +41,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
                 path, 1, 1, "error", "the parser cannot reproduce this file's bytes exactly (form feeds or CR-only "
                 "line endings where lines cannot be aligned): left untouched rather than change bytes no rule "
                 "meant to change", "parse"),))
-    out = [*facts.diagnostics, *ctx.diagnostics]
+    out = [*names, *facts.diagnostics, *ctx.diagnostics]
     out += _unresolved(src.path, source, code, out)
     out.sort(key=lambda d: (d.line, d.col, d.severity))
     return MigrationResult(path, source, code, tuple(_dedupe(out)))

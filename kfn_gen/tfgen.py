@@ -107,7 +107,7 @@ def load_graph(text: str, path: str) -> Graph:
     src, diags = frontend.parse(text, path)
     if src is None:
         raise GenError("; ".join(d.format() for d in diags))
-    errors = frontend.check_names(src)
+    errors = [d for d in frontend.check_names(src) if d.severity == "error"]
     graph, facts = build.build(src)
     errors += [d for d in facts.diagnostics if d.severity == "error"]
     if errors:

@@ -3,7 +3,8 @@
 The table maps every public name of every Keras 2.2.4 module to the identity of the object it
 names ("defining_module.qualname", or "module:NAME" for submodules), so the front end can tell
 `keras.layers.core.Dense`, `keras.layers.Dense` and `from keras.layers import *; Dense` apart from
-`Activition`.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]  (default: the verifier's cache, installed if missing)
+`Activition`.  Names a module re-exported from elsewhere (TensorFlow's name_scope in keras.backend)
+are recorded as "reexport:<deepest keras module that binds it>.<name>": they existed in 2.2.4.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]  (default: the verifier's cache, installed if missing)
 """
 import importlib
 import inspect
@@ -43,6 +44,7 @@ def kind_of(obj):
 
 table = {}
 kinds = {}
+reexports, homes = [], {}  # (module, attr, id(obj)); id(obj) -> (deepest module binding it, attr)
 mods = ["keras"] + [m.name for m in pkgutil.walk_packages(keras.__path__, "keras.")]
 for name in sorted(mods):
     if "tests" in name or "theano" in name or "cntk" in name:
@@ -61,14 +63,24 @@ for name in sorted(mods):
             if obj.__name__.startswith(("keras", "keras_applications", "keras_preprocessing")):
                 entries[attr] = "module:" + obj.__name__
             continue
-        if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+        if not (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.isbuiltin(obj)):
             continue
         owner = getattr(obj, "__module__", "") or ""
         if not owner.startswith(("keras", "keras_applications", "keras_preprocessing")):
+            # a name 2.2.4 re-exported from elsewhere (its backend re-exports TensorFlow's name_scope, ...): it
+            # existed, so using it is no error.  Its identity is where Keras bound it (the deepest module), marked
+            # reexport: so no rule takes it for a Keras object unless it names it
+            reexports.append((name, attr, id(obj)))
+            home = homes.get(id(obj))
+            if home is None or len(name) > len(home[0]):
+                homes[id(obj)] = (name, attr)
             continue
         entries[attr] = f"{owner}.{obj.__qualname__}"
         kinds[entries[attr]] = kind_of(obj)
     table[name] = entries
+for name, attr, key in reexports:
+    home_mod, home_attr = homes[key]
+    table[name][attr] = f"reexport:{home_mod}.{home_attr}"
 
 with open(OUT, "w") as fh:
     json.dump({"keras_version": keras.__version__, "modules": table, "kinds": kinds}, fh, indent=0, sort_keys=True)

@@ -28,9 +28,10 @@ REFUSED = {
     "tests/keras/layers/convolutional_test.py": "'dev'",
     # a deliberately disconnected graph (inside pytest.raises): 2.2.4 raises there too
     "tests/keras/engine/test_topology.py": "Graph disconnected",
-    # Python 2's builtin reload
-    "docs/autogen.py": "'reload' is not defined",
 }
+# migrated, with the warning (it used to be refused): `reload(sys)` stands under `if sys.version[0] == '2':`,
+# a branch Python 3 never runs, so it is no certain error (issue 17: refuse only what is certainly wrong)
+WARNED = {"docs/autogen.py": "name 'reload' is not defined"}
 
 
 def test_keras224_own_tests_and_docs_migrate_cleanly(keras224_sdist):
@@ -48,6 +49,8 @@ def test_keras224_own_tests_and_docs_migrate_cleanly(keras224_sdist):
             refused[rel] = " | ".join(d.message for d in errors)
             continue
         ast.parse(result.code)
+        if rel in WARNED:
+            assert any(WARNED[rel] in d.message and d.severity == "warning" for d in result.diagnostics), rel
         again = migrate_source(result.code, path)
         if again.code != result.code:
             unstable.append(rel)

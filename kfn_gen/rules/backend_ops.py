@@ -36,6 +36,8 @@ UNSUPPORTED_VALUES = {("conv1d", "padding"): {"causal": "Keras 3's keras.ops.con
 
 
 def _backend_name(ident: str | None) -> str | None:
+    if ident and ident.startswith("reexport:"):  # TensorFlow functions 2.2.4's backend re-exported (name_scope)
+        ident = ident[len("reexport:"):]
     if ident and ident.startswith(("keras.backend.tensorflow_backend.", "keras.backend.common.")):
         return ident.rsplit(".", 1)[-1]
     return None

@@ -91,6 +91,8 @@ BACKEND_OPS = {
                                            "target output from_logits axis"),
     "binary_crossentropy": _op("keras.ops.binary_crossentropy", "target output from_logits"),
     # tf.nn.l2_normalize: x * rsqrt(max(sum(x**2), 1e-12)); Keras 3: x * min(rsqrt(sum), 1/epsilon)
+    # 2.2.4 re-exported TensorFlow's (v1) name_scope; it names ops and weights only (no numeric effect)
+    "name_scope": _op("keras.name_scope", "name values", drop=("values",)),
     "l2_normalize": _op("keras.ops.normalize", "x axis", defaults={"axis": "None", "epsilon": "1e-6"}),
     "in_top_k": _op("keras.ops.in_top_k", "predictions targets k", keywords=True),  # Keras 3: (targets, predictions, k)
     # convolutions: same arguments (x -> inputs); data_format=None means image_data_format() in both
