@@ -20,7 +20,10 @@ import difflib
 import os
 import re
 import shutil
+import signal
 import stat
+import sys
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -336,6 +339,8 @@ class BatchConfig:
     originals_dir: str | None = None  # --verify --in-place: keep a copy of each original here
     prefilter: bool = True  # files that never mention keras are not parsed at all
     color: bool = False
+    max_bytes: int = 5 * 1024 * 1024  # a larger file is skipped with a warning (generated data, not a script)
+    file_timeout: float = 120.0  # seconds per file; 0: no limit
 
 
 @dataclass
@@ -488,11 +493,38 @@ def colorize(diff: str) -> str:
     return "".join(out)
 
 
+class FileTimeout(BaseException):
+    """The per-file time limit (a BaseException, so that no `except Exception` in a rule swallows it)."""
+
+
+def _on_alarm(signum, frame):
+    raise FileTimeout()
+
+
 def migrate_bytes(data: bytes, path: str, kind: str, config: BatchConfig) -> tuple[bytes | None, list[Diagnostic], str]:
     """Migrate one file's bytes. Returns (new bytes or None on failure, diagnostics, diff text).
 
-    new bytes are `data` itself (the same object) when nothing changes.
+    new bytes are `data` itself (the same object) when nothing changes.  config.file_timeout bounds the
+    time (SIGALRM, in the main thread of the process: the CLI's or a worker's): over it, a diagnostic and
+    None.
     """
+    timed = bool(config.file_timeout) and threading.current_thread() is threading.main_thread() \
+        and hasattr(signal, "setitimer")
+    if not timed:
+        return _migrate_bytes(data, path, kind, config)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, config.file_timeout)
+    try:
+        return _migrate_bytes(data, path, kind, config)
+    except FileTimeout:
+        return None, [Diagnostic(path, 1, 1, "error", f"time limit of {config.file_timeout:g} s exceeded "
+                                 "(--file-timeout): file left untouched", "limit")], ""
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _migrate_bytes(data: bytes, path: str, kind: str, config: BatchConfig) -> tuple[bytes | None, list[Diagnostic], str]:
     fn = config.migrate_fn or default_migrate_fn
     if kind == "notebook":
         from .notebooks import migrate_notebook
@@ -583,6 +615,16 @@ def _process(task: FileTask, config: BatchConfig) -> FileResult:
             r.status = "copied"
         return r
     try:
+        st = os.stat(task.src)  # before any open(): opening a FIFO blocks, a device never ends
+        if not stat.S_ISREG(st.st_mode):
+            r.diagnostics.append(Diagnostic(task.src, 0, 0, "info", "not a regular file (a FIFO, a device or a "
+                                            "socket): skipped, nothing read", RULE_SKIP))
+            return r
+        if config.max_bytes and st.st_size > config.max_bytes:
+            r.diagnostics.append(Diagnostic(task.src, 0, 0, "warning", f"{st.st_size:,} bytes, over the "
+                                            f"{config.max_bytes:,}-byte limit (--max-file-size): skipped, left "
+                                            "untouched", RULE_SKIP))
+            return r
         data, st = read_bytes(task.src)
     except OSError as exc:
         r.status = "failed"
@@ -602,6 +644,9 @@ def _process(task: FileTask, config: BatchConfig) -> FileResult:
     if config.want_output:
         r.output = new
     mode = stat.S_IMODE(st.st_mode)
+    if not parent_alive():  # the kfn-gen process that asked for this is gone: write nothing
+        r.status = "failed"
+        return r
     if config.out_dir:
         dest = _dest(config, task)
         if changed:
@@ -634,6 +679,29 @@ def _process(task: FileTask, config: BatchConfig) -> FileResult:
 
 # ---------------------------------------------------------------------------------------------
 # many files
+
+
+_PARENT: int | None = None  # in a worker: the pid of the kfn-gen process that started it
+
+
+def _worker_start(parent: int) -> None:
+    """A worker dies with its parent: Linux's PR_SET_PDEATHSIG (SIGKILL when the parent goes), and it checks
+    that the parent is still there before it writes a file (parent_alive), for the window in between."""
+    global _PARENT
+    _PARENT = parent
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def parent_alive() -> bool:
+    return _PARENT is None or os.getppid() == _PARENT
 
 
 def _process_star(args: tuple[FileTask, BatchConfig]) -> FileResult:
@@ -675,7 +743,8 @@ def run_batch(tasks: list[FileTask], config: BatchConfig, jobs: int = 1,
     isolate = 0  # after a worker crash: run this many files one process each, to pin down the culprit
     while pending:
         chunk = pending[:1] if isolate else pending
-        pool = ProcessPoolExecutor(max_workers=1 if isolate else jobs)
+        pool = ProcessPoolExecutor(max_workers=1 if isolate else jobs, initializer=_worker_start,
+                                   initargs=(os.getpid(),))
         requeue, crashed = [], False
         try:
             futures = [(i, pool.submit(process_task, work[i], config)) for i in chunk]

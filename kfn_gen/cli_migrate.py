@@ -66,6 +66,10 @@ def _echo_err(text: str) -> None:
               help="Write a JSON report (one entry per file with its edits and diagnostics).")
 @click.option("--summary-md", type=click.Path(dir_okay=False),
               help="Append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY).")
+@click.option("--max-file-size", type=click.FloatRange(min=0), default=5, show_default=True, metavar="MB",
+              help="Skip (with a warning) files larger than this; 0: no limit.")
+@click.option("--file-timeout", type=click.FloatRange(min=0), default=120, show_default=True, metavar="SECONDS",
+              help="Give up on a file that takes longer (an error, the file untouched); 0: no limit.")
 @click.option("--verify", is_flag=True,
               help="Run each changed file against genuine Keras 2.2.4 and Keras 3 (needs TensorFlow).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings; no summary.")
@@ -77,8 +81,8 @@ def _echo_err(text: str) -> None:
 @click.option("--import-style", type=click.Choice(["keras", "tf.keras"]), default="keras", show_default=True,
               help="Emit `import keras` or `from tensorflow import keras`.")
 def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, show_diff, color, jobs, exclude,
-            respect_gitignore, stdin_filename, report_path, summary_md, verify, quiet, all_files, defaults,
-            import_style) -> None:
+            respect_gitignore, stdin_filename, report_path, summary_md, max_file_size, file_timeout, verify, quiet,
+            all_files, defaults, import_style) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
     from .batch import BatchConfig
 
@@ -94,7 +98,8 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     options = Options(defaults=defaults, import_style=import_style)
     config = BatchConfig(options=options, in_place=in_place, out_dir=out_dir, check=check,
-                         want_diff=show_diff, prefilter=not all_files, color=color)
+                         want_diff=show_diff, prefilter=not all_files, color=color,
+                         max_bytes=int(max_file_size * 1024 * 1024), file_timeout=file_timeout)
     check_output_paths(output=output, report=report_path, summary_md=summary_md)
     gate = Gate(check=check, allow_warnings=allow_warnings)
     if paths == ("-",):
