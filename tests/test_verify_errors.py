@@ -47,8 +47,8 @@ def test_same_statement_failing_on_both_sides_is_not_a_difference(tmp_path):
     mapped = _map_to_original(merrs, old, new)
     assert _new_errors(lerrs, mapped) == []
     cov = coverage({"statements_total": 5}, lerrs, mapped)
-    assert cov == {"statements": 5, "ran_on_both": 4, "failed_on_both": 1, "failed_legacy_only": 0,
-                   "causes": ["pydot is not installed: pip install pydot"]}
+    assert cov == {"statements": 5, "ran_on_both": 4, "same_error_on_both": 0, "failed_on_both": 1,
+                   "failed_legacy_only": 0, "causes": ["pydot is not installed: pip install pydot"]}
     # not a difference, but not a MATCH either: a statement ran on neither side
     status, reason = _overall([], [], 0, cov)
     assert status == "partial" and "4 of 5 top-level statements ran on both sides" in reason
@@ -113,3 +113,19 @@ def test_a_new_keras3_error_still_differs_whatever_the_coverage(tmp_path):
     cov = coverage({"statements_total": 5}, [], mapped)
     status, reason = _overall([], _new_errors([], mapped), 0, cov)
     assert status == "differ" and "reset_states" in reason
+
+
+def test_the_same_error_of_the_script_itself_on_both_sides_is_covered(tmp_path):
+    """The 2.2.4 guide reads `.output` of a layer called twice, which raises on purpose; Keras 3 raises too."""
+    old, new = _files(tmp_path)
+    lerrs = [ScriptError("keras 2.2.4", 3, "AttributeError", "Layer lstm_3 has no inbound nodes.", 3)]
+    merrs = [ScriptError("keras 3", 5, "AttributeError", "The layer lstm_2 has never been called", 5)]
+    mapped = _map_to_original(merrs, old, new)
+    cov = coverage({"statements_total": 5}, lerrs, mapped)
+    assert (cov["ran_on_both"], cov["same_error_on_both"], cov["causes"]) == (5, 1, [])
+    assert _overall([], _new_errors(lerrs, mapped), 0, cov) == ("match", None)
+    assert "(1 raising the same error on both, as 2.2.4 did)" in VerifyReport(old, new, "match", coverage=cov).format_table()
+    # a different exception at that statement is not the same behaviour
+    other = [ScriptError("keras 3", 5, "TypeError", "x", 5)]
+    cov = coverage({"statements_total": 5}, lerrs, _map_to_original(other, old, new))
+    assert cov["ran_on_both"] == 4 and _overall([], [], 0, cov)[0] == "partial"
