@@ -104,3 +104,17 @@ def fake_verify_module(monkeypatch, verify_pair) -> None:
     mod = types.ModuleType("kfn_gen.verify")
     mod.verify_pair = verify_pair
     monkeypatch.setitem(sys.modules, "kfn_gen.verify", mod)
+
+
+def verify_in_one_batch(tmp_path_factory, legacy_dir: str, builders: dict, **kw) -> dict:
+    """{key: builder(tmp_dir) -> (old_path, new_path)} -> {key: VerifyReport}, every pair verified in ONE batch:
+    each side boots TensorFlow once for all of them instead of once per pair (verify_many gives verify_pair's
+    verdicts; a script that crashes its process is re-run alone).  For module-scoped fixtures."""
+    from kfn_gen.verify import verify_many
+
+    keys, pairs = [], []
+    for key, build in builders.items():
+        old, new = build(tmp_path_factory.mktemp("pair"))
+        keys.append(key)
+        pairs.append((str(old), str(new)))
+    return dict(zip(keys, verify_many(pairs, legacy_dir=legacy_dir, **kw)))

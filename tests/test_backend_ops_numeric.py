@@ -1,7 +1,7 @@
 """K.* calls migrated by backend-ops compute what genuine Keras 2.2.4's backend computed.
 
 One script per group puts many backend calls into Lambda layers of one multi-output model; kfn-gen
-migrates it; `verify_pair` runs the original under Keras 2.2.4 (tf.compat.v1) and the migration
+migrates it; `kfn_gen.verify` runs (all pairs in one batch) the original under Keras 2.2.4 (tf.compat.v1) and the migration
 under Keras 3 and compares every output on seeded inputs (max abs diff <= 1e-5).  Each group has a
 control: the migration with one of the rule's semantic choices undone must NOT match (so the test
 can fail, and the choice is what makes it pass).
@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from kfn_gen.migrate import migrate_source  # noqa: E402
-from kfn_gen.verify import verify_pair  # noqa: E402
+from tests.helpers import verify_in_one_batch  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 
@@ -93,6 +93,52 @@ def _migrate(tmp_path, name, src):
     return old, new
 
 
+def _pair(name, src, edit=None):
+    """A builder for verify_in_one_batch: migrate `src`; `edit` (text -> text) makes a control."""
+    def build(tmp_path):
+        old, new = _migrate(tmp_path, name, src)
+        if edit is not None:
+            new.write_text(edit(new.read_text()))
+        return old, new
+    return build
+
+
+def _replace(done, undone, prefix=""):
+    def edit(text):
+        assert done in text, done  # the control undoes an edit the migration really made
+        return prefix + text.replace(done, undone)
+    return edit
+
+
+OPS_UNDO = [
+    ("keras.ops.sqrt(keras.ops.maximum(t - 0.2, 0.0))", "keras.ops.sqrt(t - 0.2)"),      # nan below 0
+    ("keras.ops.cumsum(t, axis=0)", "keras.ops.cumsum(t)"),                            # flattened
+    ("keras.ops.clip(0.2 * (3.0 * t) + 0.5, 0.0, 1.0)", "keras.ops.hard_sigmoid(3.0 * t)"),
+]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, legacy_dir):
+    pairs = {
+        "batch_dot": _pair("batch_dot", BATCH_DOT),
+        "batch_dot control": _pair("batch_dot", BATCH_DOT, _replace(
+            "keras224_batch_dot(t[0]", "tf.keras.backend.batch_dot(t[0]", prefix="import tensorflow as tf\n")),
+        "ops": _pair("ops", OPS),
+        **{("ops control", i): _pair("ops", OPS, _replace(*undo)) for i, undo in enumerate(OPS_UNDO)},
+        "add_loss": _pair("add_loss", ADD_LOSS),
+        "add_loss control": _pair("add_loss", ADD_LOSS, lambda t: t.replace(
+            "keras224_add_loss(alone, ", "alone.add_loss(").replace("keras224_add_loss(both, ", "both.add_loss(")),
+        "ctc": _pair("ctc", CTC),
+        "ctc control": _pair("ctc", CTC, _replace("mask_index=y_pred.shape[-1] - 1", "mask_index=0")),
+    }
+    return verify_in_one_batch(tmp_path_factory, legacy_dir, pairs, timeout_s=240)
+
+
+def _text(report) -> str:
+    with open(report.new_path, encoding="utf-8") as fh:
+        return fh.read()
+
+
 def _assert_match(report):
     assert report.status == "match", report.format_table()
     (model,) = report.models
@@ -100,47 +146,34 @@ def _assert_match(report):
     assert model.max_abs_diff is not None and model.max_abs_diff <= 1e-5, report.format_table()
 
 
-def test_batch_dot_helper_matches_keras224(tmp_path):
-    old, new = _migrate(tmp_path, "batch_dot", BATCH_DOT)
-    assert "def keras224_batch_dot(x, y, axes=None):" in new.read_text()
-    report = verify_pair(str(old), str(new), timeout_s=240)
+def test_batch_dot_helper_matches_keras224(reports):
+    report = reports["batch_dot"]
+    assert "def keras224_batch_dot(x, y, axes=None):" in _text(report)
     _assert_match(report)
     assert all(o.ok for o in report.models[0].outputs)
 
 
-def test_batch_dot_control_later_tf_keras_semantics_differ(tmp_path):
+def test_batch_dot_control_later_tf_keras_semantics_differ(reports):
     """tf.keras' batch_dot (the 'fixed' one Keras 2.3+ shipped) is not 2.2.4's for rank > 2."""
-    old, new = _migrate(tmp_path, "batch_dot", BATCH_DOT)
-    code = new.read_text().replace("keras224_batch_dot(t[0]", "tf.keras.backend.batch_dot(t[0]")
-    new.write_text("import tensorflow as tf\n" + code)
-    report = verify_pair(str(old), str(new), timeout_s=240)
+    report = reports["batch_dot control"]
     assert report.status != "match", report.format_table()
 
 
-def test_backend_ops_match_keras224(tmp_path):
-    old, new = _migrate(tmp_path, "ops", OPS)
-    text = new.read_text()
+def test_backend_ops_match_keras224(reports):
+    report = reports["ops"]
+    text = _text(report)
     for expected in ("keras.ops.sqrt(keras.ops.maximum(t - 0.2, 0.0))", "axis=0)", "keras.ops.cumsum(t, axis=0)",
                      "epsilon=1e-6", "keras.ops.clip(0.2 * (3.0 * t) + 0.5, 0.0, 1.0)",
                      "keras.ops.shape(t)[0]", "tuple(t.shape)[1]", "keras.ops.conv(t, kernel, padding='same')"):
         assert expected in text, expected
-    report = verify_pair(str(old), str(new), timeout_s=240)
     _assert_match(report)
     notes = " ".join(report.models[0].notes)
     assert "random stand-in (normal, random_normal, random_uniform, uniform)" in notes
 
 
-@pytest.mark.parametrize("undo", [
-    ("keras.ops.sqrt(keras.ops.maximum(t - 0.2, 0.0))", "keras.ops.sqrt(t - 0.2)"),      # nan below 0
-    ("keras.ops.cumsum(t, axis=0)", "keras.ops.cumsum(t)"),                            # flattened
-    ("keras.ops.clip(0.2 * (3.0 * t) + 0.5, 0.0, 1.0)", "keras.ops.hard_sigmoid(3.0 * t)"),
-])
-def test_backend_ops_control_without_the_2_2_4_semantics_differs(tmp_path, undo):
-    old, new = _migrate(tmp_path, "ops", OPS)
-    text = new.read_text()
-    assert undo[0] in text
-    new.write_text(text.replace(undo[0], undo[1]))
-    report = verify_pair(str(old), str(new), timeout_s=240)
+@pytest.mark.parametrize("i", range(len(OPS_UNDO)))
+def test_backend_ops_control_without_the_2_2_4_semantics_differs(reports, i):
+    report = reports[("ops control", i)]
     assert report.status != "match", report.format_table()
 
 
@@ -164,22 +197,17 @@ ADD_LOSS = """\
     """
 
 
-def test_add_loss_matches_keras224_training_step(tmp_path):
-    old, new = _migrate(tmp_path, "add_loss", ADD_LOSS)
-    assert "keras224_add_loss(alone, keras.ops.mean(" in new.read_text()
-    report = verify_pair(str(old), str(new), timeout_s=240)
+def test_add_loss_matches_keras224_training_step(reports):
+    report = reports["add_loss"]
+    assert "keras224_add_loss(alone, keras.ops.mean(" in _text(report)
     assert report.status == "match", report.format_table()
     for model in report.models:
         assert model.train_step.status == "match", report.format_table()
         assert model.train_step.grad_rel_diff is not None and model.train_step.grad_rel_diff <= 1e-3
 
 
-def test_add_loss_control_keras3_add_loss_fails(tmp_path):
-    old, new = _migrate(tmp_path, "add_loss", ADD_LOSS)
-    text = new.read_text()
-    new.write_text(text.replace("keras224_add_loss(alone, ", "alone.add_loss(").replace(
-        "keras224_add_loss(both, ", "both.add_loss("))
-    report = verify_pair(str(old), str(new), timeout_s=240)
+def test_add_loss_control_keras3_add_loss_fails(reports):
+    report = reports["add_loss control"]
     assert report.status != "match", report.format_table()
 
 
@@ -202,23 +230,18 @@ CTC = """\
     """
 
 
-def test_ctc_batch_cost_helper_matches_keras224(tmp_path):
-    old, new = _migrate(tmp_path, "ctc", CTC)
-    assert "keras224_ctc_batch_cost(labels, y_pred, ones * 8" in new.read_text()
-    report = verify_pair(str(old), str(new), timeout_s=240)
+def test_ctc_batch_cost_helper_matches_keras224(reports):
+    report = reports["ctc"]
+    assert "keras224_ctc_batch_cost(labels, y_pred, ones * 8" in _text(report)
     assert report.status == "match", report.format_table()
     (model,) = report.models
     assert model.outputs[0].shape == (4, 1) and model.max_abs_diff <= 1e-5
     assert model.train_step.status == "match", report.format_table()
 
 
-def test_ctc_control_keras3_blank_index_differs(tmp_path):
+def test_ctc_control_keras3_blank_index_differs(reports):
     """keras.ops.ctc_loss's default blank (mask_index=0) is not 2.2.4's (the last class)."""
-    old, new = _migrate(tmp_path, "ctc", CTC)
-    text = new.read_text()
-    assert "mask_index=y_pred.shape[-1] - 1" in text
-    new.write_text(text.replace("mask_index=y_pred.shape[-1] - 1", "mask_index=0"))
-    report = verify_pair(str(old), str(new), timeout_s=240)
+    report = reports["ctc control"]
     assert report.status != "match", report.format_table()
 
 

@@ -14,7 +14,7 @@ pytest.importorskip("tensorflow")
 
 from kfn_gen.migrate import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
-from kfn_gen.verify import verify_pair  # noqa: E402
+from tests.helpers import verify_in_one_batch  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 
@@ -67,74 +67,89 @@ def _migrate(tmp_path, name, options=Options()):
     return old, new
 
 
-@pytest.mark.parametrize("name", sorted(set(SCRIPTS) - set(OPTIMIZER_SCRIPTS)))
-def test_migrated_recurrent_model_matches_keras224(tmp_path, name):
-    old, new = _migrate(tmp_path, name)
-    report = verify_pair(str(old), str(new), timeout_s=240)
+SCRIPTS["tf_keras_style"] = """\
+    from keras.layers import Input, LSTM, Dense
+    from keras.models import Model
+    x = Input(shape=(6, 3))
+    model = Model(x, Dense(2, activation='softmax')(LSTM(4)(x)))
+    model.compile(optimizer='rmsprop', loss='categorical_crossentropy')
+    """
+SCRIPTS["k_relu_lambda"] = """\
+    from keras.layers import Input, Dense, Lambda
+    from keras.models import Model
+    from keras import backend as K
+    x = Input(shape=(5,))
+    h = Dense(6)(x)
+    model = Model(x, Lambda(lambda t: K.relu(t, alpha=0.3) + K.relu(t))(h))
+    """
+RECURRENT = sorted(set(SCRIPTS) - set(OPTIMIZER_SCRIPTS) - {"tf_keras_style", "k_relu_lambda"})
+PAIRS = {
+    **{("match", name): (lambda tmp, n=name: _migrate(tmp, n)) for name in RECURRENT + sorted(OPTIMIZER_SCRIPTS)},
+    ("keras3 defaults", "lstm_functional"): lambda tmp: _migrate(tmp, "lstm_functional", Options(defaults="keras3")),
+    ("keras3 defaults", "opt_rmsprop_string"): lambda tmp: _migrate(tmp, "opt_rmsprop_string",
+                                                                    Options(defaults="keras3")),
+    ("match", "tf_keras_style"): lambda tmp: _migrate(tmp, "tf_keras_style", Options(import_style="tf.keras")),
+    ("match", "k_relu_lambda"): lambda tmp: _migrate(tmp, "k_relu_lambda"),
+}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, legacy_dir):
+    return verify_in_one_batch(tmp_path_factory, legacy_dir, PAIRS, timeout_s=240)
+
+
+def _text(report) -> str:
+    with open(report.new_path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+@pytest.mark.parametrize("name", RECURRENT)
+def test_migrated_recurrent_model_matches_keras224(reports, name):
+    report = reports[("match", name)]
     assert report.status == "match", report.format_table()
     (model,) = report.models
     assert model.legacy_params == model.migrated_params
     assert model.max_abs_diff is not None and model.max_abs_diff <= 1e-5
 
 
-def test_keras3_defaults_change_the_numbers(tmp_path):
-    old, new = _migrate(tmp_path, "lstm_functional", Options(defaults="keras3"))
-    report = verify_pair(str(old), str(new), timeout_s=240)
+def test_keras3_defaults_change_the_numbers(reports):
+    report = reports[("keras3 defaults", "lstm_functional")]
     assert report.status == "differ"
     (model,) = report.models
     assert model.max_abs_diff > 1e-3  # measured about 0.1 on random LSTM weights
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZER_SCRIPTS))
-def test_migrated_optimizer_steps_match_keras224(tmp_path, name):
+def test_migrated_optimizer_steps_match_keras224(reports, name):
     """Two optimizer steps fed the same gradients give the same weights as 2.2.4's optimizer."""
-    old, new = _migrate(tmp_path, name)
-    report = verify_pair(str(old), str(new), timeout_s=240)
+    report = reports[("match", name)]
     assert report.status == "match", report.format_table()
     (model,) = report.models
     assert model.train_step.status == "match"
     assert model.train_step.max_abs_diff <= 1e-5
 
 
-def test_keras3_rmsprop_steps_differ(tmp_path):
-    old, new = _migrate(tmp_path, "opt_rmsprop_string", Options(defaults="keras3"))
-    report = verify_pair(str(old), str(new), timeout_s=240)
+def test_keras3_rmsprop_steps_differ(reports):
+    report = reports[("keras3 defaults", "opt_rmsprop_string")]
     (model,) = report.models
     assert model.train_step.status == "differ"
     assert model.train_step.max_abs_diff > 1e-4
 
 
-def test_tf_keras_import_style_matches_keras224_too(tmp_path):
+def test_tf_keras_import_style_matches_keras224_too(reports):
     """`from tensorflow import keras` style: helpers must only use names tf.keras has (no keras.saving)."""
-    SCRIPTS["tf_keras_style"] = """\
-        from keras.layers import Input, LSTM, Dense
-        from keras.models import Model
-        x = Input(shape=(6, 3))
-        model = Model(x, Dense(2, activation='softmax')(LSTM(4)(x)))
-        model.compile(optimizer='rmsprop', loss='categorical_crossentropy')
-        """
-    old, new = _migrate(tmp_path, "tf_keras_style", Options(import_style="tf.keras"))
-    assert "from tensorflow import keras" in new.read_text()
-    report = verify_pair(str(old), str(new), timeout_s=240)
+    report = reports[("match", "tf_keras_style")]
+    assert "from tensorflow import keras" in _text(report)
     assert report.status == "match", report.format_table()
     (model,) = report.models
     assert model.max_abs_diff <= 1e-5
     assert model.train_step.status == "match" and model.train_step.max_abs_diff <= 1e-5
 
 
-def test_backend_relu_in_a_lambda_matches_keras224(tmp_path):
+def test_backend_relu_in_a_lambda_matches_keras224(reports):
     """K.relu(x, alpha=) -> keras.activations.relu(x, negative_slope=): same numbers as 2.2.4."""
-    SCRIPTS["k_relu_lambda"] = """\
-        from keras.layers import Input, Dense, Lambda
-        from keras.models import Model
-        from keras import backend as K
-        x = Input(shape=(5,))
-        h = Dense(6)(x)
-        model = Model(x, Lambda(lambda t: K.relu(t, alpha=0.3) + K.relu(t))(h))
-        """
-    old, new = _migrate(tmp_path, "k_relu_lambda")
-    assert "keras.activations.relu(t, negative_slope=0.3)" in new.read_text()
-    report = verify_pair(str(old), str(new), timeout_s=240)
+    report = reports[("match", "k_relu_lambda")]
+    assert "keras.activations.relu(t, negative_slope=0.3)" in _text(report)
     assert report.status == "match", report.format_table()
     (model,) = report.models
     assert model.max_abs_diff <= 1e-5

@@ -1,6 +1,6 @@
 """Breadth rules that change numbers: the migrated script computes what genuine Keras 2.2.4 computed.
 
-Each legacy script is migrated by kfn-gen; `kfn_gen.verify.verify_pair` runs the original under
+Each legacy script is migrated by kfn-gen; `kfn_gen.verify` runs the original under
 Keras 2.2.4 (tf.compat.v1) and the migration under Keras 3, copies the weights, and compares
 outputs, the loss gradient (regularization penalties included) and optimizer steps.  A control
 shows the rule matters: the same script with the rule's edit undone (or migrated with
@@ -22,7 +22,7 @@ pytest.importorskip("tensorflow")
 
 from kfn_gen.migrate import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
-from kfn_gen.verify import verify_pair  # noqa: E402
+from kfn_gen.verify import verify_many, verify_pair  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 
@@ -216,21 +216,39 @@ def _write_pair(tmp_path, name, options=Options(), undo=None):
     return str(old), str(new)
 
 
+CONTROLS = sorted(n for n, (_, control) in SCRIPTS.items() if control is not None)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, legacy_dir):
+    """Every migration, every control and the CuDNN pairs verified in one batch: each side boots TensorFlow
+    once for all of them instead of once per pair (verify_many gives verify_pair's verdicts; a script that
+    crashes its process is re-run alone)."""
+    keys, pairs = [], []
+    for name in sorted(SCRIPTS):
+        keys.append(("migrated", name))
+        pairs.append(_write_pair(tmp_path_factory.mktemp("migrated"), name))
+    for name in CONTROLS:
+        control = SCRIPTS[name][1]
+        tmp = tmp_path_factory.mktemp("control")
+        keys.append(("control", name))
+        pairs.append(_write_pair(tmp, name, Options(defaults="keras3")) if control == "keras3"
+                     else _write_pair(tmp, name, undo=control))
+    for name in sorted(CUDNN_PAIRS):
+        keys.append(("cudnn", name))
+        pairs.append(_write_cudnn_pair(tmp_path_factory.mktemp("cudnn"), name))
+    return dict(zip(keys, verify_many(pairs, legacy_dir=legacy_dir, timeout_s=240)))
+
+
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_migrated_matches_keras224(tmp_path, legacy_dir, name):
-    old, new = _write_pair(tmp_path, name)
-    report = verify_pair(old, new, legacy_dir=legacy_dir, timeout_s=240)
+def test_migrated_matches_keras224(reports, name):
+    report = reports[("migrated", name)]
     assert report.status == "match", report.format_table()
 
 
-@pytest.mark.parametrize("name", sorted(n for n, (_, control) in SCRIPTS.items() if control is not None))
-def test_control_without_the_rule_differs(tmp_path, legacy_dir, name):
-    _, control = SCRIPTS[name]
-    if control == "keras3":
-        old, new = _write_pair(tmp_path, name, Options(defaults="keras3"))
-    else:
-        old, new = _write_pair(tmp_path, name, undo=control)
-    report = verify_pair(old, new, legacy_dir=legacy_dir, timeout_s=240)
+@pytest.mark.parametrize("name", CONTROLS)
+def test_control_without_the_rule_differs(reports, name):
+    report = reports[("control", name)]
     assert report.status != "match", report.format_table()
 
 
@@ -273,8 +291,7 @@ CUDNN_PAIRS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CUDNN_PAIRS))
-def test_cudnn_migration_matches_keras224_equivalent(tmp_path, legacy_dir, name):
+def _write_cudnn_pair(tmp_path, name):
     cudnn, equivalent = CUDNN_PAIRS[name]
     old = tmp_path / f"{name}_224.py"
     old.write_text(textwrap.dedent(equivalent))
@@ -282,7 +299,12 @@ def test_cudnn_migration_matches_keras224_equivalent(tmp_path, legacy_dir, name)
     assert result.ok and "CuDNN" not in result.code
     new = tmp_path / f"{name}_cudnn_k3.py"
     new.write_text(result.code)
-    report = verify_pair(str(old), str(new), legacy_dir=legacy_dir, timeout_s=240)
+    return str(old), str(new)
+
+
+@pytest.mark.parametrize("name", sorted(CUDNN_PAIRS))
+def test_cudnn_migration_matches_keras224_equivalent(reports, name):
+    report = reports[("cudnn", name)]
     assert report.status == "match", report.format_table()
 
 
