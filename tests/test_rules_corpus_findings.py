@@ -55,3 +55,22 @@ def test_sequential_that_starts_with_an_input_gets_no_second_input():
            "n = Sequential()\nn.add(keras.Input(batch_shape=(2, 5)))\nn.add(Embedding(10, 4))\n")
     result, _ = _run(src)
     assert result.code == src
+
+
+# Found by the breadth corpus (tests/test_corpus_breadth.py, slow tier): second runs that changed the code.
+def test_keras3_spellings_are_not_respelled():
+    """keras-vis: keras.Model exists in Keras 3; the keras.engine-name rewrite must not turn it into
+    keras.models.Model on a second run."""
+    code = "import keras\nx = keras.Input(shape=(3,))\nm = keras.Model(x, keras.layers.Dense(2)(x))\n"
+    res = migrate_source(code, "t.py")
+    assert res.code == code and not res.edits
+
+
+def test_positional_compile_in_a_function_is_stable():
+    """segmentation-models' recompile(model): compile-metrics keywords the positional call; the second run
+    must not then take it for a new model compile and add the trainable-at-compile helper."""
+    code = ("import keras\n\ndef freeze(model):\n    for layer in model.layers:\n        layer.trainable = False\n"
+            "\ndef recompile(model):\n    model.compile(model.optimizer, model.loss, model.metrics)\n")
+    first = migrate_source(code, "t.py")
+    assert first.ok
+    assert migrate_source(first.code, "t.py").code == first.code

@@ -12,10 +12,11 @@ def all_rules():
     from .optimizers import Optimizers
     from .re_split import ReSplitPy37
     from .recurrent import RecurrentDefaults
+    from .removed_modules import RemovedModules
     from .reset_states import ResetStates
     from .sequential_input import SequentialInput
     from .stdlib_removed import StdlibRemoved
 
     return [Imports(), NodeAccess(), SequentialInput(), RecurrentDefaults(), Optimizers(), BackendOps(),
             CompileMetrics(), *breadth_rules(), ReSplitPy37(), NumpyRemoved(), StdlibRemoved(),
-            ResetStates()]
+            ResetStates(), RemovedModules()]

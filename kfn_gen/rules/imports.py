@@ -197,12 +197,21 @@ class Imports(Rule):
         if path is not None and node.attr.value.startswith("_") and ctx.src.keras_path(node.value) is not None:
             _private(ctx, node, path)
             return
-        if path is None or path not in MODULE_HOMES:
+        if path is None:
             return
+        target = MODULE_HOMES.get(path)
+        if target is None:  # a name spelled through a 2.2.4 module Keras 3 lacks: keras.engine.InputSpec
+            module = ctx.src.keras_path(node.value)
+            ident = api224.resolve(path).identity
+            if module is None or module in MODULE_HOMES or ident not in NAME_HOMES or api224.keras3_has(module):
+                return  # only names reached through a module Keras 3 lacks (keras.Model is Keras 3 already)
+            target = NAME_HOMES[ident]
+            if target == path:  # already its Keras 3 spelling
+                return
         text = ctx.src.module.code_for_node(node)
         if text != path:  # reached through an alias: `import keras.layers.core as core` is handled above
             return
-        ctx.replace_code(node, MODULE_HOMES[path], f"{path} -> {MODULE_HOMES[path]}")
+        ctx.replace_code(node, target, f"{path} -> {target}")
 
     @staticmethod
     def _statement_of(ctx: Context, node):

@@ -40,6 +40,8 @@ NAME_HOMES = {
     "keras.engine.training.Model": "keras.models.Model",
     "keras.engine.sequential.Sequential": "keras.models.Sequential",
     "keras.engine.network.Network": "keras.models.Model",
+    # keras.engine / keras.engine.topology re-exported it; applications code copied in 2018 imports it there
+    "keras.utils.layer_utils.get_source_inputs": "keras.utils.get_source_inputs",
     "keras_preprocessing.sequence.pad_sequences": "keras.utils.pad_sequences",
     "keras_preprocessing.image.load_img": "keras.utils.load_img",
     "keras.preprocessing.image.img_to_array": "keras.utils.img_to_array",

@@ -120,7 +120,9 @@ class TrainableAtCompile(Rule):
         value = ctx.facts.values.get(receiver)
         if isinstance(value, LayerVal):
             return value.layer.is_model
-        return any(a.keyword is not None and a.keyword.value in COMPILE_ARGS for a in call.args)
+        # positional arguments too: compile-metrics gives them their keywords, and a second run must see the
+        # same call as a model's compile (idempotence; found on segmentation-models' recompile(model))
+        return any(a.keyword is None or a.keyword.value in COMPILE_ARGS for a in call.args)
 
 
 def _parents(ctx: Context) -> dict:
