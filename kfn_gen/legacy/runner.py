@@ -271,8 +271,10 @@ class Side:
         key = (id(model), _shapes_key(x))
         self.calls[key] += 1
         if self.calls[key] <= MAX_REAL_PREDICTS or key not in self.predict_cache:
-            small = _map_arrays(x, lambda a: np.asarray(a)[: min(n, PREDICT_ROWS)])
-            self.predict_cache[key] = self.real_predict(model, small)
+            fixed = _fixed_batch(model)  # a stateful model's batch size is part of the model: keep it
+            rows = min(n, PREDICT_ROWS) if fixed is None else max(fixed, (min(n, PREDICT_ROWS) // fixed) * fixed)
+            small = _map_arrays(x, lambda a: np.asarray(a)[:rows])
+            self.predict_cache[key] = self.real_predict(model, small, fixed or PREDICT_ROWS)
         out = self.predict_cache[key]
         return _map_arrays(out, lambda a: np.resize(a, (n,) + a.shape[1:]))
 
@@ -286,6 +288,16 @@ class Side:
         h.epoch = list(range(epochs))
         h.params = {"epochs": epochs}
         return h
+
+
+def _fixed_batch(model):
+    """The batch size a model was built for (batch_input_shape / batch_shape, as stateful RNNs need), or None."""
+    try:
+        dim = model.inputs[0].shape[0]
+        dim = getattr(dim, "value", dim)  # TF1's Dimension
+        return int(dim) if dim is not None else None
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
 
 
 def _num_rows(x):
@@ -469,8 +481,8 @@ class Legacy(Side):
         np.random.seed(seed)
         sys.modules["tensorflow"].set_random_seed(seed)  # graph-level seed: 2.2.4 initializers
 
-    def real_predict(self, model, x):
-        return self.orig["predict"](model, x, batch_size=PREDICT_ROWS, verbose=0)
+    def real_predict(self, model, x, batch_size=PREDICT_ROWS):
+        return self.orig["predict"](model, x, batch_size=batch_size, verbose=0)
 
     def is_model(self, layer):
         return isinstance(layer, self.keras.engine.network.Network)
@@ -612,8 +624,8 @@ class Keras3(Side):
     def seed_everything(self, seed):
         self.keras.utils.set_random_seed(seed)  # python, numpy and backend seeds
 
-    def real_predict(self, model, x):
-        return self.orig["predict"](model, x, batch_size=PREDICT_ROWS, verbose=0)
+    def real_predict(self, model, x, batch_size=PREDICT_ROWS):
+        return self.orig["predict"](model, x, batch_size=batch_size, verbose=0)
 
     def is_model(self, layer):
         return isinstance(layer, self.keras.Model)
