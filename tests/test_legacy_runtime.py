@@ -120,3 +120,22 @@ def test_importing_verify_and_cli_does_not_import_tensorflow():
             "bad=[m for m in ('tensorflow','keras') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.tf
+@pytest.mark.legacy
+def test_keras224_loads_weights_it_saved_under_h5py3(tmp_path, legacy_dir):
+    """2.2.4's load_weights calls .decode('utf8') on HDF5 string attributes (bytes under h5py 2, str under
+    h5py 3): without the shim, mnist_dataset_api's save_weights/load_weights raised on the 2.2.4 side."""
+    import h5py
+    import numpy as np
+
+    from tests.helpers import run_script_npz
+
+    assert int(h5py.__version__.split(".")[0]) >= 3  # the premise: str attributes
+    out = run_script_npz(
+        "import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import Dense\n"
+        "m = Sequential([Dense(2, input_shape=(3,))])\nm.save_weights('w.h5')\nw = m.get_weights()\n"
+        "m2 = Sequential([Dense(2, input_shape=(3,))])\nm2.load_weights('w.h5')\n"
+        "np.savez('out.npz', a=w[0], b=m2.get_weights()[0])\n", tmp_path, legacy_dir)
+    np.testing.assert_array_equal(out["a"], out["b"])

@@ -59,11 +59,39 @@ def install_numpy_aliases() -> None:
             setattr(np, name, value)
 
 
+def install_h5py_bytes_attrs() -> None:
+    """Keras 2.2.4 was written for h5py 2, whose string attributes read back as bytes: its saving code calls
+    `.decode('utf8')` on them (`f.attrs['keras_version'].decode('utf8')`).  h5py 3 returns str, so 2.2.4's
+    own load_weights of a file it just saved raised AttributeError (mnist_dataset_api).  In the 2.2.4
+    process only, string attributes read back as bytes again."""
+    try:
+        import h5py
+        import numpy as np
+    except ImportError:  # pragma: no cover - h5py comes with the [tf] extra
+        return
+    if getattr(h5py.AttributeManager.__getitem__, "_kfn_bytes", False):
+        return
+    original = h5py.AttributeManager.__getitem__
+
+    def getitem(self, name):
+        value = original(self, name)
+        if isinstance(value, str):
+            return value.encode("utf8")
+        if isinstance(value, np.ndarray) and value.dtype.kind in "OU":
+            return np.array([v.encode("utf8") if isinstance(v, str) else v for v in value.flat],
+                            dtype=object).reshape(value.shape)
+        return value
+
+    getitem._kfn_bytes = True
+    h5py.AttributeManager.__getitem__ = getitem
+
+
 def boot(legacy_dir: str):
     """Import and return genuine Keras 2.2.4 from legacy_dir (see the module docstring)."""
     if "keras" in sys.modules and getattr(sys.modules["keras"], "__version__", "") == "2.2.4":
         return sys.modules["keras"]
     install_python_aliases()
+    install_h5py_bytes_attrs()
     import tensorflow as tf
 
     tf.compat.v1.disable_v2_behavior()  # imports Keras 3's bridge: purged below
