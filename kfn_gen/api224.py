@@ -53,6 +53,16 @@ def kind(identity: str) -> str | None:
     return _table()["kinds"].get(identity)
 
 
+# Keras 2.2's package and its companion packages (keras_applications/keras_preprocessing are not installed with
+# Keras 3)
+KERAS_PACKAGES = ("keras", "keras_applications", "keras_preprocessing")
+
+
+def keras3_modules() -> dict[str, set[str]]:
+    """Keras 3's public modules and their names (rules/keras3_api.json)."""
+    return _keras3()
+
+
 def is_keras_path(dotted: str) -> bool:
     return dotted == "keras" or dotted.startswith("keras.")
 

@@ -104,13 +104,10 @@ class Source:
         return uses_keras(self.module)
 
 
-KERAS_PACKAGES = ("keras", "keras_applications", "keras_preprocessing")  # 2.2's package and its companions
-
-
 def uses_keras(module: cst.Module) -> bool:
     """Does the script import Keras (the standalone 2.2 package, or its companion packages) anywhere?"""
     def keras_path(dotted: str) -> bool:
-        return dotted.split(".")[0] in KERAS_PACKAGES
+        return dotted.split(".")[0] in api224.KERAS_PACKAGES
 
     for node in _walk(module):
         if isinstance(node, cst.Import) and any(keras_path(_dotted(a.name) or "") for a in node.names):
@@ -240,6 +237,7 @@ def check_names(src: Source) -> list[Diagnostic]:
     for mod in src.star_modules:
         star_names.update(api224.names_in(mod))
     seen = set()
+    dynamic = None
     for scope in set(src.scopes.values()):
         if scope is None:
             continue
@@ -253,7 +251,9 @@ def check_names(src: Source) -> list[Diagnostic]:
                 continue
             if isinstance(scope, md.ClassScope) or _assigned_in_chain(scope, name):
                 continue
-            diags.append(_undefined(src, node, bound_names, star_names))
+            if dynamic is None:  # computed once per file, at the first undefined name
+                dynamic = _may_define_dynamically(src)
+            diags.append(_undefined(src, node, bound_names, star_names, dynamic))
     for node in _walk(src.module):
         if isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(node.names, cst.ImportStar):
             mod = _dotted(node.module)
@@ -282,7 +282,7 @@ _CONDITIONAL = (cst.If, cst.Try, cst.For, cst.While, cst.FunctionDef, cst.Lambda
                 cst.DictComp, cst.GeneratorExp, cst.IfExp, cst.BooleanOperation, cst.ExceptHandler)
 
 
-def _undefined(src: Source, node: cst.Name, bound_names: set, star_names: set) -> Diagnostic:
+def _undefined(src: Source, node: cst.Name, bound_names: set, star_names: set, dynamic: bool) -> Diagnostic:
     """An undefined name: an error only where 2.2.4 itself would certainly have raised NameError (a statement
     that always runs at module level, a name defined nowhere in the file, nothing that could define it
     dynamically); otherwise a warning, and the file is migrated (issue 17: refuse only what is certainly
@@ -301,7 +301,7 @@ def _undefined(src: Source, node: cst.Name, bound_names: set, star_names: set) -
     else:
         hint = api224.suggest(name, bound_names | star_names | layer_names)
         msg = f"name '{name}' is not defined" + (f"; did you mean '{hint}'?" if hint else "")
-    certain = _always_runs(src, node) and not _may_define_dynamically(src)
+    certain = _always_runs(src, node) and not dynamic
     if certain:
         return src.diag(node, "error", msg, "undefined-name")
     return src.diag(node, "warning", msg + " (kept: this line may never run, or the name may be defined "

@@ -7,12 +7,11 @@ means `code is None`: the caller leaves the file as it was.
 from __future__ import annotations
 
 import difflib
-import re
 
 from . import build, frontend
 from .diagnostics import Diagnostic, MigrationResult
 from .options import Options
-from .linemap import line_map
+from .linemap import line_map, lines
 from .rewrite import Context, apply
 from .rules import all_rules
 from .unresolved import unresolved_names
@@ -67,10 +66,10 @@ def keep_unedited_bytes(source: str, round_trip: str, code: str) -> str | None:
     """
     if round_trip == source:
         return code
-    src_lines, rt_lines = _lines(source), _lines(round_trip)
+    src_lines, rt_lines = lines(source), lines(round_trip)
     if len(src_lines) != len(rt_lines):
         return None
-    new_lines = _lines(code)
+    new_lines = lines(code)
     out: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, rt_lines, new_lines, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -83,14 +82,6 @@ def keep_unedited_bytes(source: str, round_trip: str, code: str) -> str | None:
     return "".join(out)
 
 
-def _lines(text: str) -> list[str]:
-    """Lines with their endings, split at CR LF, CR and LF only (str.splitlines also splits at form feeds)."""
-    return _LINE.findall(text)
-
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
 def _unresolved(path: str, source: str, code: str, said: list[Diagnostic]) -> list[Diagnostic]:
     """The invariant (unresolved.py): a Keras name of the migrated code that Keras 3 lacks gets a warning at
     the line the user wrote, unless a rule already warned there.  A line the migration inserted maps to
@@ -99,13 +90,14 @@ def _unresolved(path: str, source: str, code: str, said: list[Diagnostic]) -> li
     if not found:
         return []
     mapping = line_map(code, source) if code != source else None
+    code_lines, source_lines = lines(code), lines(source)
     warned = {d.line for d in said if d.severity in ("warning", "error")}
     out = []
     for u in found:
         line = u.line if mapping is None else mapping.get(u.line)
         if line is None or line in warned:
             continue
-        col = u.col if mapping is None or code.splitlines()[u.line - 1] == source.splitlines()[line - 1] else 1
+        col = u.col if mapping is None or code_lines[u.line - 1] == source_lines[line - 1] else 1
         out.append(Diagnostic(path, line, col, "warning", f"`{u.name}`: {u.why}; the migrated code would stop "
                               "here with ImportError/AttributeError: migrate it by hand", "unresolved"))
         warned.add(line)

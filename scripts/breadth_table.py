@@ -25,9 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from kfn_gen.corpus import BREADTH, package_modules, package_root  # noqa: E402
-from kfn_gen.linemap import line_map  # noqa: E402
 from kfn_gen.migrate import migrate_source  # noqa: E402
-from kfn_gen.unresolved import unresolved_names  # noqa: E402
+from kfn_gen.unresolved import silent_leftovers  # noqa: E402
 
 IMPORTER = r"""
 import importlib, json, sys, traceback
@@ -72,12 +71,7 @@ def migrate_package(spec: str, out_root: str) -> dict:
                 code = res.code
                 row["warnings"] += sum(1 for d in res.diagnostics if d.severity == "warning")
                 row["unresolved"] += sum(1 for d in res.diagnostics if d.rule == "unresolved")
-                said = {d.line for d in res.diagnostics if d.severity in ("warning", "error")}
-                mapping = line_map(res.code, source)
-                for u in unresolved_names(res.code):
-                    line = mapping.get(u.line)
-                    if line is not None and line not in said:
-                        row["silent"].append(f"{rel}:{line} {u.name}")
+                row["silent"] += [f"{rel}:{s}" for s in silent_leftovers(res)]
             with open(target, "w", encoding="utf-8", errors="surrogateescape") as fh:
                 fh.write(code)
     row["seconds"] = round(time.perf_counter() - t0, 2)

@@ -17,9 +17,8 @@ import sys
 import pytest
 
 from kfn_gen.corpus import BREADTH, package_modules, package_root
-from kfn_gen.linemap import line_map
 from kfn_gen.migrate import migrate_source
-from kfn_gen.unresolved import unresolved_names
+from kfn_gen.unresolved import silent_leftovers
 
 FAMILY = ("keras-self-attention==0.41.0", "keras-multi-head==0.22.0", "keras-pos-embd==0.11.0",
           "keras-transformer==0.30.0", "keras-layer-normalization==0.14.0", "keras-embed-sim==0.7.0",
@@ -45,10 +44,7 @@ def _migrate_tree(spec: str, out_root) -> list[str]:
             ast.parse(res.code)
             if migrate_source(res.code, rel).code != res.code:
                 problems.append(f"{rel}: a second run changes it")
-            said = {d.line for d in res.diagnostics if d.severity in ("warning", "error")}
-            mapping = line_map(res.code, source)
-            problems += [f"{rel}:{mapping.get(u.line)}: silent {u.name}" for u in unresolved_names(res.code)
-                         if mapping.get(u.line) is not None and mapping.get(u.line) not in said]
+            problems += [f"{rel}:{s}: silent" for s in silent_leftovers(res)]
             target = out_root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(res.code, encoding="utf-8")
