@@ -840,10 +840,20 @@ def coverage(legacy: dict, lerrs, mapped) -> dict:
                                or migrated_err[s].type != e.type or (environment and e.type == "NameError")])}
 
 
+def _missing_module(e) -> str | None:
+    """The top-level module an import error says is not installed, or None."""
+    m = re.search(r"No module named '([^'.]+)", e.message) if e.type in ("ModuleNotFoundError", "ImportError") \
+        else None
+    return m.group(1) if m else None
+
+
+def _missing_file(e) -> bool:
+    return e.type in ("FileNotFoundError", "IsADirectoryError") or (e.type == "OSError" and "No such file" in e.message)
+
+
 def _from_environment(e) -> bool:
     """An error of the run's environment, not of the script: a module or a file that is not there."""
-    return (e.type in ("ModuleNotFoundError", "ImportError") and "No module named" in e.message) \
-        or e.type in ("FileNotFoundError", "IsADirectoryError") or (e.type == "OSError" and "No such file" in e.message)
+    return _missing_module(e) is not None or _missing_file(e)
 
 
 def _causes(lerrs, most: int = 3) -> list[str]:
@@ -859,12 +869,10 @@ def _causes(lerrs, most: int = 3) -> list[str]:
 
 
 def _cause(e) -> str:
-    if e.type in ("ModuleNotFoundError", "ImportError"):
-        m = re.search(r"No module named '([^'.]+)", e.message)
-        if m:
-            top = m.group(1)
-            return f"{top} is not installed: pip install {PIP_NAMES.get(top, top)}"
-    if e.type in ("FileNotFoundError", "IsADirectoryError") or (e.type == "OSError" and "No such file" in e.message):
+    top = _missing_module(e)
+    if top:
+        return f"{top} is not installed: pip install {PIP_NAMES.get(top, top)}"
+    if _missing_file(e):
         return f"line {e.line}: a file the script reads is missing ({e.message}): provide it (run in its directory)"
     return f"line {e.line}: {e.type}: {e.message}"
 

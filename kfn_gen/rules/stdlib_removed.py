@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ..frontend import _dotted, _walk, parents
@@ -22,6 +24,7 @@ DISTUTILS_HINTS = {
     "distutils.spawn": "shutil.which",
     "distutils.core": "setuptools",
 }
+_TRIGGER = re.compile(r"getargspec|\bimp\b|distutils")
 ARGSPEC_FIELDS = {"args": "args", "varargs": "varargs", "defaults": "defaults", "keywords": "varkw"}
 
 
@@ -34,8 +37,7 @@ class StdlibRemoved(Rule):
     description = "inspect.getargspec, imp and distutils (removed in Python 3.11/3.12) -> today's spelling"
 
     def run(self, ctx: Context) -> None:
-        text = ctx.src.text
-        if "getargspec" not in text and "imp" not in text and "distutils" not in text:
+        if not _TRIGGER.search(ctx.src.text):  # most files use none of them: no walk
             return
         up = parents(ctx.src.module)
         imp_imports, imp_uses = [], []
