@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from kfn_gen.verify import verify_pair  # noqa: E402
 from tests.strategies import legacy_scripts  # noqa: E402
 

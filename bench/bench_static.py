@@ -9,7 +9,7 @@ cache directory (outside the repository; never commit it) and extracted there.
 Timed, best of --rounds, every tool reading the same files and writing its output tree:
   * libcst round trip     parse_module + .code for each file (the floor for a libcst-based tool)
   * kfn-gen migrate_source the migrator alone, in memory (no I/O)
-  * kfn-gen batch -j 1    kfn_gen.batch: discover, read, decode, migrate, encode, write --out-dir
+  * kfn-gen batch -j 1    kfn_gen.files.batch: discover, read, decode, migrate, encode, write --out-dir
   * kfn-gen batch -j 2    the same with two worker processes (pool start-up included)
   * tf_upgrade_v2         ASTCodeUpgrader(TFAPIChangeSpec()).process_tree(in, out) in process
                           (TensorFlow import excluded)
@@ -41,8 +41,8 @@ DEFAULT_CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser
 
 
 def fetch_examples(cache: str) -> str:
-    """Directory holding Keras-2.2.4/examples/*.py, downloading the sdist on first use (kfn_gen.corpus)."""
-    from kfn_gen.corpus import sdist_root
+    """Directory holding Keras-2.2.4/examples/*.py, downloading the sdist on first use (kfn_gen.keras224.corpus)."""
+    from kfn_gen.keras224.corpus import sdist_root
 
     return os.path.join(sdist_root(cache), "examples")
 
@@ -80,8 +80,8 @@ def main() -> None:
 
     import libcst as cst
 
-    from kfn_gen.batch import BatchConfig, discover, run_batch
-    from kfn_gen.migrate import migrate_source
+    from kfn_gen.files.batch import BatchConfig, discover, run_batch
+    from kfn_gen.migrate.pipeline import migrate_source
     from kfn_gen.options import Options
 
     texts = {f: b.decode("utf-8") for f, b in sources.items()}

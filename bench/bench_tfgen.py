@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from kfn_gen import tfgen, tfgen_keras  # noqa: E402
+from kfn_gen.render import tfgen  # noqa: E402
+from kfn_gen.render import tfgen_keras
 
 SEEDS = ["func_shared_vision", "func_timedistributed_model", "func_shared_lstm", "func_multio_model",
          "seq_dense_mlp", "seq_vgg_convnet"]

@@ -24,7 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from kfn_gen.legacy.runtime import ensure_legacy_keras  # noqa: E402
+from kfn_gen.verify.oracle import ensure_legacy_keras  # noqa: E402
 from kfn_gen.verify import verify_many, verify_pair  # noqa: E402
 
 

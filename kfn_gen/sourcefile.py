@@ -24,7 +24,7 @@ import tempfile
 import tokenize
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic
+from kfn_gen.diagnostics import Diagnostic
 
 #: Rule names used by diagnostics the front end (not a migration rule) emits.
 RULE_ENCODING = "encoding"

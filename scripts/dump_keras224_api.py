@@ -1,4 +1,4 @@
-"""Regenerate kfn_gen/rules/keras224_api.json from genuine Keras 2.2.4.
+"""Regenerate kfn_gen/keras224/keras224_api.json from genuine Keras 2.2.4.
 
 The table maps every public name of every Keras 2.2.4 module to the identity of the object it
 names ("defining_module.qualname", or "module:NAME" for submodules), so the front end can tell
@@ -16,11 +16,11 @@ import types
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from kfn_gen.legacy.runtime import ensure_legacy_keras  # noqa: E402
-from kfn_gen.legacy.shim224 import boot  # noqa: E402
+from kfn_gen.verify.oracle import ensure_legacy_keras  # noqa: E402
+from kfn_gen.verify.worker.shim224 import boot  # noqa: E402
 
 SITE = sys.argv[1] if len(sys.argv) > 1 else ensure_legacy_keras()
-OUT = os.path.join(ROOT, "kfn_gen", "rules", "keras224_api.json")
+OUT = os.path.join(ROOT, "kfn_gen", "keras224", "keras224_api.json")
 keras = boot(SITE)
 assert keras.__version__ == "2.2.4", keras.__version__
 

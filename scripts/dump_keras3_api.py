@@ -1,4 +1,4 @@
-"""Regenerate kfn_gen/rules/keras3_api.json: the public names of Keras 3 (as installed), per module.
+"""Regenerate kfn_gen/keras224/keras3_api.json: the public names of Keras 3 (as installed), per module.
 
 The front end accepts a Keras name that exists in Keras 2.2.4 OR in Keras 3, so migrated code
 (keras.ops, keras.optimizers.schedules, ...) migrates again without errors (idempotence).
@@ -11,7 +11,7 @@ import types
 
 import keras
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "kfn_gen", "rules",
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "kfn_gen", "keras224",
                                                           "keras3_api.json")
 table = {}
 todo = ["keras"]

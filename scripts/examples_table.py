@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Measure kfn-gen on the 42 examples/*.py of the Keras 2.2.4 source distribution.
 
-For each example: migrate it (kfn_gen.migrate.migrate_source), run the migration under Keras 3
+For each example: migrate it (kfn_gen.migrate.pipeline.migrate_source), run the migration under Keras 3
 and the original under genuine Keras 2.2.4 with offline stand-ins (kfn_gen.verify.verify_pair),
 and write docs/examples-table.md with the status and the failing reason.  A measurement, not a
 gate: the script exits 0 whatever the examples do (non-zero only when it cannot measure at all).
@@ -28,15 +28,15 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from kfn_gen.corpus import cache_dir, sdist_root  # noqa: E402
-from kfn_gen.legacy.runtime import ensure_legacy_keras  # noqa: E402
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.keras224.corpus import cache_dir, sdist_root  # noqa: E402
+from kfn_gen.verify.oracle import ensure_legacy_keras  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from kfn_gen.verify import verify_pair  # noqa: E402
 
 
 def fetch_examples(dest: str) -> str:
-    """The examples/ directory of the Keras 2.2.4 sdist (kfn_gen.corpus), downloading it if needed."""
+    """The examples/ directory of the Keras 2.2.4 sdist (kfn_gen.keras224.corpus), downloading it if needed."""
     return os.path.join(sdist_root(dest), "examples")
 
 

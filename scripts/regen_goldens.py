@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kfn_gen import tfgen  # noqa: E402
+from kfn_gen.render import tfgen  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

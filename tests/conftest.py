@@ -12,7 +12,7 @@ import pytest
 @pytest.fixture(scope="session")
 def legacy_dir():
     pytest.importorskip("tensorflow")
-    from kfn_gen.legacy import runtime
+    from kfn_gen.verify import oracle as runtime
 
     try:
         return runtime.ensure_legacy_keras()
@@ -22,9 +22,9 @@ def legacy_dir():
 
 @pytest.fixture(scope="session")
 def keras224_sdist():
-    """The extracted Keras 2.2.4 source distribution (examples/, tests/, docs/; kfn_gen.corpus),
+    """The extracted Keras 2.2.4 source distribution (examples/, tests/, docs/; kfn_gen.keras224.corpus),
     downloaded from PyPI on first use.  Like the oracle, a missing corpus fails, never skips."""
-    from kfn_gen.corpus import sdist_root
+    from kfn_gen.keras224.corpus import sdist_root
 
     try:
         return sdist_root()

@@ -16,9 +16,9 @@ def case_meta(case: Path) -> dict:
     return json.loads((case / "case.json").read_text(encoding="utf-8"))
 
 
-# Run one script as a program: under genuine Keras 2.2.4 (booted by kfn_gen.legacy.shim224) or under
+# Run one script as a program: under genuine Keras 2.2.4 (booted by kfn_gen.verify.worker.shim224) or under
 # Keras 3, in its own directory; the script writes its figures to out.npz.
-BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; " \
+BOOT_224 = "import runpy, sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.verify.worker.shim224 import boot; " \
            "boot(sys.argv[1]); runpy.run_path('script.py', run_name='__main__')"
 
 
@@ -55,7 +55,7 @@ def verify_sources(old_source: str, new_source: str, tmp_path, legacy_dir: str, 
 def assert_migration_verifies_one_model(source: str, tmp_path, legacy_dir: str) -> None:
     """Migrate `source`, verify it against genuine 2.2.4: a match with exactly one model compared (the
     models that migrated helpers build internally, runner.HELPER_BUILDERS, are not the script's)."""
-    from kfn_gen.migrate import migrate_source
+    from kfn_gen.migrate.pipeline import migrate_source
 
     r = verify_sources(source, migrate_source(source, "old.py").code, tmp_path, legacy_dir)
     assert r.status == "match", r.format_table()
@@ -67,7 +67,7 @@ def assert_layer_migration_matches(source: str, tmp_path, legacy_dir: str, expec
     """Migrate `source` (info diagnostics only; each `expected` line in the output) and verify it against
     genuine 2.2.4: one model, outputs within 1e-5, the training step matching.  Then the control: the
     migrated code with `control[0]` (which must occur once) replaced by `control[1]` must differ."""
-    from kfn_gen.migrate import migrate_source
+    from kfn_gen.migrate.pipeline import migrate_source
 
     result = migrate_source(source, "old.py")
     assert not [d for d in result.diagnostics if d.severity != "info"], result.diagnostics

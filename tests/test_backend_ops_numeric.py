@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from tests.helpers import verify_in_one_batch  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -265,7 +265,7 @@ def test_batch_dot_helper_on_top_level_keras_tensors_matches_keras224(legacy_dir
     keras.ops.ndim of a Keras tensor is a Keras tensor, and range() of it raised."""
     import numpy as np
 
-    from kfn_gen.migrate import migrate_source
+    from kfn_gen.migrate.pipeline import migrate_source
     from tests.helpers import run_script_npz
 
     code = migrate_source(TOP_LEVEL_BATCH_DOT, "s.py").code

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from kfn_gen.batch import (BatchConfig, IgnorePattern, discover, is_ignored, process_task, run_batch)
+from kfn_gen.files.batch import (BatchConfig, IgnorePattern, discover, is_ignored, process_task, run_batch)
 from kfn_gen.diagnostics import Diagnostic, MigrationResult
 import libcst as cst
 from kfn_gen.options import Options
@@ -297,7 +297,7 @@ def test_explicit_file_and_missing_path(tmp_path):
 
 
 def test_file_changed_during_migration_is_left_alone(tmp_path, monkeypatch):
-    from kfn_gen import batch
+    from kfn_gen.files import batch
 
     f = tmp_path / "a.py"
     f.write_bytes(OLD)

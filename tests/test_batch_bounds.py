@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from kfn_gen.batch import BatchConfig, FileTask, process_task
+from kfn_gen.files.batch import BatchConfig, FileTask, process_task
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LEGACY = b"from keras.layers.core import Dense\n"
@@ -60,7 +60,7 @@ def test_the_per_file_time_limit_stops_a_file_and_leaves_it_untouched(tmp_path):
 PARENT = textwrap.dedent("""\
     import os, sys, time
     sys.path.insert(0, {root!r})
-    from kfn_gen import batch
+    from kfn_gen.files import batch
     from kfn_gen.diagnostics import MigrationResult
 
     def slow(source, path, options):

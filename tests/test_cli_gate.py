@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kfn_gen import batch
+from kfn_gen.files import batch
 from kfn_gen.cli import main
 from tests.helpers import FakeReport, fake_verify_module
 

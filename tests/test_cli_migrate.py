@@ -9,11 +9,11 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
-from kfn_gen import batch
+from kfn_gen.files import batch
 from kfn_gen.cli import main
 from kfn_gen.diagnostics import Diagnostic, MigrationResult
 from kfn_gen.options import Options
-from kfn_gen.report import Progress
+from kfn_gen.files.report import Progress
 from tests.helpers import FakeReport, fake_verify_module
 
 OLD = b"import keras\nfrom keras.layers.core import Dense\n"
@@ -241,7 +241,7 @@ def test_verify_unavailable_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_importing_the_cli_does_not_import_tensorflow():
-    code = "import kfn_gen.cli, kfn_gen.cli_migrate, kfn_gen.batch, kfn_gen.report, kfn_gen.notebooks, sys; " \
+    code = "import kfn_gen.cli, kfn_gen.cli.migrate, kfn_gen.files.batch, kfn_gen.files.report, kfn_gen.files.notebooks, sys; " \
            "assert 'tensorflow' not in sys.modules, 'tensorflow imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -284,7 +284,7 @@ model.compile(loss='binary_crossentropy', optimizer='sgd')
 
 def test_real_migrator_second_run_changes_nothing(tmp_path, monkeypatch):
     """Integration with whatever rules exist: a migrated tree is a fixed point."""
-    monkeypatch.undo()  # the real kfn_gen.migrate.migrate_source
+    monkeypatch.undo()  # the real kfn_gen.migrate.pipeline.migrate_source
     repo = make_repo(tmp_path / "r", {"a.py": LEGACY, "b.py": LEGACY.replace(b"\n", b"\r\n"), "c.py": b"x = 1\n"})
     r = cli("--in-place", repo)
     assert r.exit_code == 0, r.stderr

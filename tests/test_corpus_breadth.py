@@ -1,5 +1,5 @@
 """A public breadth corpus that is not the examples (issue 17): pinned 2017-2019 PyPI releases written against
-`import keras` (kfn_gen.corpus.BREADTH), downloaded at test time into the user cache, never committed.
+`import keras` (kfn_gen.keras224.corpus.BREADTH), downloaded at test time into the user cache, never committed.
 
 Default tier: the seven packages of one author's attention/transformer family, which import each other.
 Every file migrates (none refused), the output parses, a second run changes nothing, no Keras name Keras 3
@@ -16,9 +16,9 @@ import sys
 
 import pytest
 
-from kfn_gen.corpus import BREADTH, package_modules, package_root
-from kfn_gen.migrate import migrate_source
-from kfn_gen.unresolved import silent_leftovers
+from kfn_gen.keras224.corpus import BREADTH, package_modules, package_root
+from kfn_gen.migrate.pipeline import migrate_source
+from kfn_gen.frontend.unresolved import silent_leftovers
 
 FAMILY = ("keras-self-attention==0.41.0", "keras-multi-head==0.22.0", "keras-pos-embd==0.11.0",
           "keras-transformer==0.30.0", "keras-layer-normalization==0.14.0", "keras-embed-sim==0.7.0",

@@ -1,4 +1,4 @@
-"""Keras 2.2.4's own tests/ and docs/ (58 files of its source distribution, kfn_gen.corpus) through
+"""Keras 2.2.4's own tests/ and docs/ (58 files of its source distribution, kfn_gen.keras224.corpus) through
 the migrator: real code written against 2.2.4 by its authors, private names and all.
 
 Every file migrates without an exception, the output parses, a second run changes nothing, and
@@ -15,8 +15,8 @@ import os
 
 import pytest
 
-from kfn_gen.corpus import corpus_files
-from kfn_gen.migrate import migrate_source
+from kfn_gen.keras224.corpus import corpus_files
+from kfn_gen.migrate.pipeline import migrate_source
 
 # 2.2.4's sources have regex strings like 'has \d outputs' that Python 3 warns about when parsing them
 pytestmark = pytest.mark.filterwarnings("ignore:invalid escape sequence:DeprecationWarning")

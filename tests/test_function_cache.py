@@ -1,11 +1,11 @@
 """The Keras 3 side caches the migrated K.function (keras224_function) as the legacy side caches
 2.2.4's K.function: after MAX_REAL_FUNCTION_CALLS real calls per input shapes, calls from the
-script return the last real outputs; calls from elsewhere are always real (kfn_gen/legacy/scriptenv.py)."""
+script return the last real outputs; calls from elsewhere are always real (kfn_gen/verify/worker/scriptenv.py)."""
 from __future__ import annotations
 
 import numpy as np
 
-from kfn_gen.legacy import scriptenv
+from kfn_gen.verify.worker import scriptenv
 
 
 def _helper(counter):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from tests.helpers import case_meta, seed_cases
 
 CASES = seed_cases()

@@ -1,5 +1,5 @@
 """MaxoutDense and Highway (keras/legacy/layers.py, gone in Keras 3) migrated to 2.2.4's own layers
-defined in the script (rules/legacy_layers.py) compute what genuine Keras 2.2.4 computes: outputs,
+defined in the script (migrate/helpers/legacy_layers.py) compute what genuine Keras 2.2.4 computes: outputs,
 loss gradient and two optimizer steps.  Control: Highway's transform gate on the other weight
 (x W instead of x W_carry) differs."""
 from __future__ import annotations

@@ -14,7 +14,7 @@ import threading
 import numpy as np
 import pytest
 
-from kfn_gen.legacy import runtime
+from kfn_gen.verify import oracle as runtime
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,7 +61,7 @@ def test_parallel_installs_share_one_tree(tmp_path):
 LSTM_PROBE = r"""
 import json, sys
 sys.path.insert(0, sys.argv[2])
-from kfn_gen.legacy.shim224 import boot
+from kfn_gen.verify.worker.shim224 import boot
 keras = boot(sys.argv[1])
 import numpy as np
 from keras.layers import Input, LSTM
@@ -116,7 +116,7 @@ def test_legacy_lstm_matches_numpy_hard_sigmoid_reference(legacy_dir):
 
 
 def test_importing_verify_and_cli_does_not_import_tensorflow():
-    code = ("import sys, kfn_gen.cli, kfn_gen.verify, kfn_gen.cli_verify, kfn_gen.legacy.runtime;"
+    code = ("import sys, kfn_gen.cli, kfn_gen.verify, kfn_gen.cli.verify, kfn_gen.verify.oracle;"
             "bad=[m for m in ('tensorflow','keras') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,5 +1,5 @@
 """LocallyConnected1D/2D (removed in Keras 3) migrated to 2.2.4's own layer defined in the script
-(rules/locally_connected.py) compute what genuine Keras 2.2.4 computes: outputs, loss gradient and
+(migrate/helpers/locally_connected.py) compute what genuine Keras 2.2.4 computes: outputs, loss gradient and
 two optimizer steps, with strides, a Keras-1 positional kernel size, channels_first and random
 biases.  Control: 2.2.4's channels_first bias is reshaped to (1, filters, rows, cols), not
 transposed; the transposed bias differs."""

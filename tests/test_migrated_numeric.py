@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from tests.helpers import verify_in_one_batch  # noqa: E402
 

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 
 pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.tf

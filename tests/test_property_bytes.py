@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kfn_gen.batch import BatchConfig, migrate_bytes
+from kfn_gen.files.batch import BatchConfig, migrate_bytes
 
 # lines no rule touches (kept byte for byte) ...
 PLAIN = ["x = 1", "x = x + 1", "# a comment \t with a tab", "\tpass" , "y = [1,\t2]", "", "\x0cz = 3", "\x0c", "s = 'caf\u00e9'",

@@ -7,8 +7,9 @@ import ast
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from kfn_gen import build, frontend
-from kfn_gen.migrate import migrate_source
+from kfn_gen.ir import build
+from kfn_gen.frontend import source as frontend
+from kfn_gen.migrate.pipeline import migrate_source
 from tests.strategies import legacy_scripts
 
 

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.options import Options
 
 

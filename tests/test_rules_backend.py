@@ -1,16 +1,16 @@
 """Before/after tests for backend-ops (K.* -> Keras 3) and add-loss (model.add_loss(tensor)).
 
 Each semantic choice is read from genuine 2.2.4 keras/backend/tensorflow_backend.py (see
-rules/tables_backend.py); the numbers are compared with genuine 2.2.4 in
+migrate/tables/backend.py); the numbers are compared with genuine 2.2.4 in
 tests/test_backend_ops_numeric.py.  Untouched code stays byte-identical; helpers are defined once.
 """
 from __future__ import annotations
 
 import libcst as cst
 
-from kfn_gen.migrate import migrate_source
-from kfn_gen.rules.add_loss import PRELUDE as ADD_LOSS_PRELUDE
-from kfn_gen.rules.tables_backend import BACKEND_HELPERS
+from kfn_gen.migrate.pipeline import migrate_source
+from kfn_gen.migrate.rules.add_loss import PRELUDE as ADD_LOSS_PRELUDE
+from kfn_gen.migrate.tables.backend import BACKEND_HELPERS
 
 HEAD = """\
 from keras import backend as K

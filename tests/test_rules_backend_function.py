@@ -1,4 +1,4 @@
-"""Before/after tests for rules/backend_function.py: K.function(inputs, outputs) -> keras224_function.
+"""Before/after tests for migrate/rules/backend_function.py: K.function(inputs, outputs) -> keras224_function.
 
 Numbers against genuine Keras 2.2.4 are in tests/test_rules_backend_function_numeric.py.
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from kfn_gen.migrate import migrate_source
-from kfn_gen.rules.backend_function import HELPER
+from kfn_gen.migrate.pipeline import migrate_source
+from kfn_gen.migrate.rules.backend_function import HELPER
 
 HEAD = "from keras import backend as K\nfrom keras.layers import Input, Dense\nfrom keras.models import Model\n" \
        "x = Input(shape=(4,))\nh = Dense(3)(x)\nmodel = Model(x, h)\n"
@@ -27,7 +27,7 @@ MIGRATED = {
 }
 
 KEPT = {  # left for a hand migration: the backend-breadth warning stays
-    # K.gradients(loss, variables) itself becomes keras224_gradients (rules/gradients.py, tests/
+    # K.gradients(loss, variables) itself becomes keras224_gradients (migrate/rules/gradients.py, tests/
     # test_rules_gradients.py); keywords and optimizer gradients stay by hand
     "gradients": "loss = K.sum(h)\ngrads = K.gradients(loss=loss, variables=x)\noutputs = [loss]\noutputs += grads\n"
                  "f = K.function([x], outputs)\n",

@@ -1,6 +1,6 @@
-"""K.function migrated by rules/backend_function.py computes what genuine Keras 2.2.4's K.function did.
+"""K.function migrated by migrate/rules/backend_function.py computes what genuine Keras 2.2.4's K.function did.
 
-One script runs under Keras 2.2.4 (tf.compat.v1, kfn_gen.legacy.shim224) and, migrated by
+One script runs under Keras 2.2.4 (tf.compat.v1, kfn_gen.verify.worker.shim224) and, migrated by
 kfn-gen, under Keras 3; both set the same seeded weights and save what their functions return.
 Compared: list in / list out, a learning phase of 0 and of 1 (BatchNormalization on batch
 statistics), an intermediate layer's output, float64 values cast to the input's float32, and
@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from tests.helpers import assert_migration_verifies_one_model, run_script_npz  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.options import Options
 
 BREADTH_RULES = {"keras1-args", "renamed-names", "training-api", "callbacks", "layers-removed", "regularizers",

@@ -20,7 +20,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from kfn_gen.verify import verify_many, verify_pair  # noqa: E402
 
@@ -336,7 +336,7 @@ LAYER_WEIGHTS = """\
                       "c": c.predict(flat[:, :7], verbose=0).tolist(),
                       "w": [float(np.abs(w - v).max()) for w, v in zip(a.layers[0].get_weights(), wc)]}))
     """
-_BOOT_224 = "import sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.legacy.shim224 import boot; boot(sys.argv[1]); " \
+_BOOT_224 = "import sys; sys.path.insert(0, sys.argv[2]); from kfn_gen.verify.worker.shim224 import boot; boot(sys.argv[1]); " \
             "exec(compile(open(sys.argv[3]).read(), sys.argv[3], 'exec'))"
 
 

@@ -2,7 +2,7 @@
 (tests/test_corpus_keras224.py): each case failed before its fix."""
 from __future__ import annotations
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 
 
 def _run(src):

@@ -13,7 +13,7 @@ import tarfile
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,14 +61,14 @@ def _run(code, args, env, cwd):
 @pytest.mark.legacy
 def test_migrated_paths_read_what_keras224_read(tmp_path):
     pytest.importorskip("tensorflow")
-    from kfn_gen.legacy import runtime
+    from kfn_gen.verify import oracle as runtime
 
     legacy_dir = runtime.ensure_legacy_keras()
     base = tmp_path / "archives"
     base.mkdir()
     _tar(base / "wordlists.tgz", {"words.txt": "alpha beta"})
     _tar(base / "aclImdb.tar.gz", {"aclImdb/train/a.txt": "a review"})
-    legacy_code = ("import sys\nsys.path.insert(0, %r)\nfrom kfn_gen.legacy.shim224 import boot\nboot(%r)\n"
+    legacy_code = ("import sys\nsys.path.insert(0, %r)\nfrom kfn_gen.verify.worker.shim224 import boot\nboot(%r)\n"
                    % (ROOT, legacy_dir)) + SCRIPT
     migrated = migrate_source(SCRIPT, "s.py").code
     results = []

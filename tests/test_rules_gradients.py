@@ -1,4 +1,4 @@
-"""Before/after tests for rules/gradients.py: K.gradients(loss, variables) -> keras224_gradients.
+"""Before/after tests for migrate/rules/gradients.py: K.gradients(loss, variables) -> keras224_gradients.
 
 Numbers against genuine Keras 2.2.4 are in tests/test_rules_gradients_numeric.py.
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from kfn_gen.migrate import migrate_source
-from kfn_gen.rules.backend_function import HELPER as FUNCTION_HELPER
-from kfn_gen.rules.gradients import HELPER
+from kfn_gen.migrate.pipeline import migrate_source
+from kfn_gen.migrate.rules.backend_function import HELPER as FUNCTION_HELPER
+from kfn_gen.migrate.rules.gradients import HELPER
 
 HEAD = "from keras import backend as K\nfrom keras.layers import Input, Dense\nfrom keras.models import Model\n" \
        "x = Input(shape=(4,))\nh = Dense(3)(x)\nmodel = Model(x, h)\n"

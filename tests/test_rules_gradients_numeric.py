@@ -1,9 +1,9 @@
-"""K.gradients migrated by rules/gradients.py computes what genuine Keras 2.2.4's K.gradients did.
+"""K.gradients migrated by migrate/rules/gradients.py computes what genuine Keras 2.2.4's K.gradients did.
 
 One script, the conv_filter_visualization idiom on a small seeded conv net (a mean of one filter
 of an intermediate layer, its gradient w.r.t. the input normalized by backend ops, both fetched by
 K.function), plus a non-scalar loss (tf.gradients sums it) and two variables, runs under Keras
-2.2.4 (tf.compat.v1, kfn_gen.legacy.shim224) and, migrated by kfn-gen, under Keras 3; both save
+2.2.4 (tf.compat.v1, kfn_gen.verify.worker.shim224) and, migrated by kfn-gen, under Keras 3; both save
 what their functions return and the values are compared.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from tests.helpers import assert_migration_verifies_one_model, run_script_npz  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]

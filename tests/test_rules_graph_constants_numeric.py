@@ -1,4 +1,4 @@
-"""graph-constants and K.shape (rules/graph_constants.py, tables_backend.BACKEND_HELPERS["shape"])
+"""graph-constants and K.shape (migrate/rules/graph_constants.py, tables_backend.BACKEND_HELPERS["shape"])
 compute what genuine Keras 2.2.4 computed: the deep_dream idiom on a small seeded conv net whose
 input has unknown height and width.
 
@@ -6,7 +6,7 @@ input has unknown height and width.
 `coeff * K.sum(K.square(x[:, 1:-1, 1:-1, :])) / K.prod(K.cast(K.shape(x), 'float32'))` over two
 layers (the shape is only known when the model runs), the gradient w.r.t. the input normalized and
 fetched with K.function on two image sizes, run under Keras 2.2.4 (tf.compat.v1,
-kfn_gen.legacy.shim224) and, migrated by kfn-gen, under Keras 3; the values are compared.
+kfn_gen.verify.worker.shim224) and, migrated by kfn-gen, under Keras 3; the values are compared.
 Controls: the scaling depends on the run-time image size (a static shape could not give it), and the
 migrated model in training mode (what K.set_learning_phase(1) would give: Dropout and
 BatchNormalization batch statistics) gives a different loss, so the removed phase mattered.
@@ -20,7 +20,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from tests.helpers import run_script_npz  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]

@@ -15,8 +15,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from kfn_gen.migrate import migrate_source
-from kfn_gen.rules.tables_numpy import ALIASES, CALLS, HINTS
+from kfn_gen.migrate.pipeline import migrate_source
+from kfn_gen.migrate.tables.numpy_names import ALIASES, CALLS, HINTS
 
 # names NumPy 2 defines again, with another meaning than the builtin the scripts meant
 REDEFINED = {"bool": np.bool_, "long": np.long if hasattr(np, "long") else None}

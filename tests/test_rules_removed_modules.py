@@ -11,8 +11,8 @@ import textwrap
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
-from kfn_gen.rules.removed_modules import namespace
+from kfn_gen.migrate.pipeline import migrate_source
+from kfn_gen.migrate.rules.removed_modules import namespace
 
 
 def migrate(code: str):

@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from tests.helpers import run_script_npz
 
 SCRIPT = textwrap.dedent("""\

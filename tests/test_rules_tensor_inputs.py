@@ -1,4 +1,4 @@
-"""Before/after tests for rules/tensor_inputs.py: 2.2.4's tf.data idiom (one-shot iterator tensors
+"""Before/after tests for migrate/rules/tensor_inputs.py: 2.2.4's tf.data idiom (one-shot iterator tensors
 as the model's input and targets) migrated where its data flow is plain, reported otherwise.
 
 2.2.4 facts behind the migration (read in ~/.cache/kfn-gen/keras224): Input(tensor=t) builds an
@@ -13,7 +13,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.options import Options
 
 HEAD = '''\

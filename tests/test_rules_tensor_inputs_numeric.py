@@ -2,9 +2,9 @@
 
 A miniature of keras/examples/neural_doodle.py: an image model on the concatenation of a constant
 style image and the target placeholder, a mask model on `Input(tensor=K.concatenate([style_mask,
-target_mask]))` (two constants: rules/tensor_inputs.py binds them to a keras.Input that the migrated
+target_mask]))` (two constants: migrate/rules/tensor_inputs.py binds them to a keras.Input that the migrated
 K.gradients / K.function feed), a region style loss whose parameters shadow the module's K.variables
-and a `loss = K.variable(0)` accumulated and returned by a function (rules/graph_constants.py follows
+and a `loss = K.variable(0)` accumulated and returned by a function (migrate/rules/graph_constants.py follows
 it to its callers).  The loss and its gradient w.r.t. the target are fetched with K.function under
 Keras 2.2.4 and under Keras 3.  Control: the migration with the bound mask values halved differs, so
 the fed masks reach the numbers.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from tests.helpers import run_script_npz
 
 pytest.importorskip("tensorflow")

@@ -1,7 +1,7 @@
 """tf-removed: tf.contrib (TensorFlow 1 only) is reported with its line, and nothing is rewritten for it."""
 from __future__ import annotations
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 
 SCRIPT = '''\
 import tensorflow as tf

@@ -1,4 +1,4 @@
-"""Stand-ins for what example scripts need from outside their model (kfn_gen/legacy/scriptenv.py).
+"""Stand-ins for what example scripts need from outside their model (kfn_gen/verify/worker/scriptenv.py).
 
 Fast: no TensorFlow.  Anything that patches interpreter-wide state (argparse, sys.meta_path) runs
 in a subprocess so the test process stays clean.
@@ -17,7 +17,7 @@ import zlib
 import numpy as np
 import pytest
 
-from kfn_gen.legacy import scriptenv
+from kfn_gen.verify.worker import scriptenv
 from kfn_gen.verify import script_argv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -88,7 +88,7 @@ def test_placeholder_png_is_deterministic_and_decodes(tmp_path):
 
 SIDE = """
 import argparse, json, os, sys, types
-from kfn_gen.legacy.scriptenv import prepare_script
+from kfn_gen.verify.worker.scriptenv import prepare_script
 side = types.SimpleNamespace(name={name!r}, keras=None, spec={spec!r})
 result = {{}}
 sys.argv = prepare_script(side, os.path.abspath('script.py'), result)
@@ -138,7 +138,7 @@ def test_script_argv_makes_existing_paths_absolute(tmp_path, monkeypatch):
 def test_missing_optional_module_is_stood_in_and_raises_only_when_used(tmp_path):
     out = _run("""
         import json, sys
-        from kfn_gen.legacy import scriptenv
+        from kfn_gen.verify.worker import scriptenv
         scriptenv._STATE.update(result={})
         scriptenv.install_module_standins()
         import editdistance

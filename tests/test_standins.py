@@ -1,4 +1,4 @@
-"""Offline stand-ins for downloaded / cwd data (kfn_gen.legacy.standins): fast, no TensorFlow.
+"""Offline stand-ins for downloaded / cwd data (kfn_gen.verify.worker.standins): fast, no TensorFlow.
 
 The synthetic files must be byte-identical on every build (both verification sides read them),
 keep the real layout so the keras examples' own parsing runs, and give the models the realistic
@@ -18,9 +18,9 @@ from functools import reduce
 
 import pytest
 
-from kfn_gen.legacy import standins as S
-from kfn_gen.legacy.runner import _zero_dim, free_size
-from kfn_gen.rules.re_split import py36_equivalent
+from kfn_gen.verify.worker import standins as S
+from kfn_gen.verify.worker.runner import _zero_dim, free_size
+from kfn_gen.migrate.rules.re_split import py36_equivalent
 
 BABI_SENTENCE = "Bob dropped the apple. Where is the apple?"
 

@@ -13,7 +13,7 @@ import re
 import tarfile
 import urllib.request
 
-from kfn_gen.legacy import standins as S
+from kfn_gen.verify.worker import standins as S
 
 ORIGIN = "http://www.mythic-ai.com/datasets/wordlists.tgz"
 

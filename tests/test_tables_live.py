@@ -1,5 +1,5 @@
 """Every Keras 3 target the rule tables name exists in the live Keras 3 API, with every keyword
-argument the rules emit (rules/tables.py and rules/tables_breadth.py).
+argument the rules emit (kfn_gen/migrate/tables/).
 
 A name resolves (`keras.layers.Dense`, `keras.ops.mean`, ...); a keyword the rules write is a
 parameter of its `inspect.signature` (a `**kwargs` catch-all does not count: Keras 3 raises on
@@ -17,9 +17,9 @@ import pytest
 pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from kfn_gen.rules import tables as T  # noqa: E402
-from kfn_gen.rules import tables_backend as KB  # noqa: E402
-from kfn_gen.rules import tables_breadth as B  # noqa: E402
+from kfn_gen.migrate.tables import arguments as ARGUMENTS, names as NAMES  # noqa: E402
+from kfn_gen.migrate.tables import removed as REMOVED, training as TRAINING  # noqa: E402
+from kfn_gen.migrate.tables import backend as KB  # noqa: E402
 
 pytestmark = pytest.mark.tf
 
@@ -47,34 +47,34 @@ def assert_kwargs(dotted: str, names) -> None:
     assert not missing, f"{dotted} has no parameter(s) {sorted(missing)}"
 
 
-# ----- rules/tables.py -----
-@pytest.mark.parametrize("home", sorted(set(T.MODULE_HOMES.values())))
+# ----- migrate/tables/ -----
+@pytest.mark.parametrize("home", sorted(set(NAMES.MODULE_HOMES.values())))
 def test_module_homes_import(home):
     importlib.import_module(home)
 
 
-@pytest.mark.parametrize("target", sorted(T.NAME_HOMES.values()))
+@pytest.mark.parametrize("target", sorted(NAMES.NAME_HOMES.values()))
 def test_name_homes_resolve(target):
     assert resolve(target) is not None
 
 
-@pytest.mark.parametrize("cls", sorted(T.OPTIMIZER_ARGS))
+@pytest.mark.parametrize("cls", sorted(TRAINING.OPTIMIZER_ARGS))
 def test_optimizers_and_emitted_arguments(cls):
     assert_kwargs(f"keras.optimizers.{cls}", {"learning_rate", "global_clipnorm", "epsilon"} - (
         {"epsilon"} if cls == "SGD" else set()))
     opt = resolve(f"keras.optimizers.{cls}")()
-    assert float(opt.learning_rate) == pytest.approx(T.LR_KERAS3[cls])
+    assert float(opt.learning_rate) == pytest.approx(TRAINING.LR_KERAS3[cls])
 
 
 def test_optimizer_extras():
     assert_kwargs("keras.optimizers.Adagrad", {"initial_accumulator_value"})
     assert_kwargs("keras.optimizers.schedules.InverseTimeDecay", {"initial_learning_rate", "decay_steps",
                                                                   "decay_rate"})
-    for cls in T.OPTIMIZER_STRINGS.values():
-        assert cls in T.OPTIMIZER_ARGS
+    for cls in TRAINING.OPTIMIZER_STRINGS.values():
+        assert cls in TRAINING.OPTIMIZER_ARGS
 
 
-# ----- rules/tables_backend.py -----
+# ----- migrate/tables/backend.py -----
 def _positional(target) -> list[str]:
     return [p.name for p in inspect.signature(target).parameters.values()
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -134,10 +134,10 @@ def test_backend_kept(name):
     assert callable(getattr(keras.backend, name))
 
 
-@pytest.mark.parametrize("ident", sorted(T.RECURRENT_HARD_SIGMOID))
+@pytest.mark.parametrize("ident", sorted(ARGUMENTS.RECURRENT_HARD_SIGMOID))
 def test_recurrent_targets(ident):
     name = ident.rsplit(".", 1)[-1]
-    extra = {"reset_after"} if ident in T.GRU_RESET_AFTER else set()
+    extra = {"reset_after"} if ident in ARGUMENTS.GRU_RESET_AFTER else set()
     assert_kwargs(f"keras.layers.{name}", {"recurrent_activation"} | extra)
 
 
@@ -146,7 +146,7 @@ def test_recurrent_helper_uses_live_names():
     resolve("keras.utils.register_keras_serializable")
 
 
-# ----- rules/tables_breadth.py -----
+# ----- migrate/tables/ (arguments, names, training, removed) -----
 def _keras3_class(ident: str) -> str | None:
     special = {"keras.engine.training.Model": "keras.Model", "keras.engine.network.Network": "keras.Model",
                "keras.engine.input_layer.Input": "keras.Input", "keras.engine.input_layer.InputLayer":
@@ -159,7 +159,7 @@ def _keras3_class(ident: str) -> str | None:
     return "keras.layers." + ident.rsplit(".", 1)[-1]
 
 
-@pytest.mark.parametrize("ident", sorted(B.LEGACY_KWARGS))
+@pytest.mark.parametrize("ident", sorted(ARGUMENTS.LEGACY_KWARGS))
 def test_keras1_conversions_target_real_arguments(ident):
     target = _keras3_class(ident)
     if target is None:
@@ -168,22 +168,22 @@ def test_keras1_conversions_target_real_arguments(ident):
     if target == "keras.Model":  # Model(inputs, outputs) is dispatched to Functional
         assert_kwargs("keras.src.models.functional.Functional", {"inputs", "outputs"})
         return
-    new = {n for _, n in B.LEGACY_KWARGS[ident]}
+    new = {n for _, n in ARGUMENTS.LEGACY_KWARGS[ident]}
     assert_kwargs(target, new)
 
 
-@pytest.mark.parametrize("ident", sorted(B.LEGACY_KWARGS))
+@pytest.mark.parametrize("ident", sorted(ARGUMENTS.LEGACY_KWARGS))
 def test_keras1_names_are_rejected_by_keras3(ident):
     """The premise: Keras 3 does not take the Keras-1 names (else the rule would be unneeded)."""
     target = _keras3_class(ident)
     if target is None or target == "keras.Model":
         return
-    old = {o for o, _ in B.LEGACY_KWARGS[ident]}
+    old = {o for o, _ in ARGUMENTS.LEGACY_KWARGS[ident]}
     assert not (old & params(resolve(target)))
 
 
 def test_positional_kernel_targets_take_kernel_size():
-    for ident in B.POSITIONAL_KERNEL:
+    for ident in ARGUMENTS.POSITIONAL_KERNEL:
         target = _keras3_class(ident)
         if target is not None:
             names = [n for n in params(resolve(target)) if n != "self"]
@@ -197,27 +197,27 @@ def test_conv2d_third_positional_is_strides_in_keras3():
 
 
 def test_dim_ordering_values_are_data_formats():
-    for value in B.LEGACY_VALUES["dim_ordering"].values():
+    for value in ARGUMENTS.LEGACY_VALUES["dim_ordering"].values():
         if value is not None:
             keras.layers.MaxPooling2D(data_format=value.strip("'"))
-    for value in B.DIM_ORDERING.values():
+    for value in KB.DIM_ORDERING.values():
         assert value in ("channels_first", "channels_last")
 
 
-@pytest.mark.parametrize("key", sorted(B.RENAMED))
+@pytest.mark.parametrize("key", sorted(NAMES.RENAMED))
 def test_renamed_targets_resolve_and_old_names_are_gone(key):
     spelled, ident = key
-    new = B.RENAMED[key]
-    home = B.RENAMED_HOMES[new]
+    new = NAMES.RENAMED[key]
+    home = NAMES.RENAMED_HOMES[new]
     assert resolve(f"{home}.{new}") is not None
     assert not hasattr(importlib.import_module(home), spelled), f"{home}.{spelled} still exists: rule unneeded"
 
 
-@pytest.mark.parametrize("key", sorted(B.STRING_ALIASES))
+@pytest.mark.parametrize("key", sorted(NAMES.STRING_ALIASES))
 def test_string_aliases(key):
     kind, old = key
     get = {"loss": keras.losses.get, "metric": keras.metrics.get, "constraint": keras.constraints.get}[kind]
-    assert get(B.STRING_ALIASES[key]) is not None
+    assert get(NAMES.STRING_ALIASES[key]) is not None
     with pytest.raises(ValueError):
         get(old)
 
@@ -228,17 +228,17 @@ def test_cosine_proximity_is_negative_cosine_similarity():
     p = np.array([[1.0, 0.5, -1.0]], dtype="float32")
     cos = float((y / np.linalg.norm(y) * p / np.linalg.norm(p)).sum())
     assert float(keras.losses.get("cosine_similarity")(y, p)[0]) == pytest.approx(-cos, rel=1e-5)
-    for name in B.COSINE_NAMES:
+    for name in NAMES.COSINE_NAMES:
         with pytest.raises(ValueError):
             keras.losses.get(name)
 
 
 def test_merge_functions():
-    for mode, fn in B.MERGE_MODES.items():
+    for mode, fn in ARGUMENTS.MERGE_MODES.items():
         target = f"keras.layers.{fn}"
         resolve(target)
-        if mode in B.MERGE_MODE_KWARGS:
-            assert_kwargs(target, {B.MERGE_MODE_KWARGS[mode][1]})
+        if mode in ARGUMENTS.MERGE_MODE_KWARGS:
+            assert_kwargs(target, {ARGUMENTS.MERGE_MODE_KWARGS[mode][1]})
 
 
 def test_training_methods():
@@ -246,10 +246,10 @@ def test_training_methods():
     assert {"x", "epochs", "steps_per_epoch", "validation_steps"} <= fit
     assert {"steps"} <= params(keras.Model.evaluate) and {"steps"} <= params(keras.Model.predict)
     for method in ("fit", "evaluate", "predict"):
-        assert not (B.GENERATOR_DROPPED & params(getattr(keras.Model, method)))
-    for name in list(B.GENERATOR_METHODS) + ["predict_classes", "predict_proba"]:
+        assert not (TRAINING.GENERATOR_DROPPED & params(getattr(keras.Model, method)))
+    for name in list(TRAINING.GENERATOR_METHODS) + ["predict_classes", "predict_proba"]:
         assert not hasattr(keras.Model, name)
-    for old, new in B.GENERATOR_RENAMES.items():
+    for old, new in TRAINING.GENERATOR_RENAMES.items():
         assert new in fit | params(keras.Model.evaluate)
         assert old not in fit
     assert "nb_epoch" not in fit
@@ -257,15 +257,15 @@ def test_training_methods():
 
 def test_tensorboard_and_removed_api():
     tb = params(keras.callbacks.TensorBoard)
-    assert not (B.TENSORBOARD_DROPPED & tb)
-    assert set(B.TENSORBOARD_ARGS) - B.TENSORBOARD_DROPPED <= tb
-    for ident in B.REMOVED_API:
+    assert not (TRAINING.TENSORBOARD_DROPPED & tb)
+    assert set(TRAINING.TENSORBOARD_ARGS) - TRAINING.TENSORBOARD_DROPPED <= tb
+    for ident in REMOVED.REMOVED_API:
         module, name = ident.rsplit(".", 1)
         home = {"keras.utils.multi_gpu_utils": "keras.utils", "keras.engine.saving": "keras.models",
                 "keras.wrappers.scikit_learn": "keras"}[module]
         assert not hasattr(importlib.import_module(home), name)
     assert not hasattr(keras.utils, "print_summary")
-    assert set(B.PRINT_SUMMARY_ARGS[1:]) <= params(keras.Model.summary)
+    assert set(REMOVED.PRINT_SUMMARY_ARGS[1:]) <= params(keras.Model.summary)
     assert not hasattr(keras.Model, "to_yaml")
 
 
@@ -275,13 +275,13 @@ def test_callbacks():
     assert_kwargs("keras.callbacks.ModelCheckpoint", {"mode", "save_freq"})
     assert "period" not in params(keras.callbacks.ModelCheckpoint)
     assert "epsilon" not in params(keras.callbacks.ReduceLROnPlateau)
-    for ident in B.CALLBACK_IDS:
+    for ident in TRAINING.CALLBACK_IDS:
         resolve(ident)
 
 
-@pytest.mark.parametrize("ident", sorted(B.CUDNN))
+@pytest.mark.parametrize("ident", sorted(REMOVED.CUDNN))
 def test_cudnn_targets(ident):
-    new, names, explicit = B.CUDNN[ident]
+    new, names, explicit = REMOVED.CUDNN[ident]
     assert_kwargs(f"keras.layers.{new}", set(names) | set(explicit))
     layer = resolve(f"keras.layers.{new}")(4)
     # Keras 3's defaults are the cuDNN cell (the rule relies on them)
@@ -299,18 +299,18 @@ def test_thresholded_relu_target():
     assert not hasattr(keras.layers, "ThresholdedReLU")
 
 
-@pytest.mark.parametrize("ident", sorted(B.REMOVED_LAYERS))
+@pytest.mark.parametrize("ident", sorted(REMOVED.REMOVED_LAYERS))
 def test_removed_layers_are_gone(ident):
     assert not hasattr(keras.layers, ident.rsplit(".", 1)[-1])
 
 
 def test_regularizer_targets():
-    assert_kwargs("keras.regularizers.l1_l2", set(B.L1_L2_224))
-    for ident, (kw, default) in B.REGULARIZER_FUNCS.items():
+    assert_kwargs("keras.regularizers.l1_l2", set(ARGUMENTS.L1_L2_224))
+    for ident, (kw, default) in ARGUMENTS.REGULARIZER_FUNCS.items():
         assert_kwargs(f"keras.regularizers.{ident.rsplit('.', 1)[-1]}", {kw})
         assert "l" not in params(resolve(f"keras.regularizers.{ident.rsplit('.', 1)[-1]}"))
     reg = keras.regularizers.l1_l2()
-    assert float(reg.l1) == float(B.L1_L2_KERAS3["l1"]) and float(reg.l2) == float(B.L1_L2_KERAS3["l2"])
+    assert float(reg.l1) == float(ARGUMENTS.L1_L2_KERAS3["l1"]) and float(reg.l2) == float(ARGUMENTS.L1_L2_KERAS3["l2"])
     assert_kwargs("keras.regularizers.L1L2", {"l1", "l2"})
     assert_kwargs("keras.layers.ActivityRegularization", {"l1", "l2"})
     for name in ("keras.regularizers.Regularizer", "keras.regularizers.get", "keras.regularizers.serialize",
@@ -321,7 +321,7 @@ def test_regularizer_targets():
 def test_backend_breadth_targets():
     for name in ("image_data_format", "set_image_data_format"):
         assert callable(getattr(keras.backend, name))
-    for fn in B.BACKEND_MANUAL:
+    for fn in KB.BACKEND_MANUAL:
         assert not hasattr(keras.backend, fn), fn
     for name in ("image_dim_ordering", "set_image_dim_ordering"):
         assert not hasattr(keras.backend, name)
@@ -344,7 +344,7 @@ def test_keras224_legacy_interface_tests_pass_after_migration(tmp_path, keras224
     import subprocess
     import sys
 
-    from kfn_gen.migrate import migrate_source
+    from kfn_gen.migrate.pipeline import migrate_source
 
     src = os.path.join(keras224_sdist, "tests", "keras", "legacy", "interface_test.py")
     result = migrate_source(open(src, encoding="utf-8").read(), src)
@@ -360,13 +360,13 @@ def test_keras224_legacy_interface_tests_pass_after_migration(tmp_path, keras224
     assert failed <= KERAS3_LIMITS, proc.stdout[-5000:]
 
 
-@pytest.mark.parametrize("ident", sorted(B.INT_ARGS))
+@pytest.mark.parametrize("ident", sorted(ARGUMENTS.INT_ARGS))
 def test_int_args_reject_numpy_integers(ident):
     """Each listed argument: Keras 3 rejects a numpy integer (in the constructor or when built) and
     takes the same value as a Python int, which is what the int-args rule writes."""
     import numpy as np
 
-    cls_name, spec = B.INT_ARGS[ident]
+    cls_name, spec = ARGUMENTS.INT_ARGS[ident]
     cls = resolve(f"keras.layers.{cls_name}")
     good = {"units": 3, "input_dim": 7, "output_dim": 3, "n": 2, "size": 2}
     assert_kwargs(f"keras.layers.{cls_name}", {keyword for _, keyword, _ in spec})
@@ -386,7 +386,7 @@ def test_int_args_reject_numpy_integers(ident):
 
 
 def test_weights_argument_premises():
-    """rules/layer_weights.py: the base Layer rejects `weights=`; Embedding and Bidirectional keep it."""
+    """migrate/rules/layer_weights.py: the base Layer rejects `weights=`; Embedding and Bidirectional keep it."""
     with pytest.raises(ValueError, match="weights"):
         keras.layers.Dense(2, weights=None)
     assert_kwargs("keras.layers.Embedding", {"weights"})
@@ -394,7 +394,7 @@ def test_weights_argument_premises():
 
 
 def test_tensor_inputs_premises():
-    """rules/tensor_inputs.py: compile has no target_tensors; Input(tensor=) takes only a KerasTensor."""
+    """migrate/rules/tensor_inputs.py: compile has no target_tensors; Input(tensor=) takes only a KerasTensor."""
     import tensorflow as tf
 
     assert "target_tensors" not in params(keras.Model.compile)

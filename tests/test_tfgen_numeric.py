@@ -19,7 +19,8 @@ np = pytest.importorskip("numpy")
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from kfn_gen import tfgen, tfgen_keras  # noqa: E402
+from kfn_gen.render import tfgen  # noqa: E402
+from kfn_gen.render import tfgen_keras
 
 ROOT = Path(__file__).resolve().parent.parent
 TFGEN = ROOT / "fixtures" / "tfgen"

@@ -11,7 +11,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from kfn_gen.cli_verify import verify as verify_cmd
+from kfn_gen.cli.verify import verify as verify_cmd
 from kfn_gen.verify import VerifyReport, identify_activation, verify_pair
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -243,7 +243,7 @@ def test_offline_data_stand_ins_are_the_same_on_both_sides(legacy_dir, tmp_path)
     """get_file stand-ins (bAbI tarball, nietzsche.txt) and the cwd's fra-eng/fra.txt: both sides build the
     model from the data, so equal parameter counts (and the sizes the real files give) mean equal data; the
     legacy re.split keeps Python 3.6's result and the migration rewrites the pattern to get it under 3.11."""
-    from kfn_gen.migrate import migrate_source
+    from kfn_gen.migrate.pipeline import migrate_source
 
     old = _write(tmp_path, "old.py", DATA_OLD)
     migrated = migrate_source(DATA_OLD, "old.py")

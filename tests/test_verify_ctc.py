@@ -15,8 +15,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from kfn_gen.legacy.runner import draw_ctc, draw_inputs
-from kfn_gen.migrate import migrate_source
+from kfn_gen.verify.worker.runner import draw_ctc, draw_inputs
+from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.verify import verify_pair
 
 

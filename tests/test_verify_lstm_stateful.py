@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from tests.helpers import verify_in_one_batch
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 
 def _pair(undo: bool):
     def build(tmp):
-        from kfn_gen.corpus import sdist_root
+        from kfn_gen.keras224.corpus import sdist_root
 
         old = os.path.join(sdist_root(), "examples", "lstm_stateful.py")
         with open(old, encoding="utf-8") as fh:

@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("tensorflow")
 pytest.importorskip("PIL")
 
-from kfn_gen.migrate import migrate_source  # noqa: E402
+from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from kfn_gen.verify import verify_pair  # noqa: E402
 

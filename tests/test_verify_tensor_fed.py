@@ -51,7 +51,7 @@ def test_migration_that_keeps_the_input_tensor_is_fed_its_values(legacy_dir, tmp
     # kfn-gen's own migration of OLD: Input(tensor=concatenation) -> keras224_tensor_input, which wraps
     # the Keras tensor as 2.2.4's InputLayer did: the Keras 3 model takes the whole (3, 6, 5, 3) batch,
     # so it is fed the values 2.2.4's input tensor had (constants and the placeholder's draw)
-    from kfn_gen.migrate import migrate_source
+    from kfn_gen.migrate.pipeline import migrate_source
 
     code = migrate_source(OLD, "old.py").code
     assert "img = keras224_tensor_input(tensor=keras.ops.concatenate([base, combination], axis=0))" in code

@@ -1,9 +1,9 @@
-"""tf.data idiom (rules/tensor_inputs.py) verified against genuine Keras 2.2.4, with a
+"""tf.data idiom (migrate/rules/tensor_inputs.py) verified against genuine Keras 2.2.4, with a
 K.clear_session() between the train model and a second model as keras/examples/mnist_dataset_api.py
 does: the legacy side still runs the model built before the clear (runner Legacy.model_scope)."""
 from __future__ import annotations
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.options import Options
 from kfn_gen.verify import verify_pair
 

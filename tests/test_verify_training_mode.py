@@ -1,5 +1,5 @@
 """The verifier's loss-gradient check runs in training mode for BatchNormalization models
-(kfn_gen/legacy/runner.py: training_mode), and what it trains in Keras 3 is what the model's first
+(kfn_gen/verify/worker/runner.py: training_mode), and what it trains in Keras 3 is what the model's first
 training call after compile() trains.
 
 Why training mode (cifar10_resnet: "loss gradient differs: 7.59 x the largest legacy gradient"):
@@ -21,7 +21,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from kfn_gen.migrate import migrate_source
+from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.verify import verify_pair
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
@@ -70,7 +70,7 @@ def test_same_model_in_inference_mode_differs(tmp_path, legacy_dir):
 CCE_224 = r"""
 import json, sys
 sys.path.insert(0, sys.argv[2])
-from kfn_gen.legacy.shim224 import boot
+from kfn_gen.verify.worker.shim224 import boot
 keras = boot(sys.argv[1])
 import numpy as np
 from keras import backend as K
@@ -104,7 +104,7 @@ def test_keras224_crossentropy_has_no_gradient_past_the_clip(legacy_dir):
 
 def test_training_mode_selection():
     keras = pytest.importorskip("keras")
-    from kfn_gen.legacy.runner import training_mode
+    from kfn_gen.verify.worker.runner import training_mode
 
     L = keras.layers
     bn = [("0", L.Conv2D(2, 3)), ("1", L.BatchNormalization())]

@@ -1,0 +1,139 @@
+"""A 2.2.4 module Keras 3 lacks, used as a value (`engine = keras.engine`) -> a namespace of its names that
+have a Keras 3 home, defined in the migrated script.
+
+Libraries of 2018-2019 re-export Keras' modules from one file (`engine = keras.engine` beside `layers =
+keras.layers`) and use `engine.Layer` / `engine.InputSpec` elsewhere.  Keras 3 has no keras.engine, so
+that one line stopped every module of the package at import.  The namespace is built from the tables
+(tables.NAME_HOMES, tables.MODULE_HOMES) over 2.2.4's own list of the module's public names: each entry
+is the very object Keras 3 has for that 2.2.4 name; a name with no Keras 3 home is left out (using it
+raises AttributeError naming it), and the rule warns with the names left out.  Uses spelled out in full
+(`keras.engine.InputSpec`) are the imports rule's business; this rule takes only the module itself.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from kfn_gen.keras224 import api as api224
+from kfn_gen.frontend.source import _dotted, _walk, parents
+from kfn_gen.migrate.rewrite import Context
+from kfn_gen.migrate.rule import Rule
+from kfn_gen.migrate.tables.names import MODULE_HOMES, NAME_HOMES
+
+PREFIX = "keras224_"
+
+
+def keras3_home(ident: str) -> str | None:
+    """The Keras 3 dotted name of a 2.2.4 object identity, from the tables, if Keras 3 has it."""
+    home = NAME_HOMES.get(ident)
+    if home is None:
+        module, _, leaf = ident.rpartition(".")
+        home = f"{MODULE_HOMES[module]}.{leaf}" if module in MODULE_HOMES else None
+    return home if home and api224.keras3_has(home) else None
+
+
+def namespace(module: str) -> tuple[dict[str, str], list[str]]:
+    """({2.2.4 name: Keras 3 dotted name}, [names left out]) for a 2.2.4 module."""
+    kept, left = {}, []
+    for name, ident in sorted(api224.names_in(module).items()):
+        if ident.startswith("module:"):  # a submodule (keras.engine.training): Keras 3 has no such module
+            left.append(f"{name} (a submodule)")
+            continue
+        if ident.startswith("reexport:"):
+            continue
+        home = keras3_home(ident)
+        if home:
+            kept[name] = home
+        else:
+            left.append(name)
+    return kept, left
+
+
+def removed(module: str) -> bool:
+    return module in api224.modules() and module not in MODULE_HOMES and not api224.keras3_has(module)
+
+
+class RemovedModules(Rule):
+    name = "removed-modules"
+    description = "a 2.2.4 module Keras 3 lacks, used as a value (engine = keras.engine) -> a namespace of its names"
+
+    def run(self, ctx: Context) -> None:
+        if "keras" not in ctx.src.text:
+            return
+        up = None
+        for node in _walk(ctx.src.module):
+            if isinstance(node, cst.ImportFrom):
+                self.import_from(ctx, node)
+            if not isinstance(node, cst.Attribute):
+                continue
+            path = ctx.src.keras_path(node)
+            if path is None or not removed(path) or ctx.src.module.code_for_node(node) != path:
+                continue
+            up = up if up is not None else parents(ctx.src.module)
+            parent = up.get(node)
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                continue  # keras.engine.X: a name, not the module
+            if isinstance(parent, (cst.ImportAlias, cst.Import, cst.ImportFrom)):
+                continue
+            helper = self.helper(ctx, path, node)
+            if helper:
+                ctx.replace_code(node, helper, f"{path} -> {helper} (Keras 3 has no {path}; the class holds the "
+                                 f"Keras 3 objects for its names: {', '.join(namespace(path)[0])})")
+
+    def import_from(self, ctx: Context, node: cst.ImportFrom) -> None:
+        """`from keras import engine [as e]` -> the import without it, and `engine = keras224_engine` after it."""
+        if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
+            return
+        base = _dotted(node.module) or ""
+        if not api224.is_keras_path(base):
+            return
+        gone = [a for a in node.names if base and removed(f"{base}.{_dotted(a.name)}")]
+        if not gone:
+            return
+        binds = []
+        for alias in gone:
+            path = f"{base}.{_dotted(alias.name)}"
+            helper = self.helper(ctx, path, alias)
+            if helper is None:
+                return
+            local = alias.asname.name.value if alias.asname else _dotted(alias.name)
+            binds.append(f"{local} = {helper}")
+        line = _line_of(ctx, node)
+        if line is None:
+            return
+        drop = {_dotted(a.name) for a in gone}
+
+        def edit(updated, drop=drop, binds=binds):
+            small = updated.body[0]
+            names = [a for a in small.names if _dotted(a.name) not in drop]
+            new = [cst.parse_statement(b + "\n") for b in binds]
+            if not names:
+                return cst.FlattenSentinel([new[0].with_changes(leading_lines=updated.leading_lines), *new[1:]])
+            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return cst.FlattenSentinel([updated.with_changes(body=[small.with_changes(names=names)]), *new])
+        ctx.edit(line, edit, f"from {base} import {', '.join(sorted(drop))}: Keras 3 has no "
+                             f"{', '.join(f'{base}.{d}' for d in sorted(drop))}; bound to the namespace of its "
+                             "names Keras 3 has")
+
+    @staticmethod
+    def helper(ctx: Context, path: str, use: cst.CSTNode) -> str | None:
+        kept, left = namespace(path)
+        if not kept:
+            return None
+        wanted = PREFIX + path[len("keras."):].replace(".", "_")
+        body = "\n".join(f"    {k} = {v}" for k, v in kept.items())
+        template = ("class {name}:\n"
+                    f'    """Keras 2.2.4\'s {path}, as far as Keras 3 has its names (Keras 3 has no {path})."""\n'
+                    + body.replace("{", "{{").replace("}", "}}"))
+        name = ctx.define(wanted, template, use)
+        if left:
+            ctx.warn(use, f"{path}: Keras 3 has no home for {', '.join(left)}; uses of those names through "
+                          f"{name} raise AttributeError: migrate them by hand")
+        return name
+
+
+def _line_of(ctx: Context, node: cst.ImportFrom):
+    """The statement line that holds only this import (None when it shares the line)."""
+    for stmt in _walk(ctx.src.module):
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and stmt.body[0] is node:
+            return stmt
+    return None

@@ -1,1 +1,0 @@
-"""Jinja2 templates of kfn-gen (installed as the package kfn_gen.templates). No logic here."""
