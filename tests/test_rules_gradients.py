@@ -9,7 +9,7 @@ import pytest
 
 from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.migrate.rules.backend_function import HELPER as FUNCTION_HELPER
-from kfn_gen.migrate.rules.gradients import HELPER
+from kfn_gen.migrate.helpers.gradients import HELPER
 
 HEAD = "from keras import backend as K\nfrom keras.layers import Input, Dense\nfrom keras.models import Model\n" \
        "x = Input(shape=(4,))\nh = Dense(3)(x)\nmodel = Model(x, h)\n"

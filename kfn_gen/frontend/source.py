@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst import metadata as md
 
+from kfn_gen.frontend.tree import dotted, parents, walk
 from kfn_gen.keras224 import api as api224
 from kfn_gen.diagnostics import Diagnostic
 
@@ -97,7 +98,7 @@ class Source:
     @functools.cached_property
     def declared_nonlocal(self) -> set[str]:
         """Names some `global`/`nonlocal` statement declares (one walk per source)."""
-        return {n.name.value for node in _walk(self.module) if isinstance(node, (cst.Global, cst.Nonlocal))
+        return {n.name.value for node in walk(self.module) if isinstance(node, (cst.Global, cst.Nonlocal))
                 for n in node.names}
 
     def uses_keras(self) -> bool:
@@ -109,11 +110,11 @@ def uses_keras(module: cst.Module) -> bool:
     def keras_path(dotted: str) -> bool:
         return dotted.split(".")[0] in api224.KERAS_PACKAGES
 
-    for node in _walk(module):
-        if isinstance(node, cst.Import) and any(keras_path(_dotted(a.name) or "") for a in node.names):
+    for node in walk(module):
+        if isinstance(node, cst.Import) and any(keras_path(dotted(a.name) or "") for a in node.names):
             return True
         if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative \
-                and keras_path(_dotted(node.module) or ""):
+                and keras_path(dotted(node.module) or ""):
             return True
     return False
 
@@ -161,69 +162,12 @@ def _force(value):
 
 def _star_imports(module: cst.Module) -> list[str]:
     found = []
-    for node in _walk(module):
+    for node in walk(module):
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar) and node.module is not None:
-            name = _dotted(node.module)
+            name = dotted(node.module)
             if name and api224.is_keras_path(name) and name in api224.modules():
                 found.append(name)
     return found
-
-
-class _Collect(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.nodes: list[cst.CSTNode] = []
-        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
-        self._stack: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.nodes.append(node)
-        if self._stack:
-            self.parents[node] = self._stack[-1]
-        self._stack.append(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._stack.pop()
-
-
-_WALKS: dict[int, tuple[cst.CSTNode, _Collect]] = {}
-
-
-def _collect(node: cst.CSTNode) -> _Collect:
-    """One visitor pass over `node` (cached per tree): every node in source order, and each one's parent.
-
-    libcst's `.children` re-visits a node's subtree on every access, which made repeated walks the
-    migrator's main cost (4 of 5.8 s on one keras example).
-    """
-    hit = _WALKS.get(id(node))
-    if hit is not None and hit[0] is node:
-        return hit[1]
-    collect = _Collect()
-    node.visit(collect)
-    if len(_WALKS) > 256:
-        _WALKS.clear()
-    _WALKS[id(node)] = (node, collect)
-    return collect
-
-
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """Every node under `node` (itself first), in source order."""
-    return _collect(node).nodes
-
-
-def parents(node: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
-    """Each node under `node` -> its parent node."""
-    return _collect(node).parents
-
-
-def _dotted(node) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
 
 
 def check_names(src: Source) -> list[Diagnostic]:
@@ -254,13 +198,13 @@ def check_names(src: Source) -> list[Diagnostic]:
             if dynamic is None:  # computed once per file, at the first undefined name
                 dynamic = _may_define_dynamically(src)
             diags.append(_undefined(src, node, bound_names, star_names, dynamic))
-    for node in _walk(src.module):
+    for node in walk(src.module):
         if isinstance(node, cst.ImportFrom) and node.module is not None and not isinstance(node.names, cst.ImportStar):
-            mod = _dotted(node.module)
+            mod = dotted(node.module)
             if not mod or not api224.is_keras_path(mod) or node.relative:
                 continue
             for alias in node.names:
-                r = api224.resolve(f"{mod}.{_dotted(alias.name)}")
+                r = api224.resolve(f"{mod}.{dotted(alias.name)}")
                 if not r.ok and not r.missing.startswith("_"):  # private names: not in the 2.2.4 table
                     diags.append(_missing_diag(src, alias.name, r))
         elif isinstance(node, cst.Attribute):
@@ -320,9 +264,9 @@ def _always_runs(src: Source, node: cst.CSTNode) -> bool:
 def _may_define_dynamically(src: Source) -> bool:
     """A star import from a module that is not Keras (the script's own helpers), or exec/globals()/a
     notebook kernel: names may come from there."""
-    for n in _walk(src.module):
+    for n in walk(src.module):
         if isinstance(n, cst.ImportFrom) and isinstance(n.names, cst.ImportStar) and \
-                (n.module is None or n.relative or not api224.is_keras_path(_dotted(n.module) or "")):
+                (n.module is None or n.relative or not api224.is_keras_path(dotted(n.module) or "")):
             return True
         if isinstance(n, cst.Name) and n.value in _DYNAMIC_DEFINERS:
             return True

@@ -18,7 +18,9 @@ from kfn_gen.migrate.rules import all_rules
 from kfn_gen.frontend.unresolved import unresolved_names
 
 
-def migrate_source(source: str, path: str = "<string>", options: Options = Options()) -> MigrationResult:
+def migrate_source(source: str, path: str = "<string>", options: Options = Options(), rules=None) -> MigrationResult:
+    """Migrate one source text.  `rules` (default: every rule, in registry order) lets tests run a rule
+    alone or the rules in another valid order."""
     src, diags = frontend.parse(source, path, only_keras=True)
     if src is None:  # a syntax error, or valid code that does not use Keras: returned as it is
         return MigrationResult(path, source, None if diags else source, tuple(diags))
@@ -29,10 +31,10 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
     if any(d.severity == "error" for d in facts.diagnostics):
         return MigrationResult(path, source, None, tuple(facts.diagnostics))
     ctx = Context(src, graph, facts, options)
-    for rule in all_rules():
+    for rule in all_rules() if rules is None else rules:
         ctx.rule = rule.name
         rule.run(ctx)
-    if not (ctx.edits or ctx.before or ctx.preludes):
+    if not (ctx.edits or ctx.wraps or ctx.before or ctx.preludes):
         code = source  # nothing to change: the source as it is, whatever libcst's round trip would do
     else:
         code = keep_unedited_bytes(source, src.module.code, apply(ctx))
@@ -41,7 +43,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
                 path, 1, 1, "error", "the parser cannot reproduce this file's bytes exactly (form feeds or CR-only "
                 "line endings where lines cannot be aligned): left untouched rather than change bytes no rule "
                 "meant to change", "parse"),))
-    out = [*names, *facts.diagnostics, *ctx.diagnostics]
+    out = [*names, *facts.diagnostics, *ctx.outcome()]
     out += _unresolved(src.path, source, code, out)
     out.sort(key=lambda d: (d.line, d.col, d.severity))
     return MigrationResult(path, source, code, tuple(_dedupe(out)))

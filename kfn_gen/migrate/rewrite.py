@@ -15,7 +15,8 @@ import libcst as cst
 
 from kfn_gen.ir.build import Facts
 from kfn_gen.diagnostics import Diagnostic
-from kfn_gen.frontend.source import Source, _walk
+from kfn_gen.frontend.source import Source
+from kfn_gen.frontend.tree import dotted as dotted_name, root, walk
 from kfn_gen.ir.graph import Graph
 from kfn_gen.options import Options
 
@@ -29,9 +30,11 @@ class Context:
     facts: Facts
     options: Options
     edits: dict[cst.CSTNode, list[Edit]] = field(default_factory=dict)
+    wraps: dict[cst.CSTNode, list[Edit]] = field(default_factory=dict)
     before: dict[cst.CSTNode, list[str]] = field(default_factory=dict)
     preludes: dict[str, tuple[str, cst.CSTNode]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    superseded: set[tuple[int, int, str]] = field(default_factory=set)
     rule: str = ""
     _taken: set[str] | None = None
     _defined: dict[str, str] | None = None
@@ -39,6 +42,13 @@ class Context:
     # ----- what rules call -----
     def edit(self, node: cst.CSTNode, fn: Edit, message: str | None) -> None:
         self.edits.setdefault(node, []).append(fn)
+        if message:
+            self.diagnostics.append(self.src.diag(node, "info", message, self.rule))
+
+    def wrap(self, node: cst.CSTNode, fn: Edit, message: str | None) -> None:
+        """An edit that puts the node inside another (`Dense(...)` -> `helper(Dense(...), w)`): applied after
+        every plain edit of that node, whichever rule registered those and whenever."""
+        self.wraps.setdefault(node, []).append(fn)
         if message:
             self.diagnostics.append(self.src.diag(node, "info", message, self.rule))
 
@@ -53,6 +63,18 @@ class Context:
 
     def warn(self, node: cst.CSTNode, message: str) -> None:
         self.diagnostics.append(self.src.diag(node, "warning", message, self.rule))
+
+    def supersede(self, node: cst.CSTNode, rules: tuple[str, ...]) -> None:
+        """This rule's edit of `node` makes the warnings the named rules give at `node` moot (a call
+        backend-ops reports as having no mechanical equivalent, which this rule migrates).  Resolved once,
+        after every rule has run, so no rule depends on which ran first."""
+        line, col = self.src.pos(node)
+        self.superseded.update((line, col, rule) for rule in rules)
+
+    def outcome(self) -> list[Diagnostic]:
+        """The rules' diagnostics less the warnings another rule's edit superseded."""
+        return [d for d in self.diagnostics
+                if not (d.severity == "warning" and (d.line, d.col, d.rule) in self.superseded)]
 
     def keras(self, dotted: str, use: cst.CSTNode) -> str:
         """Source text for a Keras 3 name like 'keras.ops.mean'; makes sure `keras` is bound."""
@@ -91,7 +113,7 @@ class Context:
 
     def fresh_name(self, wanted: str) -> str:
         if self._taken is None:
-            self._taken = {n.value for n in _walk(self.src.module) if isinstance(n, cst.Name)}
+            self._taken = {n.value for n in walk(self.src.module) if isinstance(n, cst.Name)}
         name, i = wanted, 1
         while name in self._taken:
             name, i = f"{wanted}_{i}", i + 1
@@ -109,25 +131,13 @@ class Context:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for s in stmt.body:
                     if isinstance(s, cst.Import) and any(
-                            a.asname is None and _root(a.name) == "keras" for a in s.names):
+                            a.asname is None and root(a.name) == "keras" for a in s.names):
                         return True
-                    if (isinstance(s, cst.ImportFrom) and s.module is not None and _dotted(s.module) == "tensorflow"
+                    if (isinstance(s, cst.ImportFrom) and s.module is not None and dotted_name(s.module) == "tensorflow"
                             and not isinstance(s.names, cst.ImportStar)
-                            and any(a.asname is None and _dotted(a.name) == "keras" for a in s.names)):
+                            and any(a.asname is None and dotted_name(a.name) == "keras" for a in s.names)):
                         return True
         return False
-
-
-def _root(name) -> str:
-    while isinstance(name, cst.Attribute):
-        name = name.value
-    return name.value if isinstance(name, cst.Name) else ""
-
-
-def _dotted(node) -> str:
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return node.value if isinstance(node, cst.Name) else ""
 
 
 class _Apply(cst.CSTTransformer):
@@ -138,7 +148,7 @@ class _Apply(cst.CSTTransformer):
 
     def on_leave(self, original, updated):
         updated = super().on_leave(original, updated)
-        for fn in self.ctx.edits.get(original, ()):
+        for fn in (*self.ctx.edits.get(original, ()), *self.ctx.wraps.get(original, ())):
             updated = fn(updated)
         new = []
         if original in self.ctx.before and isinstance(original, cst.BaseStatement):

@@ -43,6 +43,7 @@ PRELUDE = '''def {name}(model, loss):
 
 
 class AddLoss(Rule):
+    code = "KFN011"
     name = "add-loss"
     description = "model.add_loss(symbolic tensor) -> keras224_add_loss(model, tensor)"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule, calls
@@ -30,13 +30,14 @@ def _backend_fn(ident: str | None) -> str | None:
 
 
 class BackendBreadth(Rule):
+    code = "KFN017"
     name = "backend-breadth"
     description = "image_dim_ordering, set_image_dim_ordering, K.function/learning_phase idioms, _keras_shape"
 
     def run(self, ctx: Context) -> None:
         handled: list[cst.Call] = []
         compared: set[cst.Call] = set()
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if isinstance(node, cst.Comparison) and len(node.comparisons) == 1 and isinstance(node.left, cst.Call) \
                     and ctx.src.identity(node.left.func) == IMAGE_DIM:
                 other = node.comparisons[0].comparator
@@ -72,10 +73,8 @@ class BackendBreadth(Rule):
             elif fn in BACKEND_MANUAL:
                 handled.append(call)
                 ctx.warn(call, BACKEND_MANUAL[fn])
-        # the generic backend-ops warning ("no mechanical Keras 3 equivalent") is superseded for these calls
-        where = {ctx.src.pos(c) for c in handled}
-        ctx.diagnostics[:] = [d for d in ctx.diagnostics if not (d.rule == "backend-ops" and d.severity == "warning"
-                                                                 and (d.line, d.col) in where)]
+        for c in handled:  # backend-ops' generic "no mechanical Keras 3 equivalent" warning is moot here
+            ctx.supersede(c, ("backend-ops",))
 
 
 def _rename_func(call: cst.Call, name: str) -> cst.Call:

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.helpers import names as helper_names
 from kfn_gen.migrate.rule import Rule, calls
-from kfn_gen.migrate.rules.gradients import GRADIENTS, migratable
+from kfn_gen.migrate.helpers.gradients import GRADIENTS, migratable
 
 FUNCTION = "keras.backend.tensorflow_backend.function"
 LEARNING_PHASE = "keras.backend.tensorflow_backend.learning_phase"
@@ -89,6 +89,7 @@ HELPER = '''def {name}(inputs, outputs, learning_phase=None, bound=()):
 
 
 class BackendFunction(Rule):
+    code = "KFN021"
     name = "backend-function"
     description = "K.function(inputs, outputs) over Keras tensors -> a keras.Model-backed helper (2.2.4 semantics)"
 
@@ -105,12 +106,12 @@ class BackendFunction(Rule):
                 continue
             inputs_arg, outputs_arg, new_inputs, lp_index, lp_calls = plan
             name = ctx.define(helper_names.FUNCTION, HELPER, call)
-            bound = ctx.defined(helper_names.TENSOR_INPUT)  # migrate/rules/tensor_inputs.py ran first
             what = "" if lp_index is None else f"; K.learning_phase() (position {lp_index}) -> training flag"
             # built from the updated call: edits inside the arguments (K.mean -> keras.ops.mean) compose
             ii, oi = call.args.index(inputs_arg), call.args.index(outputs_arg)
 
-            def edit(c, name=name, new_inputs=new_inputs, lp_index=lp_index, ii=ii, oi=oi, bound=bound):
+            def edit(c, name=name, new_inputs=new_inputs, lp_index=lp_index, ii=ii, oi=oi):
+                bound = ctx.defined(helper_names.TENSOR_INPUT)  # edits run once every rule has: tensor-inputs too
                 ins = new_inputs if lp_index is not None else cst.Module(body=[]).code_for_node(c.args[ii].value)
                 text = f"{name}({ins}, {cst.Module(body=[]).code_for_node(c.args[oi].value)}"
                 if lp_index is not None:
@@ -126,10 +127,8 @@ class BackendFunction(Rule):
             migrated.extend(lp_calls)
         if not migrated:
             return
-        # backend-breadth's / backend-ops' "migrate by hand" warnings are superseded for these calls
-        where = {ctx.src.pos(c) for c in migrated}
-        ctx.diagnostics[:] = [d for d in ctx.diagnostics if not (
-            d.rule in ("backend-breadth", "backend-ops") and d.severity == "warning" and (d.line, d.col) in where)]
+        for c in migrated:  # their "migrate by hand" warnings are moot for the calls this rule migrates
+            ctx.supersede(c, ("backend-breadth", "backend-ops"))
 
 
 def _plan(ctx: Context, call: cst.Call, tainted: tuple):
@@ -151,7 +150,7 @@ def _plan(ctx: Context, call: cst.Call, tainted: tuple):
     gradients, phase, helped = tainted
     if _tainted(outputs_arg.value, gradients, helped) or _tainted(inputs_arg.value, gradients, helped):
         return None
-    if any(isinstance(n, cst.Name) and n.value in phase for n in _walk(inputs_arg.value)):
+    if any(isinstance(n, cst.Name) and n.value in phase for n in walk(inputs_arg.value)):
         return None  # a learning phase hidden in a variable: its position is unknown here
     mod = ctx.src.module
     value = inputs_arg.value
@@ -176,7 +175,7 @@ def _is_lp(ctx: Context, node) -> bool:
 
 
 def _learning_phase_calls(ctx: Context, node) -> list:
-    return [n for n in _walk(node) if _is_lp(ctx, n)]
+    return [n for n in walk(node) if _is_lp(ctx, n)]
 
 
 def _call_name(call: cst.Call):
@@ -201,7 +200,7 @@ class _Deps(cst.CSTVisitor):
         return [t for level in self.stack for t in level]
 
     def visit_Assign(self, node):
-        self.stack.append([n.value for t in node.targets for n in _walk(t.target) if isinstance(n, cst.Name)])
+        self.stack.append([n.value for t in node.targets for n in walk(t.target) if isinstance(n, cst.Name)])
 
     def leave_Assign(self, node):
         self.stack.pop()
@@ -262,7 +261,7 @@ def _closure(seeds: set, refs: dict) -> set:
 def _tainted(node, tainted: set, helped: set) -> bool:
     """Whether `node` involves gradients (other than the migrated K.gradients calls in `helped`) or
     a compiled model's training tensors (names followed)."""
-    for n in _walk(node):
+    for n in walk(node):
         if isinstance(n, cst.Call) and _call_name(n) in GRADIENT_CALLS and n not in helped:
             return True
         if isinstance(n, cst.Attribute) and n.attr.value in TRAINING_TENSORS:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule, calls
@@ -75,11 +75,13 @@ def _atom(module: cst.Module, node: cst.BaseExpression) -> str:
 
 
 class BackendOps(Rule):
+    code = "KFN006"
     name = "backend-ops"
     description = "K.* -> keras.ops / keras.random / keras.activations with 2.2.4 semantics"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
-        subscripted = {n.value for n in _walk(ctx.src.module) if isinstance(n, cst.Subscript)}
+        subscripted = {n.value for n in walk(ctx.src.module) if isinstance(n, cst.Subscript)}
         for call, ident in calls(ctx):
             fn = _backend_name(ident)
             if fn is None or fn in BACKEND_KEPT or fn in BACKEND_MANUAL:

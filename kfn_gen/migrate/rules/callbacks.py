@@ -34,8 +34,10 @@ def _mode_224(cls: str, monitor: str) -> str:
 
 
 class Callbacks(Rule):
+    code = "KFN013"
     name = "callbacks"
     description = "callback arguments 2.2.4 had (epsilon, period) and its mode='auto' choice made explicit"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         for call, ident in calls(ctx):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule
@@ -22,15 +22,16 @@ ADD_WEIGHT_224 = ["name", "shape", "dtype", "initializer", "regularizer", "train
 
 
 class CustomLayers(Rule):
+    code = "KFN012"
     name = "custom-layers"
     description = "positional self.add_weight(name, shape) in Keras layer subclasses -> keywords"
 
     def run(self, ctx: Context) -> None:
-        for cls in _walk(ctx.src.module):
+        for cls in walk(ctx.src.module):
             if not isinstance(cls, cst.ClassDef) or not any(
                     (ctx.src.identity(b.value) or "").startswith("keras.") for b in cls.bases):
                 continue
-            for call in _walk(cls.body):
+            for call in walk(cls.body):
                 if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
                         and call.func.attr.value == "add_weight" and isinstance(call.func.value, cst.Name)
                         and call.func.value.value == "self"):

@@ -34,6 +34,7 @@ def _true(arg: cst.Arg | None) -> bool:
 
 
 class GetFile(Rule):
+    code = "KFN023"
     name = "get-file"
     description = "get_file(..., untar=True) -> the path 2.2.4 returned (Keras 3 returns the extraction folder)"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kfn_gen.keras224 import api as api224
-from kfn_gen.frontend.source import _dotted, _walk
+from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 from kfn_gen.migrate.tables.names import MODULE_HOMES, NAME_HOMES
@@ -41,7 +41,7 @@ def _later_leaf(module: str, name: str, leaf: str) -> str | None:
     """The name a later rule gives this import (renamed-names: `ThresholdedReLU` -> `ReLU`), or None
     when a later rule replaces the name and drops its import (layers-removed: print_summary,
     LocallyConnected1D/2D)."""
-    from kfn_gen.migrate.rules.layers_removed import LOCAL_HELPERS
+    from kfn_gen.migrate.helpers.layers import LOCAL_HELPERS
     from kfn_gen.migrate.tables.names import RENAMED
     from kfn_gen.migrate.tables.removed import PRINT_SUMMARY
 
@@ -55,14 +55,14 @@ def _module_alias_home(ctx, module: str, alias: cst.ImportAlias) -> str | None:
     """Home of `from module import <submodule>` when that submodule moved wholesale (MODULE_HOMES)
     and the local name is only ever used as `local.attr` (not `merge(...)`: Keras 1's merge function
     is keras1-args' business)."""
-    ident = api224.names_in(module).get(_dotted(alias.name))
+    ident = api224.names_in(module).get(dotted(alias.name))
     if not (ident and ident.startswith("module:") and ident[len("module:"):] in MODULE_HOMES):
         return None
-    local = alias.asname.name.value if alias.asname else _dotted(alias.name)
-    nodes = _walk(ctx.src.module)
+    local = alias.asname.name.value if alias.asname else dotted(alias.name)
+    nodes = walk(ctx.src.module)
     attrs = [n for n in nodes if isinstance(n, cst.Attribute)]
     values, leaves = {id(a.value) for a in attrs}, {id(a.attr) for a in attrs}
-    in_imports = {id(x) for n in nodes if isinstance(n, (cst.Import, cst.ImportFrom)) for x in _walk(n)}
+    in_imports = {id(x) for n in nodes if isinstance(n, (cst.Import, cst.ImportFrom)) for x in walk(n)}
     uses = [n for n in nodes if isinstance(n, cst.Name) and n.value == local
             and id(n) not in in_imports and id(n) not in leaves]
     if not uses or any(id(n) not in values for n in uses):
@@ -81,7 +81,7 @@ def _module_alias_home(ctx, module: str, alias: cst.ImportAlias) -> str | None:
 def _alias_code(ctx, alias: cst.ImportAlias, leaf: str | None) -> str:
     if leaf is None:
         return ctx.src.module.code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-    local = alias.asname.name.value if alias.asname else _dotted(alias.name)
+    local = alias.asname.name.value if alias.asname else dotted(alias.name)
     return f"{leaf} as {local}"
 
 
@@ -90,14 +90,15 @@ def tf_style(module: str) -> str:
 
 
 class Imports(Rule):
+    code = "KFN001"
     name = "imports"
     description = "Keras 2.2.4 module paths -> Keras 3 homes"
 
     def run(self, ctx: Context) -> None:
         tf = ctx.options.import_style == "tf.keras"
-        inside_imports = {n for imp in _walk(ctx.src.module) if isinstance(imp, (cst.Import, cst.ImportFrom))
-                          for n in _walk(imp) if n is not imp}
-        for node in _walk(ctx.src.module):
+        inside_imports = {n for imp in walk(ctx.src.module) if isinstance(imp, (cst.Import, cst.ImportFrom))
+                          for n in walk(imp) if n is not imp}
+        for node in walk(ctx.src.module):
             if node in inside_imports:
                 continue
             if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
@@ -108,7 +109,7 @@ class Imports(Rule):
                 self.attribute(ctx, node)
 
     def import_from(self, ctx: Context, node: cst.ImportFrom, tf: bool) -> None:
-        mod = _dotted(node.module)
+        mod = dotted(node.module)
         if not api224.is_keras_path(mod):
             return
         if isinstance(node.names, cst.ImportStar):
@@ -122,18 +123,18 @@ class Imports(Rule):
         renamed = {}
         moved_to = {id(a): _module_alias_home(ctx, mod, a) for a in node.names}  # once: it may warn
         for alias in node.names:
-            if _dotted(alias.name).startswith("_"):
-                _private(ctx, alias, f"{mod}.{_dotted(alias.name)}")
-            home = home_of(mod, _dotted(alias.name))
+            if dotted(alias.name).startswith("_"):
+                _private(ctx, alias, f"{mod}.{dotted(alias.name)}")
+            home = home_of(mod, dotted(alias.name))
             moved = moved_to[id(alias)]
             if moved:  # `from keras.layers import recurrent` -> `from keras import layers as recurrent`
                 home, renamed[id(alias)] = moved.rsplit(".", 1)
-            leaf = renamed.get(id(alias)) or _renamed_leaf(mod, _dotted(alias.name)) or _dotted(alias.name)
-            leaf = _later_leaf(mod, _dotted(alias.name), leaf)
+            leaf = renamed.get(id(alias)) or _renamed_leaf(mod, dotted(alias.name)) or dotted(alias.name)
+            leaf = _later_leaf(mod, dotted(alias.name), leaf)
             if leaf and not tf and home != mod and not home.startswith("tensorflow.") \
                     and not api224.keras3_has(f"{home}.{leaf}"):
                 # moving it would only change which import fails: keep it, say so
-                ctx.warn(alias, f"{_dotted(alias.name)}: Keras 3 has no {home}.{leaf} (a 2.2.4 internal or a "
+                ctx.warn(alias, f"{dotted(alias.name)}: Keras 3 has no {home}.{leaf} (a 2.2.4 internal or a "
                                 f"removed name): the import is left as it was; copy what it did from Keras 2.2.4's "
                                 f"{mod} or replace it")
                 home = mod
@@ -141,7 +142,7 @@ class Imports(Rule):
             groups.setdefault(tf_style(home) if tf else home, []).append(alias)
         if tf and mod == "keras":  # `from keras import backend as K` -> `from tensorflow.keras import backend as K`
             groups = {tf_style("keras"): list(node.names)}
-        renamed.update({id(a): leaf for a in node.names if (leaf := _renamed_leaf(mod, _dotted(a.name)))})
+        renamed.update({id(a): leaf for a in node.names if (leaf := _renamed_leaf(mod, dotted(a.name)))})
         if list(groups) == [mod] and not renamed:
             return
         if any(t.startswith("tensorflow.") for t in groups) and not tf:
@@ -166,12 +167,12 @@ class Imports(Rule):
             ctx.insert_before(stmt, code, f"from {mod} import ...: names moved to different Keras 3 modules", node)
         moved = [a for a in node.names if moved_to[id(a)]]
         msg = None if codes or not moved else \
-            f"from {mod} import {', '.join(_dotted(a.name) for a in moved)} (2.2.4 modules) -> {last}"
+            f"from {mod} import {', '.join(dotted(a.name) for a in moved)} (2.2.4 modules) -> {last}"
         ctx.edit(node, lambda n, c=last: cst.parse_statement(c + "\n").body[0], msg)
 
     def plain_import(self, ctx: Context, node: cst.Import, tf: bool) -> None:
         for alias in node.names:
-            mod = _dotted(alias.name)
+            mod = dotted(alias.name)
             if not api224.is_keras_path(mod):
                 continue
             target = MODULE_HOMES.get(mod, mod)
@@ -216,7 +217,7 @@ class Imports(Rule):
 
     @staticmethod
     def _statement_of(ctx: Context, node):
-        for stmt in _walk(ctx.src.module):
+        for stmt in walk(ctx.src.module):
             if isinstance(stmt, cst.SimpleStatementLine) and any(s is node for s in stmt.body):
                 return stmt if len(stmt.body) == 1 else None
         return None

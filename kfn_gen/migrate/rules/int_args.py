@@ -18,7 +18,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.metadata as md
 
-from kfn_gen.frontend.source import _walk, parents
+from kfn_gen.frontend.tree import parents, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule, calls
 from kfn_gen.migrate.tables.arguments import INT_ARGS
@@ -29,6 +29,7 @@ _INT_FUNCS = {"len", "int", "abs", "max", "min", "round"}  # int for int argumen
 
 
 class IntArgs(Rule):
+    code = "KFN024"
     name = "int-args"
     description = "numpy integers in units=/input_dim=/output_dim=/n=/size= -> int() (Keras 3 rejects them)"
 

@@ -14,15 +14,14 @@ Also here: Keras 1's `merge([a, b], mode=...)` (gone in 2.2.4, common in Keras 2
 """
 from __future__ import annotations
 
-import re
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _dotted, _walk
+from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
+from kfn_gen.migrate.helpers.activations import hard_sigmoid_name
 from kfn_gen.migrate.rule import Rule, calls, short
-from kfn_gen.migrate.rules.recurrent import hard_sigmoid_name
 from kfn_gen.migrate.tables.arguments import (KERNEL_KWARGS, LEGACY_DROPPED, LEGACY_KWARGS, LEGACY_VALUES,
                                               MERGE_MODE_KWARGS, MERGE_MODES, POSITIONAL_KERNEL, RECURRENT_IDS)
 from kfn_gen.migrate.tables.names import RENAMED, RENAMED_HOMES
@@ -50,8 +49,10 @@ def _int(node) -> int | None:
 
 
 class Keras1Args(Rule):
+    code = "KFN008"
     name = "keras1-args"
     description = "Keras-1 keyword and positional arguments 2.2.4 translated -> Keras 3 names"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         self._needed = {}
@@ -266,21 +267,17 @@ class Keras1Args(Rule):
         if not needed:
             return
         fns = sorted(set().union(*needed.values()))
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if not (isinstance(node, cst.ImportFrom) and node.module is not None
                     and not isinstance(node.names, cst.ImportStar)):
                 continue
-            mod = _dotted(node.module)
+            mod = dotted(node.module)
             if mod != "keras.layers":
                 continue
-            if not any(a.asname is None and _dotted(a.name) == "merge" for a in node.names):
+            if not any(a.asname is None and dotted(a.name) == "merge" for a in node.names):
                 continue
             ctx.edit(node, lambda n: _replace_merge_alias(n, fns),
                      f"import of Keras 1 merge -> {', '.join(fns)}")
-        # the imports rule may have moved `merge` into a separate, inserted `from keras import merge` line
-        for stmt, codes in ctx.before.items():
-            ctx.before[stmt] = [_fix_merge_line(code, fns) for code in codes]
-            ctx.before[stmt] = [c for c in ctx.before[stmt] if c]
 
 
 def _is_from_import_of_merge(ctx: Context, name: cst.Name) -> bool:
@@ -289,31 +286,12 @@ def _is_from_import_of_merge(ctx: Context, name: cst.Name) -> bool:
 
 
 def _replace_merge_alias(node: cst.ImportFrom, fns: list[str]) -> cst.ImportFrom:
-    names = [a for a in node.names if not (a.asname is None and _dotted(a.name) == "merge")]
-    existing = {_dotted(a.name) for a in names}
+    names = [a for a in node.names if not (a.asname is None and dotted(a.name) == "merge")]
+    existing = {dotted(a.name) for a in names}
     names += [cst.ImportAlias(name=cst.Name(f)) for f in fns if f not in existing]
     names = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in names[:-1]] + \
         [names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-    node = node.with_changes(names=names)
-    mod = _dotted(node.module)
-    if mod in ("keras", "tensorflow.keras"):  # the imports rule sent `merge` (a module in 2.2.4) to `keras`
-        node = node.with_changes(module=cst.parse_expression(mod + ".layers"))
-    return node
-
-
-_MERGE_LINE = re.compile(r"^from ((?:tensorflow\.)?keras) import (.*)$")
-
-
-def _fix_merge_line(code: str, fns: list[str]) -> str:
-    m = _MERGE_LINE.match(code)
-    if not m:
-        return code
-    names = [n.strip() for n in m.group(2).split(",")]
-    if "merge" not in names:
-        return code
-    rest = [n for n in names if n != "merge"]
-    out = f"from {m.group(1)}.layers import {', '.join(fns)}"
-    return out if not rest else f"from {m.group(1)} import {', '.join(rest)}\n{out}"
+    return node.with_changes(names=names)
 
 
 def _merge_positionals(call: cst.Call, start: int, count: int, code: str) -> cst.Call:
@@ -347,22 +325,23 @@ def _drop_positional(call: cst.Call, index: int) -> cst.Call:
 
 
 class RenamedNames(Rule):
+    code = "KFN009"
     name = "renamed-names"
     description = "names 2.2.4 had that Keras 3 spells differently (Deconvolution2D, optimizers.adam, losses.mse, ...)"
 
     def run(self, ctx: Context) -> None:
         in_imports = set()
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if isinstance(node, cst.ImportFrom) and node.module is not None \
                     and not isinstance(node.names, cst.ImportStar):
-                mod = _dotted(node.module)
+                mod = dotted(node.module)
                 if mod and (mod == "keras" or mod.startswith("keras.")):
                     for alias in node.names:
-                        in_imports.update(_walk(alias))
+                        in_imports.update(walk(alias))
                         self.alias(ctx, mod, alias)
             elif isinstance(node, (cst.Import, cst.ImportFrom)):
-                in_imports.update(_walk(node))
-        for node in _walk(ctx.src.module):
+                in_imports.update(walk(node))
+        for node in walk(ctx.src.module):
             if node in in_imports:
                 continue
             if isinstance(node, cst.Attribute):
@@ -388,7 +367,7 @@ class RenamedNames(Rule):
                     ctx.edit(node, lambda n, v=new: n.with_changes(value=v), None)
 
     def alias(self, ctx: Context, mod: str, alias: cst.ImportAlias) -> None:
-        name = _dotted(alias.name)
+        name = dotted(alias.name)
         new = self._new(ctx, f"{mod}.{name}")
         home = _keras3_home(mod, new) if new else None
         if home is not None:

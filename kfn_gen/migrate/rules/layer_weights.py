@@ -54,6 +54,7 @@ WRAPPERS = {"keras.layers.wrappers.TimeDistributed", "keras.layers.wrappers.Bidi
 
 
 class LayerWeights(Rule):
+    code = "KFN026"
     name = "layer-weights"
     description = "Layer(..., weights=w) -> the weights set once the layer is built (Keras 3 removed the argument)"
 
@@ -80,7 +81,7 @@ class LayerWeights(Rule):
             else:
                 name = ctx.define(HELPER, PRELUDE, call)
                 weights = A.code(ctx.src.module, arg.value)
-                ctx.edit(call, lambda c, n=name, w=weights: _wrap(c, n, w),
+                ctx.wrap(call, lambda c, n=name, w=weights: _wrap(c, n, w),
                          f"{cls}(..., weights=w) -> {name}({cls}(...), w): the weights are set once the layer is "
                          "built, as 2.2.4 did (Keras 3 removed the weights= argument)")
 

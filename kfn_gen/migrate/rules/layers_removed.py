@@ -21,17 +21,13 @@ from __future__ import annotations
 import libcst as cst
 
 from kfn_gen.keras224 import api as api224
-from kfn_gen.frontend.source import _dotted, _walk
+from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule, calls, short
-from kfn_gen.migrate.helpers.legacy_layers import HELPERS as LEGACY_HELPERS
-from kfn_gen.migrate.helpers.locally_connected import HELPERS as LOCALLY_CONNECTED
+from kfn_gen.migrate.helpers.layers import LOCAL_HELPERS
 from kfn_gen.migrate.tables.removed import (CUDNN, PRINT_SUMMARY, PRINT_SUMMARY_ARGS, REMOVED_API, REMOVED_LAYERS,
                                             THRESHOLDED_RELU)
-
-
-LOCAL_HELPERS = {**LOCALLY_CONNECTED, **LEGACY_HELPERS}  # removed layers replaced by 2.2.4's own class
 
 
 def _negative(node) -> bool:
@@ -39,6 +35,7 @@ def _negative(node) -> bool:
 
 
 class LayersRemoved(Rule):
+    code = "KFN014"
     name = "layers-removed"
     description = ("CuDNNLSTM/CuDNNGRU -> LSTM/GRU, ThresholdedReLU -> ReLU(threshold=), LocallyConnected -> "
                    "2.2.4's layer in the script (also MaxoutDense, Highway), others reported")
@@ -90,9 +87,9 @@ class LayersRemoved(Rule):
 
     def _drop_imports(self, ctx: Context, ident: str) -> None:
         """Remove `from keras.utils import print_summary` once every use is rewritten."""
-        imports = [n for n in _walk(ctx.src.module) if isinstance(n, cst.ImportFrom)]
-        inside = {x for imp in imports for x in _walk(imp)}
-        uses = [n for n in _walk(ctx.src.module) if isinstance(n, (cst.Name, cst.Attribute)) and n not in inside
+        imports = [n for n in walk(ctx.src.module) if isinstance(n, cst.ImportFrom)]
+        inside = {x for imp in imports for x in walk(imp)}
+        uses = [n for n in walk(ctx.src.module) if isinstance(n, (cst.Name, cst.Attribute)) and n not in inside
                 and ctx.src.identity(n) == ident]
         left = [u for u in uses if u not in self._rewritten]
         if ident in LOCAL_HELPERS and len(left) < len(uses):
@@ -104,10 +101,10 @@ class LayersRemoved(Rule):
         for imp in imports:
             if isinstance(imp.names, cst.ImportStar) or imp.module is None:
                 continue
-            mod = _dotted(imp.module)
-            drop = [a for a in imp.names if mod and api224.resolve(f"{mod}.{_dotted(a.name)}").identity == ident]
+            mod = dotted(imp.module)
+            drop = [a for a in imp.names if mod and api224.resolve(f"{mod}.{dotted(a.name)}").identity == ident]
             if drop:
-                ctx.edit(imp, lambda n, d=[_dotted(a.name) for a in drop]: _without(n, d),
+                ctx.edit(imp, lambda n, d=[dotted(a.name) for a in drop]: _without(n, d),
                          f"import of {ident.rsplit('.', 1)[-1]} removed (Keras 3 has none; every use was rewritten)")
 
     def cudnn(self, ctx: Context, call: cst.Call, ident: str) -> None:
@@ -155,7 +152,7 @@ class LayersRemoved(Rule):
 
 
 def _without(node: cst.ImportFrom, names: list[str]):
-    keep = [a for a in node.names if _dotted(a.name) not in names]
+    keep = [a for a in node.names if dotted(a.name) not in names]
     if not keep:
         return cst.RemovalSentinel.REMOVE
     keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)

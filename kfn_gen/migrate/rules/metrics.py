@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kfn_gen.ir.build import LayerVal
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule
@@ -25,13 +25,15 @@ ACC_KEYS = {"acc", "val_acc"}
 
 
 class CompileMetrics(Rule):
+    code = "KFN007"
     name = "compile-metrics"
     description = "keep acc/val_acc keys the script reads; keyword the 2.2.4 positional compile arguments"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         reads_acc = any(isinstance(n, cst.SimpleString) and n.evaluated_value in ACC_KEYS
-                        for n in _walk(ctx.src.module))
-        for node in _walk(ctx.src.module):
+                        for n in walk(ctx.src.module))
+        for node in walk(ctx.src.module):
             if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
                     and node.func.attr.value == "compile"):
                 continue

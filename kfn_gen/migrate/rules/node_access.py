@@ -11,12 +11,13 @@ from __future__ import annotations
 import libcst as cst
 
 from kfn_gen.ir.build import TensorVal
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 
 
 class NodeAccess(Rule):
+    code = "KFN002"
     name = "node-access"
     description = "get_output_at/get_input_at/get_*_shape_at and layer shapes resolved to the right call"
 
@@ -88,7 +89,7 @@ class NodeAccess(Rule):
         def is_tensor(expr) -> bool:
             return expr in tensors or isinstance(ctx.facts.values.get(expr), TensorVal)
 
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
                 continue
             target = node.comparisons[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _dotted, _walk, parents
+from kfn_gen.frontend.tree import dotted, parents, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 from kfn_gen.migrate.tables.numpy_names import ALIASES, CALLS, HINTS
@@ -40,6 +40,7 @@ def _numpy_name(ctx: Context, node: cst.Attribute) -> str | None:
 
 
 class NumpyRemoved(Rule):
+    code = "KFN028"
     name = "numpy-removed"
     description = "NumPy names removed in 1.24 and 2.0 (np.float, np.float_, np.NaN, ...) -> what they meant"
 
@@ -47,13 +48,13 @@ class NumpyRemoved(Rule):
         if "numpy" not in ctx.src.text:
             return
         up = None
-        for node in _walk(ctx.src.module):
-            if isinstance(node, cst.ImportFrom) and node.module is not None and _dotted(node.module) == "numpy" \
+        for node in walk(ctx.src.module):
+            if isinstance(node, cst.ImportFrom) and node.module is not None and dotted(node.module) == "numpy" \
                     and not isinstance(node.names, cst.ImportStar):
                 for alias in node.names:
-                    if _dotted(alias.name) in _REMOVED:
-                        ctx.warn(alias, f"`from numpy import {_dotted(alias.name)}`: removed from NumPy "
-                                        f"(1.24/2.0): {self._today(_dotted(alias.name))}")
+                    if dotted(alias.name) in _REMOVED:
+                        ctx.warn(alias, f"`from numpy import {dotted(alias.name)}`: removed from NumPy "
+                                        f"(1.24/2.0): {self._today(dotted(alias.name))}")
                 continue
             if not isinstance(node, cst.Attribute):
                 continue

@@ -20,8 +20,10 @@ EPSILON_NOTE = "Keras 3 computes lr*g/sqrt(a+eps), 2.2.4 lr*g/(sqrt(a)+eps): tra
 
 
 class Optimizers(Rule):
+    code = "KFN005"
     name = "optimizers"
     description = "optimizer arguments renamed, decay as a schedule, 2.2.4 learning-rate defaults"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         for call, ident in calls(ctx):

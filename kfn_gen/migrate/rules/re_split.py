@@ -17,7 +17,7 @@ import ast
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _dotted, _walk
+from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 
@@ -31,15 +31,15 @@ def _re_split_names(module: cst.Module) -> set[str]:
     """Dotted names that call re.split here: `re.split` (or `alias.split`) after `import re [as alias]`,
     `split`/alias after `from re import split [as alias]`."""
     names = set()
-    for node in _walk(module):
+    for node in walk(module):
         if isinstance(node, cst.Import):
             for a in node.names:
-                if _dotted(a.name) == "re":
+                if dotted(a.name) == "re":
                     names.add((a.asname.name.value if a.asname else "re") + ".split")
-        elif isinstance(node, cst.ImportFrom) and node.module is not None and _dotted(node.module) == "re" \
+        elif isinstance(node, cst.ImportFrom) and node.module is not None and dotted(node.module) == "re" \
                 and not isinstance(node.names, cst.ImportStar):
             for a in node.names:
-                if _dotted(a.name) == "split":
+                if dotted(a.name) == "split":
                     names.add(a.asname.name.value if a.asname else "split")
     return names
 
@@ -65,15 +65,17 @@ def py36_equivalent(pattern: str) -> str | None:
 
 
 class ReSplitPy37(Rule):
+    code = "KFN027"
     name = "re-split-py37"
     description = "re.split on patterns that match empty: Python 3.7+ splits there, 3.6 did not"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         names = _re_split_names(ctx.src.module)
         if not names:
             return
-        for node in _walk(ctx.src.module):
-            if not (isinstance(node, cst.Call) and _dotted(node.func) in names):
+        for node in walk(ctx.src.module):
+            if not (isinstance(node, cst.Call) and dotted(node.func) in names):
                 continue
             kw = [a for a in node.args if a.keyword is not None and a.keyword.value == "pattern"]
             pos = [a for a in node.args if a.keyword is None and a.star == ""]

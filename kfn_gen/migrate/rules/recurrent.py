@@ -11,29 +11,20 @@ import libcst as cst
 
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
+from kfn_gen.migrate.helpers.activations import hard_sigmoid_name
 from kfn_gen.migrate.rule import Rule, calls, short
 from kfn_gen.migrate.tables.arguments import (GRU_RESET_AFTER, RECURRENT_ACTIVATION_KEYWORDS, RECURRENT_ACTIVATION_POS,
                                               RECURRENT_ACTIVATION_POS_DEFAULT, RECURRENT_HARD_SIGMOID)
-
-HELPER = "keras224_hard_sigmoid"
-PRELUDE = '''@keras.utils.register_keras_serializable(package="keras224")
-def {name}(x):
-    """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
-    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)'''
-
-
-def hard_sigmoid_name(ctx: Context, use) -> str:
-    """The name of the 2.2.4 hard_sigmoid helper, defined once in the migrated script."""
-    return ctx.define(HELPER, PRELUDE, use)
-
 
 def _is_hard_sigmoid(node) -> bool:
     return isinstance(node, cst.SimpleString) and node.evaluated_value == "hard_sigmoid"
 
 
 class RecurrentDefaults(Rule):
+    code = "KFN004"
     name = "recurrent-224"
     description = "LSTM/GRU gates and GRU bias layout exactly as Keras 2.2.4 computed them"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         keep224 = ctx.options.defaults == "keras224"

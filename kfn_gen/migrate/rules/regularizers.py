@@ -49,8 +49,10 @@ COMPILE_224 = ["optimizer", "loss", "metrics", "loss_weights", "sample_weight_mo
 
 
 class Regularizers(Rule):
+    code = "KFN015"
     name = "regularizers"
     description = "l1_l2() 2.2.4 defaults, l1/l2(l=), activity penalties not divided by the batch size"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         keep = ctx.options.defaults == "keras224"
@@ -115,6 +117,7 @@ def _already_wrapped(node) -> bool:
 
 
 class LossAliases(Rule):
+    code = "KFN016"
     name = "loss-aliases"
     description = "loss/metric/constraint strings 2.2.4 accepted that Keras 3 rejects"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kfn_gen.keras224 import api as api224
-from kfn_gen.frontend.source import _dotted, _walk, parents
+from kfn_gen.frontend.tree import dotted, parents, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 from kfn_gen.migrate.tables.names import MODULE_HOMES, NAME_HOMES
@@ -53,6 +53,7 @@ def removed(module: str) -> bool:
 
 
 class RemovedModules(Rule):
+    code = "KFN031"
     name = "removed-modules"
     description = "a 2.2.4 module Keras 3 lacks, used as a value (engine = keras.engine) -> a namespace of its names"
 
@@ -60,7 +61,7 @@ class RemovedModules(Rule):
         if "keras" not in ctx.src.text:
             return
         up = None
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if isinstance(node, cst.ImportFrom):
                 self.import_from(ctx, node)
             if not isinstance(node, cst.Attribute):
@@ -83,28 +84,28 @@ class RemovedModules(Rule):
         """`from keras import engine [as e]` -> the import without it, and `engine = keras224_engine` after it."""
         if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
             return
-        base = _dotted(node.module) or ""
+        base = dotted(node.module) or ""
         if not api224.is_keras_path(base):
             return
-        gone = [a for a in node.names if base and removed(f"{base}.{_dotted(a.name)}")]
+        gone = [a for a in node.names if base and removed(f"{base}.{dotted(a.name)}")]
         if not gone:
             return
         binds = []
         for alias in gone:
-            path = f"{base}.{_dotted(alias.name)}"
+            path = f"{base}.{dotted(alias.name)}"
             helper = self.helper(ctx, path, alias)
             if helper is None:
                 return
-            local = alias.asname.name.value if alias.asname else _dotted(alias.name)
+            local = alias.asname.name.value if alias.asname else dotted(alias.name)
             binds.append(f"{local} = {helper}")
         line = _line_of(ctx, node)
         if line is None:
             return
-        drop = {_dotted(a.name) for a in gone}
+        drop = {dotted(a.name) for a in gone}
 
         def edit(updated, drop=drop, binds=binds):
             small = updated.body[0]
-            names = [a for a in small.names if _dotted(a.name) not in drop]
+            names = [a for a in small.names if dotted(a.name) not in drop]
             new = [cst.parse_statement(b + "\n") for b in binds]
             if not names:
                 return cst.FlattenSentinel([new[0].with_changes(leading_lines=updated.leading_lines), *new[1:]])
@@ -133,7 +134,7 @@ class RemovedModules(Rule):
 
 def _line_of(ctx: Context, node: cst.ImportFrom):
     """The statement line that holds only this import (None when it shares the line)."""
-    for stmt in _walk(ctx.src.module):
+    for stmt in walk(ctx.src.module):
         if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and stmt.body[0] is node:
             return stmt
     return None

@@ -14,7 +14,7 @@ import re
 import libcst as cst
 
 from kfn_gen.ir.build import LayerVal
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule, calls
 
@@ -32,14 +32,15 @@ PRELUDE = '''def {name}(model):
 
 
 class ResetStates(Rule):
+    code = "KFN030"
     name = "reset-states"
     description = "model.reset_states() (gone from Keras 3 models) -> 2.2.4's reset of every stateful layer"
 
     def run(self, ctx: Context) -> None:
         if "reset_states" not in ctx.src.text:
             return
-        own = {id(n) for d in _walk(ctx.src.module) if isinstance(d, cst.FunctionDef)
-               and re.fullmatch(rf"{HELPER}(_\d+)?", d.name.value) for n in _walk(d)}  # a migrated script's helper
+        own = {id(n) for d in walk(ctx.src.module) if isinstance(d, cst.FunctionDef)
+               and re.fullmatch(rf"{HELPER}(_\d+)?", d.name.value) for n in walk(d)}  # a migrated script's helper
         for call, ident in calls(ctx):
             if id(call) in own:
                 continue

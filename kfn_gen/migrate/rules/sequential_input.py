@@ -18,6 +18,7 @@ RECURRENT = {"SimpleRNN", "LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU"}
 
 
 class SequentialInput(Rule):
+    code = "KFN003"
     name = "sequential-input"
     description = "first-layer input_shape/input_dim/batch_input_shape -> a leading keras.Input"
 
@@ -83,8 +84,8 @@ class SequentialInput(Rule):
                          "warns and ignores it)")
 
     def container(self, ctx: Context, call: cst.Call):
-        from kfn_gen.frontend.source import _walk
-        for node in _walk(ctx.src.module):
+        from kfn_gen.frontend.tree import walk
+        for node in walk(ctx.src.module):
             if isinstance(node, (cst.List, cst.Tuple)) and any(el.value is call for el in node.elements):
                 return node
         return None

@@ -13,7 +13,7 @@ import re
 
 import libcst as cst
 
-from kfn_gen.frontend.source import _dotted, _walk, parents
+from kfn_gen.frontend.tree import dotted as dotted_name, parents, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 
@@ -33,6 +33,7 @@ def _qual(ctx: Context, node) -> set[str]:
 
 
 class StdlibRemoved(Rule):
+    code = "KFN029"
     name = "stdlib-removed"
     description = "inspect.getargspec, imp and distutils (removed in Python 3.11/3.12) -> today's spelling"
 
@@ -41,16 +42,16 @@ class StdlibRemoved(Rule):
             return
         up = parents(ctx.src.module)
         imp_imports, imp_uses = [], []
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if isinstance(node, cst.Import):
                 for alias in node.names:
-                    dotted = _dotted(alias.name) or ""
+                    dotted = dotted_name(alias.name) or ""
                     if dotted == "imp":
                         imp_imports.append((node, alias))
                     elif dotted.split(".")[0] == "distutils":
                         self._distutils(ctx, alias, dotted)
             elif isinstance(node, cst.ImportFrom) and node.module is not None:
-                dotted = _dotted(node.module) or ""
+                dotted = dotted_name(node.module) or ""
                 if dotted == "imp":
                     ctx.warn(node, "`from imp import ...`: the imp module was removed in Python 3.12: use importlib "
                                    "(imp.reload -> importlib.reload, imp.load_source -> importlib.util."

@@ -66,6 +66,7 @@ HELPER = '''def {name}(shape=None, batch_shape=None, name=None, dtype=None, spar
 
 
 class TensorInputs(Rule):
+    code = "KFN019"
     name = "tensor-inputs"
     description = "make_one_shot_iterator / Input(tensor=) / compile(target_tensors=): reported with the Keras 3 form"
 
@@ -156,12 +157,12 @@ def _method_call(node, method: str):
 
 def _plain(ctx: Context):
     """(dataset, iterator call, Input call, element index, compile call, fit calls) when plain, else None."""
-    from kfn_gen.frontend.source import _walk
+    from kfn_gen.frontend.tree import walk
     body = ctx.src.module.body
     top = {}  # node -> index of the module-level simple statement holding it
     for i, stmt in enumerate(body):
         if isinstance(stmt, cst.SimpleStatementLine):
-            for node in _walk(stmt):
+            for node in walk(stmt):
                 top[node] = i
     iters = [(i, t, v) for i, s in enumerate(body) if (tv := _top_assign(s)) is not None
              for t, v in [tv] if isinstance(t, cst.Name) and _method_call(v, "make_one_shot_iterator")]

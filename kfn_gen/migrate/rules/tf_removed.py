@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.metadata as md
 
-from kfn_gen.frontend.source import _dotted, _walk
+from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 
@@ -28,6 +28,7 @@ def _contrib_name(ctx: Context, node: cst.CSTNode) -> str | None:
 
 
 class TfRemoved(Rule):
+    code = "KFN022"
     name = "tf-removed"
     description = "tf.contrib (TensorFlow 1 only) reported with its line"
 
@@ -40,14 +41,14 @@ class TfRemoved(Rule):
                 lines.add(line)
                 ctx.warn(node, f"`{what}`: " + CONTRIB_HINT)
 
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
-                mod = _dotted(node.module) or ""
+                mod = dotted(node.module) or ""
                 if mod == CONTRIB or mod.startswith(CONTRIB + "."):
                     report(node, mod)
             elif isinstance(node, cst.Import):
                 for alias in node.names:
-                    mod = _dotted(alias.name) or ""
+                    mod = dotted(alias.name) or ""
                     if mod == CONTRIB or mod.startswith(CONTRIB + "."):
                         report(node, mod)
             elif isinstance(node, cst.Attribute):

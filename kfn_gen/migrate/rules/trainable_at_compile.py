@@ -25,7 +25,7 @@ import libcst as cst
 import libcst.metadata as md
 
 from kfn_gen.ir.build import LayerVal
-from kfn_gen.frontend.source import _walk
+from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule
@@ -74,19 +74,21 @@ COMPILE_ARGS = {"optimizer", "loss", "metrics", "loss_weights"}
 
 
 class TrainableAtCompile(Rule):
+    code = "KFN025"
     name = "trainable-at-compile"
     description = "`x.trainable = ...` after compile(): the compiled model trains with its compile-time flags"
+    numeric = True
 
     def run(self, ctx: Context) -> None:
         parents = _parents(ctx)
-        sets = [n for n in _walk(ctx.src.module) if isinstance(n, cst.Assign)
+        sets = [n for n in walk(ctx.src.module) if isinstance(n, cst.Assign)
                 and any(isinstance(t.target, cst.Attribute) and t.target.attr.value == "trainable" for t in n.targets)
                 and not _in_helper(parents, n)]
         if not sets:
             return
         in_function = any(_inside_function(parents, s) for s in sets)
         last_set = max(ctx.src.pos(s) for s in sets)
-        for node in _walk(ctx.src.module):
+        for node in walk(ctx.src.module):
             if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
                     and node.func.attr.value == "compile" and self._is_model_compile(ctx, node)):
                 continue
@@ -127,7 +129,7 @@ class TrainableAtCompile(Rule):
 
 def _parents(ctx: Context) -> dict:
     out = {}
-    for node in _walk(ctx.src.module):
+    for node in walk(ctx.src.module):
         for child in node.children:
             out[child] = node
     return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kfn_gen.ir.build import LayerVal
-from kfn_gen.frontend.source import _dotted
+from kfn_gen.frontend.tree import dotted
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule, calls
@@ -62,7 +62,7 @@ def _bound_name_literal(ctx: Context, node) -> cst.SimpleString | None:
                 value = small.value
                 if isinstance(value, cst.SimpleString):
                     return value
-                if isinstance(value, cst.Call) and _dotted(value.func) == "os.path.join" and value.args \
+                if isinstance(value, cst.Call) and dotted(value.func) == "os.path.join" and value.args \
                         and isinstance(value.args[-1].value, cst.SimpleString):
                     return value.args[-1].value
     return None
@@ -74,6 +74,7 @@ def _with_ext(node: cst.SimpleString, new: str) -> str:
 
 
 class TrainingApi(Rule):
+    code = "KFN010"
     name = "training-api"
     description = "fit/fit_generator Keras-1 arguments, generator methods, predict_classes/proba, save file names"
 
