@@ -54,7 +54,7 @@ def verify_sources(old_source: str, new_source: str, tmp_path, legacy_dir: str, 
 
 def assert_migration_verifies_one_model(source: str, tmp_path, legacy_dir: str) -> None:
     """Migrate `source`, verify it against genuine 2.2.4: a match with exactly one model compared (the
-    models that migrated helpers build internally, runner.HELPER_BUILDERS, are not the script's)."""
+    models that migrated helpers build internally, verify/worker/sides.py: HELPER_BUILDERS, are not the script's)."""
     from kfn_gen.migrate.pipeline import migrate_source
 
     r = verify_sources(source, migrate_source(source, "old.py").code, tmp_path, legacy_dir)

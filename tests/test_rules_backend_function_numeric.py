@@ -61,5 +61,5 @@ def test_k_function_matches_keras224(legacy_dir, tmp_path):
 
 def test_verifier_does_not_count_the_helpers_model(legacy_dir, tmp_path):
     """2.2.4's K.function built no model; the migrated helper's keras.Model is not one of the script's
-    (runner.HELPER_BUILDERS): the script's one model pairs with the legacy one and matches."""
+    (verify/worker/sides.py: HELPER_BUILDERS): the script's one model pairs with the legacy one and matches."""
     assert_migration_verifies_one_model(SCRIPT.split("np.savez(")[0], tmp_path, legacy_dir)

@@ -19,7 +19,7 @@ from functools import reduce
 import pytest
 
 from kfn_gen.verify.worker import standins as S
-from kfn_gen.verify.worker.runner import _zero_dim, free_size
+from kfn_gen.verify.worker.inputs import free_size, zero_dim
 from kfn_gen.migrate.rules.re_split import py36_equivalent
 
 BABI_SENTENCE = "Bob dropped the apple. Where is the apple?"
@@ -257,5 +257,5 @@ def test_free_size_and_zero_dims():
     assert free_size([None, None, None, 3], 1) == 64  # image pixels
     assert free_size([None, None, None, None, 3], 1) == 64  # unknown video size stays as before
     assert free_size([None, None, 8], 1) == 6
-    assert _zero_dim([None, 0]) and _zero_dim([[None, 3], [None, 0]]) and not _zero_dim([None, 20])
-    assert not _zero_dim(None)
+    assert zero_dim([None, 0]) and zero_dim([[None, 3], [None, 0]]) and not zero_dim([None, 20])
+    assert not zero_dim(None)

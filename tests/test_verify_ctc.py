@@ -1,4 +1,4 @@
-"""The verifier draws CTC-consistent inputs (runner.ctc_roles / draw_ctc) and takes one batch from
+"""The verifier draws CTC-consistent inputs (verify/worker/inputs.py: ctc_roles, draw_ctc) and takes one batch from
 Keras 3's fit(x=generator) as from 2.2.4's fit_generator(generator=...).
 
 A model whose integer inputs feed K.ctc_batch_cost (keras' image_ocr.py) cannot be predicted by
@@ -15,7 +15,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from kfn_gen.verify.worker.runner import draw_ctc, draw_inputs
+from kfn_gen.verify.worker.inputs import draw_ctc, draw_inputs
 from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.verify import verify_pair
 

@@ -6,7 +6,9 @@ any other Keras 3 error is, however many unrelated errors the 2.2.4 run had.
 """
 from __future__ import annotations
 
-from kfn_gen.verify import EXIT_CODES, ScriptError, VerifyReport, _line_map, _map_to_original, _new_errors, _overall, coverage
+from kfn_gen.linemap import line_map as _line_map
+from kfn_gen.verify import EXIT_CODES, ScriptError, VerifyReport, coverage
+from kfn_gen.verify.verdict import _map_to_original, _new_errors, _overall
 
 OLD = """\
 import keras

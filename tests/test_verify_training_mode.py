@@ -1,5 +1,5 @@
 """The verifier's loss-gradient check runs in training mode for BatchNormalization models
-(kfn_gen/verify/worker/runner.py: training_mode), and what it trains in Keras 3 is what the model's first
+(kfn_gen/verify/worker/describe.py: training_mode), and what it trains in Keras 3 is what the model's first
 training call after compile() trains.
 
 Why training mode (cifar10_resnet: "loss gradient differs: 7.59 x the largest legacy gradient"):
@@ -104,7 +104,7 @@ def test_keras224_crossentropy_has_no_gradient_past_the_clip(legacy_dir):
 
 def test_training_mode_selection():
     keras = pytest.importorskip("keras")
-    from kfn_gen.verify.worker.runner import training_mode
+    from kfn_gen.verify.worker.describe import training_mode
 
     L = keras.layers
     bn = [("0", L.Conv2D(2, 3)), ("1", L.BatchNormalization())]

@@ -1,5 +1,5 @@
 """Names of helpers the rules define in migrated scripts that the verifier recognises by name
-(kfn_gen/verify/worker/runner.py).  ctx.define may add a suffix (`_1`) when the script already uses one."""
+(kfn_gen/verify/worker/sides.py).  ctx.define may add a suffix (`_1`) when the script already uses one."""
 from __future__ import annotations
 
 FUNCTION = "keras224_function"    # migrate/rules/backend_function.py: K.function

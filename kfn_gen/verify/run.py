@@ -1,0 +1,145 @@
+"""verify_pair / verify_many: install the oracle, run each side, compare, give the verdict."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+
+import numpy as np
+
+from kfn_gen.verify.oracle import LegacyRuntimeError, ensure_legacy_keras
+from kfn_gen.verify.compare import GRAD_RTOL, compare
+from kfn_gen.verify.processes import run_side, run_side_batch
+from kfn_gen.verify.report import ScriptError, VerifyReport
+from kfn_gen.verify.verdict import _map_to_original, _new_errors, _note_random_standin, _overall, _standins, coverage
+
+
+def verify_pair(old_path: str, new_path: str, *, legacy_dir: str | None = None, timeout_s: float = 300,
+                memory_mb: int = 6000, atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5,
+                check_training: bool = True, keep_dir: str | None = None, argv=None) -> VerifyReport:
+    """Run OLD under genuine Keras 2.2.4 and NEW under Keras 3; compare every model they build.
+
+    A model matches when its structure (parameter count, output shapes, weight shapes) agrees and
+    every output on seeded inputs, with the legacy weights copied in, is within
+    ``atol + rtol*|legacy|``; with check_training (default) also the loss gradient and two
+    optimizer steps fed the same gradients (see _compare_train_step).  With check_training=False,
+    training differences are reported as notes only.  timeout_s and memory_mb apply to each
+    side's subprocess.  keep_dir, when given, receives the work directory (specs, npz,
+    stdout/stderr of both sides).  argv, when given, is the scripts' command line (both sides get
+    it; an argument naming an existing file or directory relative to the current directory is made
+    absolute, since the scripts run in a temp directory); without it, a script that parses its
+    arguments with argparse gets synthetic ones and placeholder files (kfn_gen/verify/worker/scriptenv.py).
+    """
+    return verify_many([(old_path, new_path)], legacy_dir=legacy_dir, timeout_s=timeout_s, memory_mb=memory_mb,
+                       atol=atol, seed=seed, rtol=rtol, check_training=check_training, keep_dir=keep_dir,
+                       batch=False, argv=argv)[0]
+
+
+def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300, memory_mb: int = 6000,
+                atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5, check_training: bool = True,
+                keep_dir: str | None = None, batch: bool = True, argv=None) -> list[VerifyReport]:
+    """verify_pair over many (old, new) pairs.  With batch=True, each side runs its scripts in ONE
+    process (TensorFlow and Keras boot once per side instead of once per script; Keras session
+    cleared between scripts); a script that hangs, crashes or exhausts memory is re-run alone
+    for its verdict and the others go on.  Same verdicts as verify_pair, pair by pair."""
+    pairs = [(str(o), str(n)) for o, n in pairs]
+    tol = {"atol": atol, "rtol": rtol, "grad_rtol": GRAD_RTOL, "check_training": check_training}
+    reports: list[VerifyReport | None] = [None] * len(pairs)
+    timings = [dict() for _ in pairs]
+
+    def error(i, reason, errs=()):
+        return VerifyReport(pairs[i][0], pairs[i][1], "error", reason=reason, script_errors=tuple(errs),
+                            timings=timings[i], tolerance=tol)
+
+    for i, (o, n) in enumerate(pairs):
+        for p in (o, n):
+            if not os.path.isfile(p):
+                reports[i] = error(i, f"no such file: {p}")
+    t0 = time.perf_counter()
+    try:
+        ldir = ensure_legacy_keras(legacy_dir)
+    except LegacyRuntimeError as exc:
+        return [r or error(i, str(exc)) for i, r in enumerate(reports)]
+    for t in timings:
+        t["legacy_runtime"] = time.perf_counter() - t0
+    work = tempfile.mkdtemp(prefix="kfn-gen-verify-")
+    try:
+        todo = [i for i, r in enumerate(reports) if r is None]
+        kw = dict(legacy_dir=ldir, timeout_s=timeout_s, memory_mb=memory_mb, seed=seed, argv=script_argv(argv))
+        dirs = {i: (work if (not batch and len(pairs) == 1) else os.path.join(work, f"pair{i}")) for i in todo}
+        t1 = time.perf_counter()
+        if batch:
+            bdir = os.path.join(work, "legacy-batch")
+            os.makedirs(bdir, exist_ok=True)
+            lres = run_side_batch("legacy", [pairs[i][0] for i in todo], bdir, **kw)
+            # run_side_batch keeps its files under bdir/job<k>; point each pair at them
+            for k, i in enumerate(todo):
+                dirs[i] = os.path.join(bdir, f"job{k}")
+        else:
+            lres = []
+            for i in todo:
+                os.makedirs(dirs[i], exist_ok=True)
+                lres.append(run_side("legacy", pairs[i][0], dirs[i], **kw))
+        lsec = (time.perf_counter() - t1) / max(1, len(todo))
+        legacy_ok = {}
+        for k, i in enumerate(todo):
+            timings[i]["legacy"] = lsec
+            legacy, reason = lres[k]
+            if legacy is None:
+                reports[i] = error(i, reason)
+                continue
+            lerrs = [ScriptError("keras 2.2.4", e["line"], e["type"], e["message"], e.get("stmt_line")) for e in legacy["errors"]]
+            if not legacy["models"]:
+                ex = legacy.get("exited_at")
+                tail = f" (it exited at line {ex['line']} with code {ex['code']})" if ex else ""
+                reports[i] = error(i, "the legacy script built no Keras model" + tail, lerrs)
+                continue
+            legacy_ok[i] = (legacy, lerrs)
+        todo2 = list(legacy_ok)
+        refs = [(os.path.join(dirs[i], "out", "legacy.json"), os.path.join(dirs[i], "out", "legacy.npz"))
+                for i in todo2]
+        t2 = time.perf_counter()
+        if batch and todo2:
+            mdir = os.path.join(work, "keras3-batch")
+            os.makedirs(mdir, exist_ok=True)
+            mres = run_side_batch("keras3", [pairs[i][1] for i in todo2], mdir, references=refs, **kw)
+            mdirs = {i: os.path.join(mdir, f"job{k}") for k, i in enumerate(todo2)}
+        else:
+            mres = [run_side("keras3", pairs[i][1], dirs[i], reference=refs[k], **kw) for k, i in enumerate(todo2)]
+            mdirs = {i: dirs[i] for i in todo2}
+        msec = (time.perf_counter() - t2) / max(1, len(todo2))
+        for k, i in enumerate(todo2):
+            timings[i]["migrated"] = msec
+            legacy, lerrs = legacy_ok[i]
+            migrated, reason = mres[k]
+            if migrated is None:
+                reports[i] = error(i, reason, lerrs)
+                continue
+            merrs = [ScriptError("keras 3", e["line"], e["type"], e["message"], e.get("stmt_line")) for e in migrated["errors"]]
+            try:
+                with np.load(refs[k][1]) as la, np.load(os.path.join(mdirs[i], "out", "keras3.npz")) as ma:
+                    entries = compare(legacy, migrated, la, ma, atol=atol, rtol=rtol, check_training=check_training)
+            except Exception as exc:  # noqa: BLE001 - a verifier bug must not look like a verdict
+                reports[i] = error(i, f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs)
+                continue
+            entries = _note_random_standin(entries, legacy, migrated)
+            mapped = _map_to_original(merrs, pairs[i][0], pairs[i][1])
+            new_errs = _new_errors(lerrs, mapped)
+            cov = coverage(legacy, lerrs, mapped)
+            status, reason = _overall(entries, new_errs, len(migrated["models"]), cov)
+            reports[i] = VerifyReport(pairs[i][0], pairs[i][1], status, tuple(entries), reason, tuple(lerrs + merrs),
+                                      timings[i], tol, standins=_standins(legacy, migrated), coverage=cov)
+        return reports
+    finally:
+        if keep_dir:
+            shutil.copytree(work, keep_dir, dirs_exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def script_argv(argv):
+    """The command line both sides get: None (synthesize for argparse), or argv with each argument that
+    names an existing file or directory (relative to the current directory) made absolute."""
+    if argv is None:
+        return None
+    return [os.path.abspath(a) if (a and not os.path.isabs(a) and os.path.exists(a)) else str(a) for a in argv]
