@@ -18,7 +18,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.metadata as md
 
-from kfn_gen.frontend.tree import parents, walk
+from kfn_gen.frontend.tree import parents
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule, calls
 from kfn_gen.migrate.tables.arguments import INT_ARGS
