@@ -35,14 +35,6 @@ class Diagnostic:
         }
 
 
-class UserInputError(Exception):
-    """Raised inside the front end for unusable input; always carries a Diagnostic."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.format())
-        self.diagnostic = diagnostic
-
-
 @dataclass(frozen=True)
 class MigrationResult:
     """Outcome of migrating one source text.

@@ -150,10 +150,6 @@ class Graph:
                 "models": [m.id for m in self.models]}
 
 
-class GraphError(Exception):
-    """A graph error in Keras' own words (e.g. 'Graph disconnected: ...')."""
-
-
 def _jsonable(v):
     if isinstance(v, (list, tuple)):
         return [_jsonable(x) for x in v]

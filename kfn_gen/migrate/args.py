@@ -55,13 +55,15 @@ def set_kwarg_value(call: cst.Call, name: str, code: str) -> cst.Call:
                                    else a for a in call.args])
 
 
-def keywordize(call: cst.Call, names: list[str]) -> cst.Call:
-    """Give positional arguments their keyword (per the 2.2.4 signature `names`)."""
+def keywordize(call: cst.Call, names: list[str], start: int = 0) -> cst.Call:
+    """Give the positional arguments from index `start` on their keyword (per the 2.2.4 signature `names`:
+    positional i becomes names[i])."""
     args, i = [], 0
     for a in call.args:
-        if a.keyword is None and not a.star and i < len(names):
-            a = a.with_changes(keyword=cst.Name(names[i]), equal=cst.AssignEqual(
-                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+        if a.keyword is None and not a.star:
+            if start <= i < len(names):
+                a = a.with_changes(keyword=cst.Name(names[i]), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
             i += 1
         args.append(a)
     return call.with_changes(args=args)

@@ -112,7 +112,7 @@ class LayersRemoved(Rule):
         old = short(ident)
         pos = A.positional(call)
         if len(pos) > 1:
-            ctx.edit(call, lambda c: _keywordize_after(c, names),
+            ctx.edit(call, lambda c: A.keywordize(c, ["", *names], start=1),
                      f"{old}: positional arguments given their 2.2.4 keywords ({', '.join(names[:len(pos) - 1])})")
         gates = ("tanh activation, sigmoid gates, unit_forget_bias=True" if new == "LSTM"
                  else "tanh activation, sigmoid gates, reset_after=True")
@@ -157,15 +157,3 @@ def _without(node: cst.ImportFrom, names: list[str]):
         return cst.RemovalSentinel.REMOVE
     keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return node.with_changes(names=keep)
-
-
-def _keywordize_after(call: cst.Call, names: list[str]) -> cst.Call:
-    args, i = [], 0
-    for a in call.args:
-        if a.keyword is None and not a.star:
-            if 1 <= i <= len(names):
-                a = a.with_changes(keyword=cst.Name(names[i - 1]), equal=cst.AssignEqual(
-                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
-            i += 1
-        args.append(a)
-    return call.with_changes(args=args)

@@ -127,7 +127,7 @@ class TrainingApi(Rule):
         mod = ctx.src.module
         notes = [f"{m} -> {new}"]
         if len(pos) > 1:
-            ctx.edit(call, lambda c: _keywordize_from(c, 1, names), None)
+            ctx.edit(call, lambda c: A.keywordize(c, names, start=1), None)
             notes.append(f"positional arguments given their 2.2.4 keywords ({', '.join(names[1:len(pos)])})")
         gen = pos[0].value if pos else (A.kwarg(call, "generator").value if A.kwarg(call, "generator") else None)
         if A.kwarg(call, "generator") is not None:
@@ -255,18 +255,6 @@ class TrainingApi(Rule):
                        "optimizer config uses lr=) and binds 'hard_sigmoid' to Keras 3's different function; re-save "
                        "it from the migrated script, or pass compile=False and "
                        "custom_objects={'hard_sigmoid': <2.2.4 hard_sigmoid>}")
-
-
-def _keywordize_from(call: cst.Call, start: int, names: list[str]) -> cst.Call:
-    args, i = [], 0
-    for a in call.args:
-        if a.keyword is None and not a.star:
-            if start <= i < len(names):
-                a = a.with_changes(keyword=cst.Name(names[i]), equal=cst.AssignEqual(
-                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
-            i += 1
-        args.append(a)
-    return call.with_changes(args=args)
 
 
 def _wrap_predict(call: cst.Call, suffix: str, threshold: bool) -> cst.BaseExpression:
