@@ -27,8 +27,9 @@ def fingerprints() -> dict:
     from kfn_gen.options import Options
 
     files = sorted(glob.glob(os.path.join(ROOT, "fixtures", "**", "*.py"), recursive=True))
-    for corpus in ("sdist", "pypi"):
-        files += sorted(glob.glob(os.path.join(cache_dir(), corpus, "**", "*.py"), recursive=True))
+    corpora = (cache_dir(), os.path.join(os.path.dirname(cache_dir()), "pypi"))  # as corpus.package_root
+    for corpus in corpora:
+        files += sorted(glob.glob(os.path.join(corpus, "**", "*.py"), recursive=True))
     out = {}
     for path in files:
         try:
@@ -36,7 +37,7 @@ def fingerprints() -> dict:
                 source = fh.read()
         except (OSError, UnicodeDecodeError):
             continue
-        key = os.path.relpath(path, ROOT) if path.startswith(ROOT) else os.path.relpath(path, cache_dir())
+        key = os.path.relpath(path, ROOT if path.startswith(ROOT) else os.path.dirname(cache_dir()))
         for style in ("keras", "tf.keras"):
             r = migrate_source(source, key, Options(import_style=style))
             text = (r.code if r.code is not None else "<refused>") + "\n".join(d.format() for d in r.diagnostics)
