@@ -80,7 +80,8 @@ def main() -> None:
 
     import libcst as cst
 
-    from kfn_gen.files.batch import BatchConfig, discover, run_batch
+    from kfn_gen.files.batch import BatchConfig, run_batch
+    from kfn_gen.files.discover import discover
     from kfn_gen.migrate.pipeline import migrate_source
     from kfn_gen.options import Options
 

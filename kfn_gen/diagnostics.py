@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
 
+# The `rule` of diagnostics that no migration rule gives: what reading, decoding and parsing files says.
+RULE_INTERNAL = "internal"
+RULE_SKIP = "skip"
+RULE_PY2 = "py2"
+#: Diagnostics with these rule names come from the front end, not from migration rules.
+FRONTEND_RULES = frozenset({RULE_INTERNAL, RULE_SKIP, RULE_PY2, "io", "encoding", "binary", "notebook", "parse"})
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -9,7 +9,9 @@ import stat
 
 import pytest
 
-from kfn_gen.files.batch import (BatchConfig, IgnorePattern, discover, is_ignored, process_task, run_batch)
+from kfn_gen.files.batch import BatchConfig, process_task, run_batch
+from kfn_gen.files.discover import discover
+from kfn_gen.files.ignore import IgnorePattern, is_ignored
 from kfn_gen.diagnostics import Diagnostic, MigrationResult
 import libcst as cst
 from kfn_gen.options import Options

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from kfn_gen.files.batch import BatchConfig, FileTask, process_task
+from kfn_gen.files.batch import BatchConfig, process_task
+from kfn_gen.files.discover import FileTask
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LEGACY = b"from keras.layers.core import Dense\n"
@@ -60,7 +61,7 @@ def test_the_per_file_time_limit_stops_a_file_and_leaves_it_untouched(tmp_path):
 PARENT = textwrap.dedent("""\
     import os, sys, time
     sys.path.insert(0, {root!r})
-    from kfn_gen.files import batch
+    from kfn_gen.files import batch, discover
     from kfn_gen.diagnostics import MigrationResult
 
     def slow(source, path, options):
@@ -68,7 +69,7 @@ PARENT = textwrap.dedent("""\
         time.sleep(6)
         return MigrationResult(path, source, source.replace("keras.layers.core", "keras.layers"), ())
 
-    tasks = [batch.FileTask(p, os.path.basename(p), "python") for p in sys.argv[1:]]
+    tasks = [discover.FileTask(p, os.path.basename(p), "python") for p in sys.argv[1:]]
     batch.run_batch(tasks, batch.BatchConfig(in_place=True, migrate_fn=slow), jobs=2)
     """)
 

@@ -151,7 +151,8 @@ def _write_stdout(data: bytes) -> None:
 
 
 def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool, gate: Gate) -> int:
-    from kfn_gen.files.batch import _kind_of, migrate_bytes, colorize
+    from kfn_gen.files.batch import migrate_bytes, colorize
+    from kfn_gen.files.discover import _kind_of
     from kfn_gen.sourcefile import atomic_write
 
     if verify:
@@ -180,7 +181,8 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
                quiet, gate: Gate) -> int:
     from dataclasses import replace
 
-    from kfn_gen.files.batch import colorize, discover, run_batch
+    from kfn_gen.files.batch import colorize, run_batch
+    from kfn_gen.files.discover import discover
     from kfn_gen.files.report import Progress, format_summary, summarize, write_json_report, write_markdown
     from kfn_gen.sourcefile import atomic_write
 

@@ -18,309 +18,25 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import shutil
 import signal
 import stat
 import sys
 import threading
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
-from kfn_gen.diagnostics import Diagnostic, MigrationResult
+from kfn_gen.diagnostics import FRONTEND_RULES, RULE_INTERNAL, RULE_SKIP
+from kfn_gen.files.discover import FileTask
+from kfn_gen.files.guard import MigrateFn, default_migrate_fn, safe_migrate
+from kfn_gen.diagnostics import Diagnostic
 from kfn_gen.options import Options
 from kfn_gen.sourcefile import (SourceError, atomic_write, decode_source, eol_kinds, has_mixed_newlines, normalize_newlines,
                          read_bytes, restore_newlines, unchanged_since)
 
-RULE_INTERNAL = "internal"
-RULE_SKIP = "skip"
-RULE_PY2 = "py2"
-#: Diagnostics with these rule names come from the front end, not from migration rules.
-FRONTEND_RULES = frozenset({RULE_INTERNAL, RULE_SKIP, RULE_PY2, "io", "encoding", "binary", "notebook", "parse"})
-
-#: Directory names never entered (like black/ruff defaults, plus installed-package trees).
-DEFAULT_EXCLUDED_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".bzr", "_darcs", ".jj",
-    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
-    ".tox", ".nox", ".venv", "venv", ".direnv", ".eggs", "__pypackages__",
-    "site-packages", "dist-packages", "node_modules", ".ipynb_checkpoints",
-    "build", "dist", "buck-out", "_build",
-})
-
-PY_SUFFIXES = (".py", ".pyw", ".pyi")
-NB_SUFFIXES = (".ipynb",)
-
-MigrateFn = Callable[[str, str, Options], MigrationResult]
-
-
-def default_migrate_fn(source: str, path: str, options: Options) -> MigrationResult:
-    from kfn_gen.migrate.pipeline import migrate_source
-
-    return migrate_source(source, path, options)
-
-
-# ---------------------------------------------------------------------------------------------
-# gitignore-style matching
-
-
-def _translate(pat: str) -> str:
-    out, i, n = [], 0, len(pat)
-    while i < n:
-        c = pat[i]
-        if pat.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pat.startswith("/**", i) and i + 3 == n:
-            out.append("/.*")
-            i += 3
-        elif pat.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            j = pat.find("]", i + 2)
-            if j == -1:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = pat[i + 1:j]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = j + 1
-        elif c == "\\" and i + 1 < n:
-            out.append(re.escape(pat[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)
-
-
-@dataclass(frozen=True)
-class IgnorePattern:
-    base: str  # directory (relative to the walk root, posix, "" for the root) the pattern lives in
-    regex: re.Pattern
-    negate: bool
-    dir_only: bool
-    text: str
-
-    @classmethod
-    def parse(cls, line: str, base: str = "") -> "IgnorePattern | None":
-        line = line.rstrip("\n").rstrip("\r")
-        if not line.strip() or line.startswith("#"):
-            return None
-        if not line.endswith("\\ "):
-            line = line.rstrip(" ")
-        negate = line.startswith("!")
-        if negate:
-            line = line[1:]
-        elif line.startswith("\\!") or line.startswith("\\#"):
-            line = line[1:]
-        dir_only = line.endswith("/")
-        line = line.rstrip("/")
-        if not line:
-            return None
-        anchored = "/" in line
-        line = line.lstrip("/")
-        body = _translate(line)
-        rx = re.compile(("^" if anchored else r"^(?:.*/)?") + body + "$")
-        return cls(base, rx, negate, dir_only, line)
-
-    def match(self, rel: str, is_dir: bool) -> bool:
-        if self.dir_only and not is_dir:
-            return False
-        if self.base:
-            if not rel.startswith(self.base + "/"):
-                return False
-            rel = rel[len(self.base) + 1:]
-        return bool(self.regex.match(rel))
-
-
-def is_ignored(patterns: Iterable[IgnorePattern], rel: str, is_dir: bool) -> bool:
-    ignored = False
-    for p in patterns:
-        if p.match(rel, is_dir):
-            ignored = not p.negate
-    return ignored
-
-
-def read_gitignore(path: str, base: str) -> list[IgnorePattern]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.readlines()
-    except OSError:
-        return []
-    return [p for p in (IgnorePattern.parse(line, base) for line in lines) if p is not None]
-
-
-# ---------------------------------------------------------------------------------------------
-# discovery
-
-
-@dataclass(frozen=True)
-class FileTask:
-    src: str  # path to read (as the user would write it)
-    rel: str  # path relative to the mirrored base (posix), used for --out-dir
-    kind: str  # "python" | "notebook" | "copy" | "skip" | "symlink"
-    note: Diagnostic | None = None
-    link_target: str | None = None
-
-
-def _kind_of(name: str) -> str:
-    if name.endswith(PY_SUFFIXES):
-        return "python"
-    if name.endswith(NB_SUFFIXES):
-        return "notebook"
-    return "copy"
-
-
-def _within(path: str, root: str) -> bool:
-    try:
-        return os.path.commonpath([path, root]) == root
-    except ValueError:
-        return False
-
-
-def mirror_base(paths: list[str]) -> str:
-    """The directory the --out-dir tree mirrors: the common parent of all inputs."""
-    dirs = [os.path.abspath(p if os.path.isdir(p) and not os.path.islink(p) else os.path.dirname(os.path.abspath(p)))
-            for p in paths]
-    return os.path.commonpath(dirs) if dirs else os.getcwd()
-
-
-def discover(paths: list[str], excludes: Iterable[str] = (), respect_gitignore: bool = True,
-             skip_dirs: Iterable[str] = ()) -> list[FileTask]:
-    """Expand files and directories into tasks, in a stable (sorted, depth-first) order."""
-    base = mirror_base(paths)
-    skip_real = {os.path.realpath(d) for d in skip_dirs}
-    tasks: list[FileTask] = []
-    seen: set[str] = set()
-
-    def add(task: FileTask) -> None:
-        key = os.path.abspath(task.src)
-        if key not in seen:
-            seen.add(key)
-            tasks.append(task)
-
-    for arg in paths:
-        arg_abs = os.path.abspath(arg)
-        ex = [p for p in (IgnorePattern.parse(e) for e in excludes) if p is not None]
-        if os.path.isdir(arg) and not os.path.islink(arg):
-            for t in _walk(arg, base, ex, respect_gitignore, skip_real):
-                add(t)
-            continue
-        rel = os.path.relpath(arg_abs, base).replace(os.sep, "/")
-        name = os.path.basename(arg_abs)
-        if ex and (is_ignored(ex, name, False) or is_ignored(ex, arg.replace(os.sep, "/").lstrip("./"), False)):
-            continue
-        if os.path.islink(arg):
-            target = os.path.realpath(arg)
-            if os.path.isdir(target):
-                add(FileTask(arg, rel, "skip", Diagnostic(arg, 1, 1, "info", "symlink to a directory not followed", RULE_SKIP)))
-                continue
-            kind = _kind_of(name)
-            add(FileTask(arg, rel, kind if kind != "copy" else "copy"))  # an explicit link is the user's choice
-            continue
-        if not os.path.exists(arg):
-            add(FileTask(arg, rel, "skip", Diagnostic(arg, 0, 0, "error", "no such file or directory", "io")))
-            continue
-        add(FileTask(arg, rel, _kind_of(name)))
-    return tasks
-
-
-def _ancestor_gitignores(root: str) -> list[IgnorePattern]:
-    """Patterns of .gitignore files above root, up to the enclosing git work tree's top.
-
-    They are re-based onto root: a pattern of ../.gitignore anchored at "src/x.py" applies to
-    "x.py" when root is src/.  Unanchored patterns apply as they are.
-    """
-    root_abs = os.path.abspath(root)
-    chain, d = [], root_abs
-    while True:
-        parent = os.path.dirname(d)
-        if os.path.isdir(os.path.join(d, ".git")) or parent == d:
-            top = d if os.path.isdir(os.path.join(d, ".git")) else None
-            break
-        d = parent
-    if top is None or top == root_abs:
-        return []
-    d = top
-    while d != root_abs:
-        chain.append(d)
-        d = os.path.join(d, os.path.relpath(root_abs, d).split(os.sep)[0])
-    out = []
-    for anc in chain:
-        prefix = os.path.relpath(root_abs, anc).replace(os.sep, "/") + "/"
-        for p in read_gitignore(os.path.join(anc, ".gitignore"), ""):
-            anchored = p.regex.pattern.startswith("^") and not p.regex.pattern.startswith(r"^(?:.*/)?")
-            if not anchored:
-                out.append(p)
-            elif p.text.startswith(prefix.rstrip("/") + "/") or p.text.startswith(prefix):
-                q = IgnorePattern.parse(("!" if p.negate else "") + "/" + p.text[len(prefix):]
-                                        + ("/" if p.dir_only else ""))
-                if q is not None:
-                    out.append(q)
-    return out
-
-
-def _walk(root: str, base: str, excludes: list[IgnorePattern], respect_gitignore: bool,
-          skip_real: set[str]) -> Iterator[FileTask]:
-    root_real = os.path.realpath(root)
-    patterns: list[IgnorePattern] = (_ancestor_gitignores(root) if respect_gitignore else []) + list(excludes)
-
-    def rec(dirpath: str, rel_dir: str, pats: list[IgnorePattern]) -> Iterator[FileTask]:
-        if respect_gitignore:
-            gi = os.path.join(dirpath, ".gitignore")
-            if os.path.isfile(gi):
-                pats = pats + read_gitignore(gi, rel_dir)
-        try:
-            entries = sorted(os.scandir(dirpath), key=lambda e: e.name)
-        except OSError as exc:
-            yield FileTask(dirpath, rel_dir, "skip", Diagnostic(dirpath, 0, 0, "error", f"cannot list directory: {exc.strerror}", "io"))
-            return
-        for e in entries:
-            rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
-            src = os.path.join(dirpath, e.name)
-            mirror_rel = os.path.relpath(os.path.abspath(src), base).replace(os.sep, "/")
-            if e.is_symlink():
-                if is_ignored(pats, rel, os.path.isdir(src)):
-                    continue
-                target = os.path.realpath(src)
-                if os.path.isdir(target):
-                    yield FileTask(src, mirror_rel, "skip", Diagnostic(src, 1, 1, "info", "symlinked directory not followed", RULE_SKIP))
-                elif not _within(target, root_real):
-                    yield FileTask(src, mirror_rel, "skip", Diagnostic(
-                        src, 1, 1, "info", f"symlink to a file outside the tree ({target}) skipped", RULE_SKIP))
-                else:
-                    # the target is migrated on its own; --out-dir recreates the link
-                    yield FileTask(src, mirror_rel, "symlink", None, os.readlink(src))
-                continue
-            if e.is_dir(follow_symlinks=False):
-                if e.name in DEFAULT_EXCLUDED_DIRS or e.name.endswith(".egg-info"):
-                    continue
-                if os.path.realpath(src) in skip_real:
-                    continue
-                if os.path.exists(os.path.join(src, "pyvenv.cfg")):  # a virtual environment
-                    continue
-                if is_ignored(pats, rel, True):
-                    continue
-                yield from rec(src, rel, pats)
-            elif e.is_file(follow_symlinks=False):
-                if is_ignored(pats, rel, False):
-                    continue
-                yield FileTask(src, mirror_rel, _kind_of(e.name))
-
-    yield from rec(root, "", patterns)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,94 +89,6 @@ class FileResult:
             "verify": self.verify,
             "seconds": round(self.seconds, 4),
         }
-
-
-_PY2_PATTERNS = [
-    (re.compile(r"^\s*print\s+(?![\s(=.,;)\]}]|$)(?!(?:if|else|and|or|in|is|not|for)\b)"), "print statement"),
-    (re.compile(r"^\s*print\s*$"), "print statement"),
-    (re.compile(r"^\s*print\s*>>"), "print >> statement"),
-    (re.compile(r"^\s*exec\s+[\"'\w](?!.*\bin\b\s*$)"), "exec statement"),
-    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:"), "`except X, e:`"),
-    (re.compile(r"^\s*raise\s+[\w.]+\s*,\s*"), "`raise E, msg`"),
-    (re.compile(r"`[^`\n]+`"), "backtick repr"),
-    (re.compile(r"<>"), "`<>` operator"),
-    (re.compile(r"(?<![\w.])0[0-7]*[1-7][0-7]*[lL]?\b"), "old octal literal"),
-    (re.compile(r"(?<![\w.])\d+[lL]\b"), "long literal"),
-]
-
-
-_STRING_RE = re.compile(r"[rRbBuU]{0,2}(\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')")
-
-
-def py2_hint(source: str, d: Diagnostic) -> Diagnostic:
-    """Reword a syntax error as 'Python 2 syntax' when the failing line (or an earlier one) is Python 2."""
-    lines = source.splitlines()
-    for ln in (d.line, d.line - 1):
-        if not 1 <= ln <= len(lines):
-            continue
-        code = lines[ln - 1].split("#", 1)[0]
-        blanked = _STRING_RE.sub('""', code)
-        for rx, what in _PY2_PATTERNS:
-            if rx.search(blanked):
-                return Diagnostic(
-                    d.path, ln, d.col if ln == d.line else 1, "error",
-                    f"Python 2 syntax is not supported ({what} on line {ln}); run 2to3 first", RULE_PY2)
-    return d
-
-
-def _with_deep_stack(fn: MigrateFn, source: str, path: str, options: Options) -> MigrationResult:
-    import sys
-    import threading
-
-    box: dict = {}
-
-    def target() -> None:
-        try:
-            box["res"] = fn(source, path, options)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            box["exc"] = exc
-
-    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
-    try:
-        threading.stack_size(512 * 1024 * 1024)
-        sys.setrecursionlimit(max(old_limit, 100_000))
-        t = threading.Thread(target=target, name="kfn-gen-deep-stack")
-        t.start()
-        t.join()
-    finally:
-        threading.stack_size(old_stack)
-        sys.setrecursionlimit(old_limit)
-    if "exc" in box:
-        raise box["exc"]
-    return box["res"]
-
-
-def safe_migrate(fn: MigrateFn, source: str, path: str, options: Options) -> MigrationResult:
-    """Run a migrator without letting it raise; improve the wording of Python 2 syntax errors."""
-    try:
-        try:
-            res = fn(source, path, options)
-        except RecursionError:
-            # deep but valid code (a 700 KB implicit string concatenation...) exhausts CPython's
-            # default recursion limit inside libcst: retry once with a big stack and a high limit
-            res = _with_deep_stack(fn, source, path, options)
-        if not isinstance(res, MigrationResult) or (res.code is not None and not isinstance(res.code, str)):
-            raise TypeError(f"migrator returned {type(res).__name__}, not a MigrationResult")
-    except Exception as exc:  # noqa: BLE001 - a crash in a rule must not stop the batch
-        tb = traceback.extract_tb(exc.__traceback__)
-        where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
-        d = Diagnostic(path, 1, 1, "error",
-                       f"internal error: {type(exc).__name__}: {exc}{where}; file left untouched, please report "
-                       "this at the kfn-gen issue tracker with the file", RULE_INTERNAL)
-        return MigrationResult(path, source, None, (d,))
-    if res.code is None:
-        diags = tuple(py2_hint(source, d) if d.severity == "error" and ("syntax" in d.message.lower() or d.rule == "parse")
-                      else d for d in res.diagnostics)
-        if not any(d.severity == "error" for d in diags):
-            diags += (Diagnostic(path, 1, 1, "error", "migration failed (no reason given); file left untouched",
-                                 RULE_INTERNAL),)
-        return MigrationResult(res.path, res.source, None, diags)
-    return res
 
 
 def _labels(path: str) -> tuple[str, str]:
@@ -678,6 +306,8 @@ def _process(task: FileTask, config: BatchConfig) -> FileResult:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
 # many files
 
 

@@ -9,22 +9,19 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-import re
 import sys
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst import metadata as md
 
+from kfn_gen.frontend import python2
 from kfn_gen.frontend.tree import dotted, parents, walk
 from kfn_gen.keras224 import api as api224
 from kfn_gen.diagnostics import Diagnostic
 
 _MODULE_DUNDERS = {"__file__", "__name__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__",
                    "__path__", "__annotations__", "__dict__", "__debug__", "__qualname__", "__module__", "__class__"}
-_PY2_HINTS = (re.compile(r"^\s*print\s+[^\s(=]"), re.compile(r"^\s*exec\s+[\"']"), re.compile(r"except\s+\w+\s*,\s*\w+\s*:"))
-
-
 @dataclass
 class Source:
     path: str
@@ -148,7 +145,7 @@ def parse(text: str, path: str, only_keras: bool = False) -> tuple[Source | None
 def _syntax_diag(text: str, path: str, line: int, col: int, message: str) -> Diagnostic:
     lines = text.splitlines()
     bad = lines[line - 1] if 0 < line <= len(lines) else ""
-    if any(p.search(bad) for p in _PY2_HINTS):
+    if python2.construct(bad):
         message = "Python 2 syntax is not supported (convert it with 2to3 first): " + message
     else:
         message = "syntax error: " + message
