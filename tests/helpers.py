@@ -98,12 +98,9 @@ class FakeReport:
 
 def fake_verify_module(monkeypatch, verify_pair) -> None:
     """Make `from kfn_gen.verify import verify_pair` (done lazily by the CLI) return `verify_pair`."""
-    import sys
-    import types
+    import kfn_gen.verify
 
-    mod = types.ModuleType("kfn_gen.verify")
-    mod.verify_pair = verify_pair
-    monkeypatch.setitem(sys.modules, "kfn_gen.verify", mod)
+    monkeypatch.setattr(kfn_gen.verify, "verify_pair", verify_pair)
 
 
 def verify_in_one_batch(tmp_path_factory, legacy_dir: str, builders: dict, **kw) -> dict:

@@ -212,6 +212,22 @@ def test_verify_in_place_compares_original_and_migrated(tmp_path, monkeypatch, s
     assert f"| table | {status} |" in r.stderr  # the figures, whatever the verdict
 
 
+def test_verify_options_reach_the_verifier(tmp_path, monkeypatch):
+    """migrate --verify takes the same limits and command line as `kfn-gen verify`, passed as one object."""
+    seen = []
+    fake_verify_module(monkeypatch, lambda old, new, options: seen.append(options) or FakeReport("match"))
+    repo = make_repo(tmp_path / "r", {"a.py": OLD})
+    r = cli("--check", "--verify", "--timeout", "7", "--memory-mb", "3000", "--seed", "3", "--no-train-check",
+            "--argv", "in.txt --epochs 2", repo)
+    assert r.exit_code == 1 and len(seen) == 1
+    opts = seen[0]
+    assert (opts.timeout_s, opts.memory_mb, opts.seed, opts.check_training) == (7, 3000, 3, False)
+    assert opts.argv == ("in.txt", "--epochs", "2")
+    seen.clear()
+    cli("--check", "--verify", repo)
+    assert (seen[0].timeout_s, seen[0].memory_mb, seen[0].argv) == (300, 6000, None)
+
+
 def test_verify_check_mode_without_out_dir(tmp_path, monkeypatch):
     calls = []
     _fake_verify(monkeypatch, "match", calls)

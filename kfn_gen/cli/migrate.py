@@ -26,6 +26,8 @@ import time
 
 import click
 
+from kfn_gen.cli.verify_options import verify_options
+
 from kfn_gen.options import Options
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 2, 3
@@ -72,6 +74,7 @@ def _echo_err(text: str) -> None:
               help="Give up on a file that takes longer (an error, the file untouched); 0: no limit.")
 @click.option("--verify", is_flag=True,
               help="Run each changed file against genuine Keras 2.2.4 and Keras 3 (needs TensorFlow).")
+@verify_options
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings; no summary.")
 @click.option("--all-files", is_flag=True, hidden=True,
               help="Parse every file, even those that never mention keras (robustness sweeps).")
@@ -82,7 +85,7 @@ def _echo_err(text: str) -> None:
               help="Emit `import keras` or `from tensorflow import keras`.")
 def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, show_diff, color, jobs, exclude,
             respect_gitignore, stdin_filename, report_path, summary_md, max_file_size, file_timeout, verify, quiet,
-            all_files, defaults, import_style) -> None:
+            all_files, defaults, import_style, verify_options) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
     from kfn_gen.files.batch import BatchConfig
 
@@ -106,7 +109,7 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
         rc = _run_stdin(config, stdin_filename or "-", output, verify, quiet, gate)
     else:
         rc = _run_paths(list(paths), config, jobs or os.cpu_count() or 1, exclude, respect_gitignore, output,
-                        report_path, summary_md, verify, quiet, gate)
+                        report_path, summary_md, verify_options if verify else None, quiet, gate)
     sys.exit(EXIT_OK if (exit_zero and rc == EXIT_CHANGED) else rc)
 
 
@@ -242,7 +245,7 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
                 elif not verify:
                     _write_stdout(r.output)
         if verify:
-            rc = _worse(rc, _verify(results, config, tmp_dirs, quiet, to_stdout))
+            rc = _worse(rc, _verify(results, config, tmp_dirs, quiet, to_stdout, verify))
             if to_stdout and not output:
                 r = next(r for r in results if r.kind in ("python", "notebook"))
                 if r.output is not None and r.status != "failed":
@@ -269,8 +272,9 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
             shutil.rmtree(d, ignore_errors=True)
 
 
-def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
-    """Run verify_pair on each changed Python file; returns an exit status contribution."""
+def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool, options) -> int:
+    """Run verify_pair (with `options`, a VerifyOptions) on each changed Python file; returns an exit status
+    contribution."""
     changed = [r for r in results if r.status == "changed"]
     if not changed:
         return EXIT_OK
@@ -302,7 +306,7 @@ def _verify(results, config, tmp_dirs, quiet: bool, to_stdout: bool) -> int:
                 fh.write(r.output or b"")
             old = r.path
         try:
-            rep = verify_pair(old, new)
+            rep = verify_pair(old, new, options)
             r.verify = rep.to_json()
             if not rep.ok:
                 # like `kfn-gen verify`: differ -> 1, could not run -> 2, partial -> 3

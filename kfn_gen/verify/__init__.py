@@ -45,9 +45,10 @@ from __future__ import annotations
 from kfn_gen.verify.compare import PROBE_X, compare, identify_activation, likely_causes
 from kfn_gen.verify.processes import run_side, run_side_batch
 from kfn_gen.verify.report import EXIT_CODES, STATUSES, ModelEntry, OutputDiff, ScriptError, TrainStep, VerifyReport, coverage_text
-from kfn_gen.verify.run import script_argv, verify_many, verify_pair
+from kfn_gen.verify.options import VerifyOptions, script_argv
+from kfn_gen.verify.run import verify_many, verify_pair
 from kfn_gen.verify.verdict import coverage
 
-__all__ = ["EXIT_CODES", "PROBE_X", "STATUSES", "ModelEntry", "OutputDiff", "ScriptError", "TrainStep", "VerifyReport",
+__all__ = ["EXIT_CODES", "PROBE_X", "STATUSES", "ModelEntry", "OutputDiff", "ScriptError", "TrainStep", "VerifyOptions", "VerifyReport",
            "compare", "coverage", "coverage_text", "identify_activation", "likely_causes", "run_side", "run_side_batch",
            "script_argv", "verify_many", "verify_pair"]

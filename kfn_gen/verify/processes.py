@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 
-
+from kfn_gen.verify.options import VerifyOptions
 from kfn_gen.verify.worker.standins import seed_cwd
 
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker", "runner.py")
@@ -114,21 +114,22 @@ def _read_result(side: str, job: dict, rc, err: str, timeout_s: float, memory_mb
     return None, f"{side} side crashed with exit code {rc}: {_last_error_line(err) or 'no message'}"
 
 
-def run_side(side: str, script: str, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
-             seed: int, reference: tuple[str, str] | None = None, argv=None):
-    """Run one side on one script; return (result dict or None, reason when it failed)."""
-    job = _prepare_job(side, script, work, reference, argv)
-    spec = {"side": side, "legacy_dir": legacy_dir, "seed": seed, "batch": 4, **job}
+def run_side(side: str, script: str, work: str, options: VerifyOptions, reference: tuple[str, str] | None = None):
+    """Run one side on one script; return (result dict or None, reason when it failed).  options.legacy_dir
+    is the installed Keras 2.2.4 and options.argv the command line as the scripts get it (script_argv)."""
+    timeout_s, memory_mb, seed = options.timeout_s, options.memory_mb, options.seed
+    job = _prepare_job(side, script, work, reference, options.argv)
+    spec = {"side": side, "legacy_dir": options.legacy_dir, "seed": seed, "batch": 4, **job}
     rc, err = _spawn(side, spec, work, job["cwd"], timeout_s, memory_mb, seed)
     return _read_result(side, job, rc, err, timeout_s, memory_mb)
 
 
-def run_side_batch(side: str, scripts: list, work: str, *, legacy_dir: str | None, timeout_s: float, memory_mb: int,
-                   seed: int, references=None, argv=None):
+def run_side_batch(side: str, scripts: list, work: str, options: VerifyOptions, references=None):
     """Run one side on many scripts in as few processes as possible: one process runs them in order
     (Keras session cleared in between, per-script SIGALRM limit); when it dies or hangs, the script
     it was on gets its verdict from a process of its own and the rest continue in a new batch."""
-    jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None, argv)
+    timeout_s, memory_mb, seed, legacy_dir = options.timeout_s, options.memory_mb, options.seed, options.legacy_dir
+    jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None, options.argv)
             for i, s in enumerate(scripts)]
     out = [None] * len(jobs)
     todo = list(range(len(jobs)))

@@ -5,44 +5,41 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 
 import numpy as np
 
 from kfn_gen.verify.oracle import LegacyRuntimeError, ensure_legacy_keras
 from kfn_gen.verify.compare import GRAD_RTOL, compare
+from kfn_gen.verify.options import VerifyOptions, script_argv
 from kfn_gen.verify.processes import run_side, run_side_batch
 from kfn_gen.verify.report import ScriptError, VerifyReport
 from kfn_gen.verify.verdict import _map_to_original, _new_errors, _note_random_standin, _overall, _standins, coverage
 
 
-def verify_pair(old_path: str, new_path: str, *, legacy_dir: str | None = None, timeout_s: float = 300,
-                memory_mb: int = 6000, atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5,
-                check_training: bool = True, keep_dir: str | None = None, argv=None) -> VerifyReport:
+def verify_pair(old_path: str, new_path: str, options: VerifyOptions | None = None, **overrides) -> VerifyReport:
     """Run OLD under genuine Keras 2.2.4 and NEW under Keras 3; compare every model they build.
 
     A model matches when its structure (parameter count, output shapes, weight shapes) agrees and
     every output on seeded inputs, with the legacy weights copied in, is within
     ``atol + rtol*|legacy|``; with check_training (default) also the loss gradient and two
-    optimizer steps fed the same gradients (see _compare_train_step).  With check_training=False,
-    training differences are reported as notes only.  timeout_s and memory_mb apply to each
-    side's subprocess.  keep_dir, when given, receives the work directory (specs, npz,
-    stdout/stderr of both sides).  argv, when given, is the scripts' command line (both sides get
-    it; an argument naming an existing file or directory relative to the current directory is made
-    absolute, since the scripts run in a temp directory); without it, a script that parses its
-    arguments with argparse gets synthetic ones and placeholder files (kfn_gen/verify/worker/scriptenv.py).
+    optimizer steps fed the same gradients (see compare._compare_train_step).  With check_training=False,
+    training differences are reported as notes only.  `options` (VerifyOptions; keyword overrides such as
+    timeout_s=60 are applied to it) says what each side's subprocess may do: its limits, the scripts'
+    command line (an argument naming an existing file relative to the current directory is made absolute,
+    since the scripts run in a temp directory; without argv, argparse scripts get synthetic arguments and
+    placeholder files, verify/worker/scriptenv.py), and where to keep the work directory.
     """
-    return verify_many([(old_path, new_path)], legacy_dir=legacy_dir, timeout_s=timeout_s, memory_mb=memory_mb,
-                       atol=atol, seed=seed, rtol=rtol, check_training=check_training, keep_dir=keep_dir,
-                       batch=False, argv=argv)[0]
+    return verify_many([(old_path, new_path)], options, batch=False, **overrides)[0]
 
 
-def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300, memory_mb: int = 6000,
-                atol: float = 1e-5, seed: int = 0, rtol: float = 1e-5, check_training: bool = True,
-                keep_dir: str | None = None, batch: bool = True, argv=None) -> list[VerifyReport]:
+def verify_many(pairs, options: VerifyOptions | None = None, batch: bool = True, **overrides) -> list[VerifyReport]:
     """verify_pair over many (old, new) pairs.  With batch=True, each side runs its scripts in ONE
     process (TensorFlow and Keras boot once per side instead of once per script; Keras session
     cleared between scripts); a script that hangs, crashes or exhausts memory is re-run alone
     for its verdict and the others go on.  Same verdicts as verify_pair, pair by pair."""
+    options = replace(options or VerifyOptions(), **overrides)
+    atol, rtol, check_training = options.atol, options.rtol, options.check_training
     pairs = [(str(o), str(n)) for o, n in pairs]
     tol = {"atol": atol, "rtol": rtol, "grad_rtol": GRAD_RTOL, "check_training": check_training}
     reports: list[VerifyReport | None] = [None] * len(pairs)
@@ -58,7 +55,7 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
                 reports[i] = error(i, f"no such file: {p}")
     t0 = time.perf_counter()
     try:
-        ldir = ensure_legacy_keras(legacy_dir)
+        ldir = ensure_legacy_keras(options.legacy_dir)
     except LegacyRuntimeError as exc:
         return [r or error(i, str(exc)) for i, r in enumerate(reports)]
     for t in timings:
@@ -66,13 +63,14 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
     work = tempfile.mkdtemp(prefix="kfn-gen-verify-")
     try:
         todo = [i for i, r in enumerate(reports) if r is None]
-        kw = dict(legacy_dir=ldir, timeout_s=timeout_s, memory_mb=memory_mb, seed=seed, argv=script_argv(argv))
+        argv = script_argv(options.argv)
+        side_options = replace(options, legacy_dir=ldir, argv=None if argv is None else tuple(argv))
         dirs = {i: (work if (not batch and len(pairs) == 1) else os.path.join(work, f"pair{i}")) for i in todo}
         t1 = time.perf_counter()
         if batch:
             bdir = os.path.join(work, "legacy-batch")
             os.makedirs(bdir, exist_ok=True)
-            lres = run_side_batch("legacy", [pairs[i][0] for i in todo], bdir, **kw)
+            lres = run_side_batch("legacy", [pairs[i][0] for i in todo], bdir, side_options)
             # run_side_batch keeps its files under bdir/job<k>; point each pair at them
             for k, i in enumerate(todo):
                 dirs[i] = os.path.join(bdir, f"job{k}")
@@ -80,7 +78,7 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
             lres = []
             for i in todo:
                 os.makedirs(dirs[i], exist_ok=True)
-                lres.append(run_side("legacy", pairs[i][0], dirs[i], **kw))
+                lres.append(run_side("legacy", pairs[i][0], dirs[i], side_options))
         lsec = (time.perf_counter() - t1) / max(1, len(todo))
         legacy_ok = {}
         for k, i in enumerate(todo):
@@ -103,10 +101,10 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
         if batch and todo2:
             mdir = os.path.join(work, "keras3-batch")
             os.makedirs(mdir, exist_ok=True)
-            mres = run_side_batch("keras3", [pairs[i][1] for i in todo2], mdir, references=refs, **kw)
+            mres = run_side_batch("keras3", [pairs[i][1] for i in todo2], mdir, side_options, references=refs)
             mdirs = {i: os.path.join(mdir, f"job{k}") for k, i in enumerate(todo2)}
         else:
-            mres = [run_side("keras3", pairs[i][1], dirs[i], reference=refs[k], **kw) for k, i in enumerate(todo2)]
+            mres = [run_side("keras3", pairs[i][1], dirs[i], side_options, reference=refs[k]) for k, i in enumerate(todo2)]
             mdirs = {i: dirs[i] for i in todo2}
         msec = (time.perf_counter() - t2) / max(1, len(todo2))
         for k, i in enumerate(todo2):
@@ -132,14 +130,6 @@ def verify_many(pairs, *, legacy_dir: str | None = None, timeout_s: float = 300,
                                       timings[i], tol, standins=_standins(legacy, migrated), coverage=cov)
         return reports
     finally:
-        if keep_dir:
-            shutil.copytree(work, keep_dir, dirs_exist_ok=True)
+        if options.keep_dir:
+            shutil.copytree(work, options.keep_dir, dirs_exist_ok=True)
         shutil.rmtree(work, ignore_errors=True)
-
-
-def script_argv(argv):
-    """The command line both sides get: None (synthesize for argparse), or argv with each argument that
-    names an existing file or directory (relative to the current directory) made absolute."""
-    if argv is None:
-        return None
-    return [os.path.abspath(a) if (a and not os.path.isabs(a) and os.path.exists(a)) else str(a) for a in argv]
