@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from kfn_gen.keras224.semantics import hard_sigmoid_code
+
 Shape = tuple  # (None, d1, d2, ...): batch first, None where unknown
 
 # --------------------------------------------------------------------------------------------
@@ -34,7 +36,7 @@ def check_weights(weights, shapes):
     "hard_sigmoid_224": '''\
 def hard_sigmoid_224(x):
     """Keras 2.2.4's hard_sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
-    return tf.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)''',
+    return ''' + hard_sigmoid_code("x", "tf.clip_by_value"),
     "time_major_matmul": '''\
 def time_major_matmul(x, kernel):
     """x: (batch, time, features) @ kernel as one 2-D matmul, returned time major: (time, batch, units)."""

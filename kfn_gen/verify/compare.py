@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kfn_gen.keras224.semantics import HARD_SIGMOID_TEXT, hard_sigmoid
 from kfn_gen.verify.report import ModelEntry, OutputDiff, TrainStep
 
 PROBE_X = np.array([-4.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 4.0], dtype=np.float64)
@@ -16,7 +17,7 @@ def _reference_functions():
     x = PROBE_X
     sig = 1 / (1 + np.exp(-x))
     return {
-        "hard_sigmoid (Keras 2.2.4 definition clip(0.2x+0.5, 0, 1))": np.clip(0.2 * x + 0.5, 0, 1),
+        f"hard_sigmoid (Keras 2.2.4 definition {HARD_SIGMOID_TEXT})": hard_sigmoid(x),
         "hard_sigmoid (Keras 3 definition relu6(x+3)/6)": np.clip(x + 3, 0, 6) / 6,
         "sigmoid": sig,
         "tanh": np.tanh(x),

@@ -6,11 +6,13 @@ model saves and loads without kfn-gen.
 """
 from __future__ import annotations
 
+from kfn_gen.keras224.semantics import hard_sigmoid_code
+
 HELPER = "keras224_hard_sigmoid"
 PRELUDE = '''@keras.utils.register_keras_serializable(package="keras224")
 def {name}(x):
     """Keras 2.2.4's hard_sigmoid, clip(0.2 * x + 0.5, 0, 1) (Keras 3's differs)."""
-    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)'''
+    return ''' + hard_sigmoid_code("x", "keras.ops.clip")
 
 
 def hard_sigmoid_name(ctx, use) -> str:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from kfn_gen.keras224.semantics import hard_sigmoid_code
+
 
 class BackendOp(NamedTuple):
     target: str                     # Keras 3 dotted name
@@ -115,7 +117,7 @@ BACKEND_TEMPLATES = {
     # 2.2.4 clips to [0, inf) first: K.sqrt(-1e-9) == 0 where keras.ops.sqrt gives nan
     "sqrt": ((("x", None),), "keras.ops.sqrt(keras.ops.maximum({x}, 0.0))"),
     # 2.2.4: clip(0.2 * x + 0.5, 0, 1); Keras 3's hard_sigmoid is relu6(x + 3) / 6
-    "hard_sigmoid": ((("x", None),), "keras.ops.clip(0.2 * {x_} + 0.5, 0.0, 1.0)"),
+    "hard_sigmoid": ((("x", None),), hard_sigmoid_code("{x_}", "keras.ops.clip")),
     # a tuple of ints / None (2.2.4 returned _keras_shape or get_shape().as_list())
     "int_shape": ((("x", None),), "tuple({x_}.shape)"),
     # 2.2.4: len(x.get_shape()._dims), a Python int; keras.ops.ndim(KerasTensor) is a KerasTensor, so
