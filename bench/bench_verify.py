@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=0, help="only the first N cases")
     ap.add_argument("--timeout", type=float, default=480)
-    ap.add_argument("--memory-mb", type=int, default=16000, help="as tests/test_verify_fixtures.py (video case)")
+    ap.add_argument("--memory-mb", type=int, default=16000, help="as tests/verifier/test_verify_fixtures.py (video case)")
     args = ap.parse_args(argv)
     todo = cases()
     if args.n:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Regenerate fixtures/tfgen/<case>/expected_module.py from fixtures/tfgen/<case>/input.py.
 
-The only writer of the tf-function goldens (tests/test_tfgen_golden.py compares text).  Run from
+The only writer of the tf-function goldens (tests/golden/test_tfgen_golden.py compares text).  Run from
 anywhere; paths in the generated headers are relative to the repository root.  Review the diff.
 """
 from __future__ import annotations

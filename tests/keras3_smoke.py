@@ -2,7 +2,7 @@
 
 Usage: python tests/keras3_smoke.py CASE_DIR...   (prints one JSON line per case)
 
-Executed by tests/test_seeds_run_keras3.py in a subprocess: TensorFlow is imported once and each
+Executed by tests/numeric/test_seeds_run_keras3.py in a subprocess: TensorFlow is imported once and each
 script runs in a fresh namespace in a temp dir.  `fit`/`evaluate`/`predict` keep their real
 arguments but see only the first ROWS rows, and `fit` runs one epoch: the training code path runs
 for real on Keras 3, in bounded time.  At the end the script's variables are read: every Keras

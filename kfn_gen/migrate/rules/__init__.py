@@ -2,7 +2,7 @@
 
 One module per rule (two where two rules share their helpers); simple mappings live in migrate/tables/.
 The order is a topological sort of the `after` declarations, ties broken by rule code; `kfn-gen rules`
-prints it.  Nothing else may depend on the order: tests/test_rule_registry.py migrates the fixtures in
+prints it.  Nothing else may depend on the order: tests/rules/test_rule_registry.py migrates the fixtures in
 a second valid order (ties broken the other way) and asserts the same code.
 """
 from __future__ import annotations

@@ -5,7 +5,7 @@ integer worked: keras/examples/reuters_mlp.py writes `num_classes = np.max(y_tra
 `Dense(num_classes)`.  Keras 3 rejects numpy integers there ("Received an invalid value for
 `units`, expected a positive integer. Received: units=46"; LSTM fails when built, on its
 state_size).  The table (tables/arguments.py: INT_ARGS) lists the arguments Keras 3 rejects and 2.2.4
-took; tests/test_tables_live.py builds each with a numpy integer.  `int(v)` keeps the value of
+took; tests/package/test_tables_live.py builds each with a numpy integer.  `int(v)` keeps the value of
 every integer 2.2.4 accepted (2.2.4's own UpSampling1D did `int(size)`, convolutional.py:1960).
 SimpleRNN/GRU are not listed: 2.2.4 rejected numpy units too (recurrent.py:429).
 

@@ -2,7 +2,7 @@
 Keras 3 changed, and the integer arguments Keras 3 checks.
 
 Read from genuine Keras 2.2.4 (paths relative to its `keras/` package); every Keras 3 target is checked
-against the live Keras 3 API by tests/test_tables_live.py.
+against the live Keras 3 API by tests/package/test_tables_live.py.
 """
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ ACTIVITY_REGULARIZATION = "keras.layers.core.ActivityRegularization"
 
 # ---------------------------------------------------------------------------------------------
 # Integer arguments Keras 3 checks with isinstance(x, int), so a numpy integer (`np.max(y) + 1`)
-# is rejected where 2.2.4 took it.  identity -> (the Keras 3 class tests/test_tables_live.py builds,
+# is rejected where 2.2.4 took it.  identity -> (the Keras 3 class tests/package/test_tables_live.py builds,
 # [(2.2.4 position, keyword, Keras-1 keyword or None)]).  Found by building every candidate layer
 # with np.int64 arguments under Keras 3.15 and under genuine 2.2.4: Keras 3 rejects Dense units
 # ("expected a positive integer"), Embedding input_dim/output_dim, LSTM/LSTMCell units (state_size

@@ -1,9 +1,9 @@
 """Keras 2.2.4 backend (`K.*`) -> Keras 3, as data (used by migrate/rules/backend_ops.py).
 
 Every entry was read from genuine 2.2.4 `keras/backend/tensorflow_backend.py` (signature, defaults,
-what it computes); tests/test_tables_live.py checks every Keras 3 target and keyword against the live
+what it computes); tests/package/test_tables_live.py checks every Keras 3 target and keyword against the live
 Keras 3 API, and that an entry without `keywords=True` lines up positionally with its target.
-tests/test_backend_ops_numeric.py runs the mappings under both Keras versions and compares numbers.
+tests/numeric/test_backend_ops_numeric.py runs the mappings under both Keras versions and compares numbers.
 
 Three kinds of mapping:
 

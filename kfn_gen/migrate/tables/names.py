@@ -1,7 +1,7 @@
 """Where Keras 2.2.4 names live in Keras 3: whole modules, single names, and names Keras 3 spells differently.
 
 Read from genuine Keras 2.2.4; every Keras 3 target is checked against the live Keras 3 API by
-tests/test_tables_live.py.
+tests/package/test_tables_live.py.
 """
 
 # Keras 2.2.4 module -> its Keras 3 home, where every public name moved as a whole.

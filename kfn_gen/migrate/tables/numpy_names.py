@@ -1,6 +1,6 @@
 """NumPy names that 2017-2019 scripts use and today's NumPy (2.x) no longer has, as data.
 
-Checked against the live NumPy by tests/test_rules_numpy_removed.py: every removed name is absent
+Checked against the live NumPy by tests/rules/test_rules_numpy_removed.py: every removed name is absent
 from the installed NumPy (or, for `bool` and `long`, now means a NumPy scalar type instead of the
 Python builtin it meant then), and every replacement resolves.  The mappings follow ruff's NPY001
 (the builtin-type aliases removed in NumPy 1.24) and NPY201 (the NumPy 2.0 namespace clean-up).

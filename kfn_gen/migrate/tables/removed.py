@@ -1,7 +1,7 @@
 """Layers, functions and classes Keras 3 removed: what replaces each, or what the report says.
 
 Read from genuine Keras 2.2.4; every Keras 3 target is checked against the live Keras 3 API by
-tests/test_tables_live.py.
+tests/package/test_tables_live.py.
 """
 
 # ---------------------------------------------------------------------------------------------

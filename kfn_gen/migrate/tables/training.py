@@ -1,7 +1,7 @@
 """The training API of Keras 2.2.4 (optimizers, fit/generator methods, callbacks) and its Keras 3 form.
 
 Read from genuine Keras 2.2.4; every Keras 3 target is checked against the live Keras 3 API by
-tests/test_tables_live.py.
+tests/package/test_tables_live.py.
 """
 
 # Keras 2.2.4 optimizer signatures (positional order) and their learning-rate defaults.

@@ -16,7 +16,9 @@ import pytest
 
 from kfn_gen.verify import oracle as runtime
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import ROOT as REPO  # noqa: E402
+
+ROOT = str(REPO)
 
 
 def test_default_dir_env_and_xdg(monkeypatch, tmp_path):

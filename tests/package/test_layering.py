@@ -6,8 +6,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from tests.helpers import ROOT as REPO  # noqa: E402
 
-PACKAGE = Path(__file__).resolve().parent.parent / "kfn_gen"
+PACKAGE = REPO / "kfn_gen"
 
 # Lower layers first.  A package may import its own layer's ground modules and anything below it;
 # packages that share a layer do not import each other.

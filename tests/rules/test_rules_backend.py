@@ -2,7 +2,7 @@
 
 Each semantic choice is read from genuine 2.2.4 keras/backend/tensorflow_backend.py (see
 migrate/tables/backend.py); the numbers are compared with genuine 2.2.4 in
-tests/test_backend_ops_numeric.py.  Untouched code stays byte-identical; helpers are defined once.
+tests/numeric/test_backend_ops_numeric.py.  Untouched code stays byte-identical; helpers are defined once.
 """
 from __future__ import annotations
 

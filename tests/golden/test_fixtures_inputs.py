@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from tests.helpers import ROOT as REPO  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 FIXTURES = ROOT / "fixtures"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"  # CI: a clean clone with ../shared beside it
 SEED_FILES = (

@@ -1,6 +1,6 @@
 """Before/after tests for migrate/rules/backend_function.py: K.function(inputs, outputs) -> keras224_function.
 
-Numbers against genuine Keras 2.2.4 are in tests/test_rules_backend_function_numeric.py.
+Numbers against genuine Keras 2.2.4 are in tests/numeric/test_rules_backend_function_numeric.py.
 """
 from __future__ import annotations
 

@@ -20,7 +20,9 @@ import pytest
 from kfn_gen.verify.worker import scriptenv
 from kfn_gen.verify import script_argv
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import ROOT as REPO  # noqa: E402
+
+ROOT = str(REPO)
 
 
 def _run(code: str, cwd) -> dict:

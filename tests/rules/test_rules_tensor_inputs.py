@@ -5,7 +5,7 @@ as the model's input and targets) migrated where its data flow is plain, reporte
 InputLayer whose batch_input_shape is K.int_shape(t) (engine/input_layer.py), the iterator's static
 shape, which is the dataset's element_spec (batch axis None for batch(n)); compile(target_tensors=)
 feeds the loss from that tensor (engine/training.py), so fit(epochs=, steps_per_epoch=) trains on
-the dataset's (inputs, targets) pairs.  Keras 3 facts (tests/test_tables_live.py
+the dataset's (inputs, targets) pairs.  Keras 3 facts (tests/package/test_tables_live.py
 test_tensor_inputs_premises): compile has no target_tensors, Input(tensor=) takes only a KerasTensor.
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Before/after tests for what the sweep over Keras 2.2.4's own tests found
-(tests/test_corpus_keras224.py): each case failed before its fix."""
+(tests/corpus/test_corpus_keras224.py): each case failed before its fix."""
 from __future__ import annotations
 
 from kfn_gen.migrate.pipeline import migrate_source
@@ -57,7 +57,7 @@ def test_sequential_that_starts_with_an_input_gets_no_second_input():
     assert result.code == src
 
 
-# Found by the breadth corpus (tests/test_corpus_breadth.py, slow tier): second runs that changed the code.
+# Found by the breadth corpus (tests/corpus/test_corpus_breadth.py, slow tier): second runs that changed the code.
 def test_keras3_spellings_are_not_respelled():
     """keras-vis: keras.Model exists in Keras 3; the keras.engine-name rewrite must not turn it into
     keras.models.Model on a second run."""

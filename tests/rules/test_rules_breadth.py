@@ -5,7 +5,7 @@ Each case migrates `before` and must give exactly `after` (minimal edits: untouc
 byte-identical), with the listed diagnostics of the breadth rules: (line, severity, rule,
 message prefix).  Diagnostics of the seed rules (imports, sequential-input, ...) are not pinned
 here.  Every semantic claim behind a rule was read from genuine Keras 2.2.4 (see each rule's
-module docstring); numbers are compared in tests/test_rules_breadth_numeric.py.
+module docstring); numbers are compared in tests/numeric/test_rules_breadth_numeric.py.
 """
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ import os
 import pytest
 
 from kfn_gen.verify import verify_many
+from tests.helpers import ROOT as REPO  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(REPO)
 FIXTURES = os.path.join(ROOT, "fixtures")
 
 

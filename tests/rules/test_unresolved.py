@@ -18,8 +18,9 @@ import pytest
 
 from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.frontend.unresolved import silent_leftovers, unresolved_names
+from tests.helpers import ROOT as REPO  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(REPO)
 
 # 2.2.4 internals and companion packages that 2017-2019 repositories import (issue 17's list)
 IDIOMS = [

@@ -23,6 +23,7 @@ pytest.importorskip("tensorflow")
 from kfn_gen.migrate.pipeline import migrate_source  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 from kfn_gen.verify import verify_many, verify_pair  # noqa: E402
+from tests.helpers import ROOT as REPO  # noqa: E402
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
 
@@ -354,7 +355,7 @@ def _last_json(cmd, cwd):
 def test_layer_weights_argument_matches_keras224(tmp_path, legacy_dir):
     import numpy as np
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = str(REPO)
     old = tmp_path / "layer_weights.py"
     old.write_text(textwrap.dedent(LAYER_WEIGHTS))
     result = migrate_source(old.read_text(), str(old))
@@ -383,7 +384,7 @@ def test_gan_training_matches_keras224(tmp_path, legacy_dir):
     combined steps give 2.2.4's weights; without the helper the discriminator never trains."""
     import numpy as np
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = str(REPO)
     old = tmp_path / "gan.py"
     old.write_text(textwrap.dedent(GAN))
     result = migrate_source(old.read_text(), str(old))

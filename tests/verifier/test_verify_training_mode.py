@@ -25,7 +25,9 @@ from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.verify import verify_pair
 
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import ROOT as REPO  # noqa: E402
+
+ROOT = str(REPO)
 
 
 DEEP_BN = """\

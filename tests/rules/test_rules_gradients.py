@@ -1,6 +1,6 @@
 """Before/after tests for migrate/rules/gradients.py: K.gradients(loss, variables) -> keras224_gradients.
 
-Numbers against genuine Keras 2.2.4 are in tests/test_rules_gradients_numeric.py.
+Numbers against genuine Keras 2.2.4 are in tests/numeric/test_rules_gradients_numeric.py.
 """
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ import pytest
 
 from kfn_gen.files.batch import BatchConfig, process_task
 from kfn_gen.files.discover import FileTask
+from tests.helpers import ROOT as REPO  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = str(REPO)
 LEGACY = b"from keras.layers.core import Dense\n"
 
 

@@ -1,7 +1,7 @@
 """Before/after tests for LocallyConnected1D/2D, MaxoutDense and Highway -> 2.2.4's own layer defined
 in the script (migrate/rules/layers_removed.py, migrate/helpers/locally_connected.py, migrate/helpers/legacy_layers.py).  The
-numbers are compared with genuine 2.2.4 in tests/test_locally_connected_numeric.py and
-tests/test_legacy_layers_numeric.py."""
+numbers are compared with genuine 2.2.4 in tests/numeric/test_locally_connected_numeric.py and
+tests/numeric/test_legacy_layers_numeric.py."""
 from __future__ import annotations
 
 from kfn_gen.migrate.pipeline import migrate_source

@@ -2,7 +2,7 @@
 assigned or trained -> a constant tensor; a top-level K.set_learning_phase(0) in a script that never
 trains -> removed (2.2.4 semantics in keras/backend/tensorflow_backend.py: variable() is
 tf.Variable(value, dtype=floatx()), set_learning_phase fixes the graph's phase).  The numbers are
-compared with genuine 2.2.4 in tests/test_rules_graph_constants_numeric.py."""
+compared with genuine 2.2.4 in tests/numeric/test_rules_graph_constants_numeric.py."""
 from __future__ import annotations
 
 from kfn_gen.migrate.pipeline import migrate_source

@@ -21,8 +21,9 @@ keras = pytest.importorskip("keras")
 
 from kfn_gen.render import tfgen  # noqa: E402
 from kfn_gen.render import tfgen_keras
+from tests.helpers import ROOT as REPO  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 TFGEN = ROOT / "fixtures" / "tfgen"
 CASES = sorted(p.name for p in TFGEN.iterdir() if (p / "input.py").exists())
 MAX_SEED_FLOPS = 5e8  # per sample; heavier seeds (224x224 VGG towers, 100-frame videos) run small in fixtures/tfgen

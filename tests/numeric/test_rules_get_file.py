@@ -15,7 +15,9 @@ import pytest
 
 from kfn_gen.migrate.pipeline import migrate_source
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.helpers import ROOT as REPO  # noqa: E402
+
+ROOT = str(REPO)
 
 SCRIPT = '''\
 import json, os, sys

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +14,9 @@ from click.testing import CliRunner
 from kfn_gen.render import tfgen
 from kfn_gen.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT as REPO  # noqa: E402
+
+ROOT = REPO
 TFGEN = ROOT / "fixtures" / "tfgen"
 CASES = sorted(p.name for p in TFGEN.iterdir() if (p / "input.py").exists())
 
