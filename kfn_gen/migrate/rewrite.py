@@ -13,7 +13,7 @@ from typing import Callable
 
 import libcst as cst
 
-from kfn_gen.ir.build import Facts
+from kfn_gen.ir.values import Facts
 from kfn_gen.diagnostics import Diagnostic
 from kfn_gen.frontend.source import Source
 from kfn_gen.frontend.tree import dotted as dotted_name, root, walk

@@ -12,7 +12,8 @@ from kfn_gen.files.batch import BatchConfig, run_batch  # noqa: E402
 from kfn_gen.files.discover import discover
 from kfn_gen.diagnostics import Diagnostic, MigrationResult  # noqa: E402
 import libcst as cst  # noqa: E402
-from kfn_gen.files.notebooks import _find_style, mask_ipython, migrate_notebook, unmask_ipython  # noqa: E402
+from kfn_gen.files.ipython import mask_ipython, unmask_ipython  # noqa: E402
+from kfn_gen.files.notebooks import _find_style, migrate_notebook  # noqa: E402
 from kfn_gen.options import Options  # noqa: E402
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kfn_gen.ir.build import LayerVal
+from kfn_gen.ir.values import LayerVal
 from kfn_gen.frontend.tree import walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
