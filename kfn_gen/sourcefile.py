@@ -240,7 +240,9 @@ def restore_newlines(original: str, migrated_lf: str) -> str:
     new = _split_eol(migrated_lf)
     counts = Counter(eol for _, eol in old if eol)
     dominant = counts.most_common(1)[0][0] if counts else "\n"
-    sm = difflib.SequenceMatcher(None, [b for b, _ in old], [b for b, _ in new], autojunk=False)
+    # blank lines do not anchor the alignment: a helper the migration inserted ends in blank lines, and a
+    # match starting there would give the script's own lines the endings of other lines
+    sm = difflib.SequenceMatcher(lambda line: not line.strip(), [b for b, _ in old], [b for b, _ in new], autojunk=False)
     out = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         for k in range(j2 - j1):

@@ -103,3 +103,12 @@ def test_a_coding_cookie_is_read_whatever_the_line_ending(ending):
     text = "# -*- coding: latin-1 -*-" + ending + "from keras.layers.core import Dense" + ending + "s = 'caf\u00e9'" + ending
     new, diags, _ = migrate_bytes(text.encode("latin-1"), "t.py", "python", BatchConfig())
     assert new == text.replace("keras.layers.core", "keras.layers").encode("latin-1"), [d.format() for d in diags]
+
+
+def test_mixed_line_endings_stay_with_their_lines_past_an_inserted_helper():
+    """Found by the property above: the helper inserted before `x = 1` ends in blank lines, and aligning
+    from a blank line gave the first `x = 1` the CRLF of the last one (and the last one an LF)."""
+    data = b"import keras\nfrom keras.layers import LSTM\nx = 1\nr = LSTM(4)\n\nx = 1\r\n"
+    new, _, _ = migrate_bytes(data, "gen.py", "python", BatchConfig())
+    assert b"\nx = 1\nr = LSTM(4, recurrent_activation=" in new
+    assert new.endswith(b"\n\nx = 1\r\n")
