@@ -14,6 +14,11 @@ class Options:
     defaults: str = "keras224"
     # "keras": `import keras` (Keras 3).  "tf.keras": `from tensorflow import keras` (same Keras 3 in TF 2.21).
     import_style: str = "keras"
+    # Which rules run, by code, code prefix or name (as ruff's --select/--ignore/--extend-select):
+    # None selects every rule.
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.defaults not in DEFAULTS:

@@ -26,6 +26,7 @@ import time
 
 import click
 
+from kfn_gen.cli import config as project_config
 from kfn_gen.cli.verify_options import verify_options
 
 from kfn_gen.options import Options
@@ -78,16 +79,47 @@ def _echo_err(text: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings; no summary.")
 @click.option("--all-files", is_flag=True, hidden=True,
               help="Parse every file, even those that never mention keras (robustness sweeps).")
-@click.option("--defaults", type=click.Choice(["keras224", "keras3"]), default="keras224", show_default=True,
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Run only these rules: codes (KFN005), code prefixes (KFN0) or names (optimizers), comma separated.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules (codes, prefixes or names).")
+@click.option("--extend-select", multiple=True, metavar="RULES", help="Rules to run in addition to --select.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="A pyproject.toml with a [tool.kfn-gen] table (default: found upward from the first PATH).")
+@click.option("--show-settings", is_flag=True, help="Print the settings in effect (and where they came from); exit.")
+@click.option("--defaults", type=click.Choice(["keras224", "keras3"]), default=None,
               help="keras224: spell out arguments whose defaults changed, to keep 2.2.4's numbers; "
-                   "keras3: take Keras 3's defaults (each numeric change reported as a warning).")
-@click.option("--import-style", type=click.Choice(["keras", "tf.keras"]), default="keras", show_default=True,
-              help="Emit `import keras` or `from tensorflow import keras`.")
+                   "keras3: take Keras 3's defaults (each numeric change reported as a warning).  [default: keras224]")
+@click.option("--import-style", type=click.Choice(["keras", "tf.keras"]), default=None,
+              help="Emit `import keras` or `from tensorflow import keras`.  [default: keras]")
 def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, show_diff, color, jobs, exclude,
             respect_gitignore, stdin_filename, report_path, summary_md, max_file_size, file_timeout, verify, quiet,
-            all_files, defaults, import_style, verify_options) -> None:
+            all_files, select, ignore, extend_select, config_path, show_settings, defaults, import_style,
+            verify_options) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
     from kfn_gen.files.batch import BatchConfig
+    from types import SimpleNamespace
+
+    from kfn_gen.migrate.pipeline import UNRESOLVED
+    from kfn_gen.migrate.rules import all_rules
+    from kfn_gen.migrate.selection import unknown
+
+    found = project_config.find(paths, config_path)
+    given = {"select": project_config.split(select), "ignore": project_config.split(ignore),
+             "extend-select": project_config.split(extend_select),
+             "exclude": exclude, "defaults": defaults, "import-style": import_style,
+             "jobs": jobs if jobs != 1 else None}
+    settings = project_config.settings(found, given)
+    bad = unknown([*(settings["select"] or []), *settings["ignore"], *settings["extend-select"]],
+                  [*all_rules(), SimpleNamespace(code=UNRESOLVED[0], name=UNRESOLVED[1])])
+    if bad:
+        raise click.UsageError(f"no rule matches {', '.join(map(repr, bad))} (kfn-gen rules lists them)")
+    if show_settings:
+        click.echo(f"config: {found or '(none: built-in defaults)'}")
+        for key, value in settings.items():
+            click.echo(f"{key} = {value!r}")
+        sys.exit(EXIT_OK)
+    defaults, import_style, jobs, exclude = (settings["defaults"], settings["import-style"], settings["jobs"],
+                                             tuple(settings["exclude"]))
 
     if in_place and out_dir:
         raise click.UsageError("--in-place and --out-dir are mutually exclusive")
@@ -99,7 +131,9 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
         raise click.UsageError("`-` (stdin) must be the only PATH")
     if color is None:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    options = Options(defaults=defaults, import_style=import_style)
+    options = Options(defaults=defaults, import_style=import_style,
+                      select=None if settings["select"] is None else tuple(settings["select"]),
+                      ignore=tuple(settings["ignore"]), extend_select=tuple(settings["extend-select"]))
     config = BatchConfig(options=options, in_place=in_place, out_dir=out_dir, check=check,
                          want_diff=show_diff, prefilter=not all_files, color=color,
                          max_bytes=int(max_file_size * 1024 * 1024), file_timeout=file_timeout)

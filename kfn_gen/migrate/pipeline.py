@@ -14,8 +14,14 @@ from kfn_gen.diagnostics import Diagnostic, MigrationResult
 from kfn_gen.options import Options
 from kfn_gen.linemap import line_map, lines
 from kfn_gen.migrate.rewrite import Context, apply
+from kfn_gen.migrate import suppression
 from kfn_gen.migrate.rules import all_rules
+from kfn_gen.migrate.selection import matches, selected
 from kfn_gen.frontend.unresolved import unresolved_names
+
+
+# The invariant check of the output (frontend/unresolved.py) is selected and suppressed like a rule.
+UNRESOLVED = ("KFN900", "unresolved")
 
 
 def migrate_source(source: str, path: str = "<string>", options: Options = Options(), rules=None) -> MigrationResult:
@@ -30,9 +36,14 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
     graph, facts = build.build(src)
     if any(d.severity == "error" for d in facts.diagnostics):
         return MigrationResult(path, source, None, tuple(facts.diagnostics))
-    ctx = Context(src, graph, facts, options)
-    for rule in all_rules() if rules is None else rules:
-        ctx.rule = rule.name
+    registry = all_rules()
+    if rules is None:
+        rules = [r for r in registry if selected(r.code, r.name, options.select, options.ignore, options.extend_select)]
+    known = {r.code.upper() for r in registry} | {r.name.lower() for r in registry} | {UNRESOLVED[0], UNRESOLVED[1]}
+    suppressions = suppression.find(source, known)
+    ctx = Context(src, graph, facts, options, suppressions=suppressions)
+    for rule in rules:
+        ctx.rule, ctx.code = rule.name, rule.code
         rule.run(ctx)
     if not (ctx.edits or ctx.wraps or ctx.before or ctx.preludes):
         code = source  # nothing to change: the source as it is, whatever libcst's round trip would do
@@ -44,7 +55,12 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
                 "line endings where lines cannot be aligned): left untouched rather than change bytes no rule "
                 "meant to change", "parse"),))
     out = [*names, *facts.diagnostics, *ctx.outcome()]
-    out += _unresolved(src.path, source, code, out)
+    if selected(*UNRESOLVED, options.select, options.ignore, options.extend_select):
+        out += [d for d in _unresolved(src.path, source, code, out)
+                if not suppressions.covers(d.line, *UNRESOLVED)]
+    out += [Diagnostic(path, line, col, "warning", f"unused suppression `{token}`: nothing on this line needed it",
+                       "unused-suppression") for line, col, token in suppressions.unused(
+                           lambda t: any(matches(t, r.code, r.name) for r in rules) or matches(t, *UNRESOLVED))]
     out.sort(key=lambda d: (d.line, d.col, d.severity))
     return MigrationResult(path, source, code, tuple(_dedupe(out)))
 

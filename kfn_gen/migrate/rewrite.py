@@ -18,6 +18,7 @@ from kfn_gen.diagnostics import Diagnostic
 from kfn_gen.frontend.source import Source
 from kfn_gen.frontend.tree import dotted as dotted_name, root, walk
 from kfn_gen.ir.graph import Graph
+from kfn_gen.migrate.suppression import Suppressions
 from kfn_gen.options import Options
 
 Edit = Callable[[cst.CSTNode], cst.CSTNode]
@@ -35,12 +36,20 @@ class Context:
     preludes: dict[str, tuple[str, cst.CSTNode]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     superseded: set[tuple[int, int, str]] = field(default_factory=set)
+    suppressions: Suppressions | None = None  # `# kfn-gen: ignore[...]` / `# noqa: KFN...` lines
     rule: str = ""
+    code: str = ""
     _taken: set[str] | None = None
     _defined: dict[str, str] | None = None
 
     # ----- what rules call -----
+    def suppressed(self, node: cst.CSTNode) -> bool:
+        """The running rule is switched off on the line where `node` starts (a suppression comment)."""
+        return self.suppressions is not None and self.suppressions.covers(self.src.pos(node)[0], self.code, self.rule)
+
     def edit(self, node: cst.CSTNode, fn: Edit, message: str | None) -> None:
+        if self.suppressed(node):
+            return
         self.edits.setdefault(node, []).append(fn)
         if message:
             self.diagnostics.append(self.src.diag(node, "info", message, self.rule))
@@ -48,6 +57,8 @@ class Context:
     def wrap(self, node: cst.CSTNode, fn: Edit, message: str | None) -> None:
         """An edit that puts the node inside another (`Dense(...)` -> `helper(Dense(...), w)`): applied after
         every plain edit of that node, whichever rule registered those and whenever."""
+        if self.suppressed(node):
+            return
         self.wraps.setdefault(node, []).append(fn)
         if message:
             self.diagnostics.append(self.src.diag(node, "info", message, self.rule))
@@ -58,10 +69,14 @@ class Context:
                   if hasattr(updated, "lpar") and hasattr(new, "lpar") else new, message)
 
     def insert_before(self, statement: cst.CSTNode, code: str, message: str, at: cst.CSTNode) -> None:
+        if self.suppressed(at) or self.suppressed(statement):
+            return
         self.before.setdefault(statement, []).append(code)
         self.diagnostics.append(self.src.diag(at, "info", message, self.rule))
 
     def warn(self, node: cst.CSTNode, message: str) -> None:
+        if self.suppressed(node):
+            return
         self.diagnostics.append(self.src.diag(node, "warning", message, self.rule))
 
     def supersede(self, node: cst.CSTNode, rules: tuple[str, ...]) -> None:
