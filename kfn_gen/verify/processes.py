@@ -114,12 +114,19 @@ def _read_result(side: str, job: dict, rc, err: str, timeout_s: float, memory_mb
     return None, f"{side} side crashed with exit code {rc}: {_last_error_line(err) or 'no message'}"
 
 
-def run_side(side: str, script: str, work: str, options: VerifyOptions, reference: tuple[str, str] | None = None):
+def run_side(side: str, script: str, work: str, options: VerifyOptions, reference: tuple[str, str] | None = None,
+             task: str = "compare"):
     """Run one side on one script; return (result dict or None, reason when it failed).  options.legacy_dir
-    is the installed Keras 2.2.4 and options.argv the command line as the scripts get it (script_argv)."""
+    is the installed Keras 2.2.4 and options.argv the command line as the scripts get it (script_argv).
+    task "export": capture the Keras 3 models as data for the generator (worker/export.py); "load": the
+    same for a saved .keras file instead of a script."""
     timeout_s, memory_mb, seed = options.timeout_s, options.memory_mb, options.seed
     job = _prepare_job(side, script, work, reference, options.argv)
     spec = {"side": side, "legacy_dir": options.legacy_dir, "seed": seed, "batch": 4, **job}
+    if task in ("export", "load"):
+        spec["task"] = "export"
+    if task == "load":
+        spec["load"] = job["script"]
     rc, err = _spawn(side, spec, work, job["cwd"], timeout_s, memory_mb, seed)
     return _read_result(side, job, rc, err, timeout_s, memory_mb)
 

@@ -118,7 +118,7 @@ def test_read_only_commands_decode_like_migrate(tmp_path, command):
     bom = tmp_path / "bom.py"
     bom.write_bytes(b"\xef\xbb\xbf" + body.encode())
     for f in (latin, bom):
-        args = ["graph", str(f)] if command == "graph" else ["generate", "tf-function", str(f), "--list"]
+        args = ["graph", str(f)] if command == "graph" else ["generate", "tf-function", "--static", str(f), "--list"]
         r = CliRunner().invoke(main, args, catch_exceptions=False)
         assert r.exit_code == 0, r.stderr
         assert "Traceback" not in r.stderr and "U+FEFF" not in r.stderr

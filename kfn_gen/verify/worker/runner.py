@@ -64,6 +64,7 @@ if __name__ == "__main__":
 import numpy as np
 
 from kfn_gen.verify.worker.capture import keras3_capture, legacy_capture
+from kfn_gen.verify.worker.export import export_captured
 from kfn_gen.verify.worker.keras3_side import Keras3
 from kfn_gen.verify.worker.legacy_side import Legacy
 from kfn_gen.verify.worker.random_standin import install_random_standin
@@ -101,11 +102,16 @@ def run_job(side, job, boot_s):
             signal.signal(signal.SIGALRM, _alarm)
             signal.alarm(limit)
         t1 = time.perf_counter()
-        names, ns = run_script(side, job["script"], result)
+        if job.get("load"):  # a saved Keras 3 model (generate tf-function model.keras): loaded, not a script
+            names, ns = load_saved(side, job["load"])
+        else:
+            names, ns = run_script(side, job["script"], result)
         result["timings"]["script_s"] = round(time.perf_counter() - t1, 3)
         result["calls"] = {k: v for k, v in side.calls.items() if isinstance(k, str)}
         t2 = time.perf_counter()
-        if side.name == "legacy":
+        if side.spec.get("task") == "export":
+            export_captured(side, names, ns, result, arrays)
+        elif side.name == "legacy":
             legacy_capture(side, names, ns, result, arrays)
         else:
             keras3_capture(side, names, ns, result, arrays)
@@ -123,6 +129,13 @@ def run_job(side, job, boot_s):
         if limit:
             signal.alarm(0)
     _write_results(side, out_dir, result, arrays)
+
+
+def load_saved(side, path):
+    """A .keras file, loaded by Keras 3 in safe mode (no Lambda bytecode runs): its model is the one captured."""
+    model = side.keras.saving.load_model(path, compile=False)
+    side.captured = [model]
+    return {id(model): None}, {}
 
 
 def _alarm(signum, frame):

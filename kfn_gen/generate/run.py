@@ -1,0 +1,113 @@
+"""Generate one tf-function module per captured model, and check each against the model it came from."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from kfn_gen.generate.capture import CaptureError, Captured, capture
+from kfn_gen.render.captured import render_model
+from kfn_gen.render.keras3_layers import GenError
+from kfn_gen.verify.options import VerifyOptions
+
+CHECKER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "verify", "worker",
+                       "check_module.py")
+ATOL = 1e-5
+
+
+@dataclass
+class ModelModule:
+    index: int
+    var: str | None
+    name: str
+    cls: str
+    code: str | None = None
+    class_name: str | None = None
+    n_weights: int = 0
+    error: str | None = None  # why no module (export or render), or why the check failed to run
+    max_abs_diff: float | None = None  # generated module vs the Keras 3 model, on the captured inputs
+    saved_model_max_abs_diff: float | None = None  # the same after a SavedModel round trip
+
+    @property
+    def label(self) -> str:
+        return f"{self.cls} `{self.var or self.name}`"
+
+    @property
+    def matches(self) -> bool:
+        return self.error is None and self.max_abs_diff is not None and self.max_abs_diff <= ATOL and \
+            (self.saved_model_max_abs_diff is None or self.saved_model_max_abs_diff <= ATOL)
+
+
+def generate(path: str, options: VerifyOptions = VerifyOptions(), jit: bool = False, check: bool = True,
+             saved_model: bool | str = True, only: str | None = None,
+             last: bool = False) -> tuple[Captured, list[ModelModule]]:
+    """Capture the models of `path`, render each (or only the one whose variable or name is `only`), and
+    with `check` run each module against its model, after a SavedModel round trip too with `saved_model`
+    (True, or the directory to write it to).  `last`: only the last model the script built."""
+    captured = capture(path, options)
+    out = []
+    for i, m in enumerate(captured.models):
+        mm = ModelModule(i, m.get("var"), m.get("name", "?"), m.get("class", "?"))
+        if (only is not None and only not in (mm.var, mm.name)) or (last and only is None
+                                                                     and i != len(captured.models) - 1):
+            continue
+        out.append(mm)
+        if m.get("error"):
+            mm.error = m["error"]
+            continue
+        try:
+            gen = render_model(m, path, jit)
+        except GenError as exc:
+            mm.error = str(exc)
+            continue
+        mm.code, mm.class_name, mm.n_weights = gen.code, gen.class_name, gen.n_weights
+        if check:
+            check_module(mm, captured, options, saved_model)
+    if only is not None and not out:
+        known = ", ".join(f"{m.get('var') or m.get('name')}" for m in captured.models) or "none"
+        raise CaptureError(f"{path}: no model named {only!r}; models: {known}")
+    return captured, out
+
+
+def write_weights(path: str, captured: Captured, index: int) -> None:
+    """The captured weights as .npz (w/0, w/1, ...), which the module's from_file() reads."""
+    np.savez(path, **{f"w/{j}": w for j, w in enumerate(captured.weights(index))})
+
+
+def check_module(mm: ModelModule, captured: Captured, options: VerifyOptions, saved_model: bool | str) -> None:
+    """Run the module on the captured inputs in a subprocess (TensorFlow only); `saved_model`: True to
+    round-trip through a temporary SavedModel too, or the directory to write it to."""
+    with tempfile.TemporaryDirectory(prefix="kfn-gen-check-") as work:
+        module = os.path.join(work, "generated_module.py")
+        with open(module, "w", encoding="utf-8") as fh:
+            fh.write(mm.code)
+        xs, ys = captured.reference(mm.index)
+        case = os.path.join(work, "case.npz")
+        np.savez(case, **{f"w/{j}": w for j, w in enumerate(captured.weights(mm.index))},
+                 **{f"in/{k}": x for k, x in enumerate(xs)}, **{f"out/{k}": y for k, y in enumerate(ys)})
+        argv = [sys.executable, CHECKER, module, mm.class_name, case]
+        if saved_model:
+            argv.append(os.path.abspath(saved_model) if isinstance(saved_model, str)
+                        else os.path.join(work, "saved_model"))
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=options.timeout_s, env=env,
+                                  cwd=work)
+        except subprocess.TimeoutExpired:
+            mm.error = f"checking the module timed out after {options.timeout_s:g}s"
+            return
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+        if proc.returncode != 0 or not lines:
+            tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            mm.error = f"the generated module failed to run: {tail[:300]}"
+            return
+        result = json.loads(lines[-1])
+        mm.max_abs_diff = result.get("max_abs_diff")
+        mm.saved_model_max_abs_diff = result.get("saved_model_max_abs_diff")
+        if result.get("error"):
+            mm.error = result["error"]

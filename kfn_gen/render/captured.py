@@ -1,0 +1,179 @@
+"""A standalone tf-function module from a captured Keras 3 model (verify/worker/export.py's description).
+
+One line per node, in the order the model computes them, named after the script's variables where the
+script bound one; a nested model called as a layer becomes one method (its variables exist once however
+often it is called); a shared layer reuses its variables.  The module is built from the weight list in the
+order of the Keras 3 model's `get_weights()`.  Pure string building: no TensorFlow, no Keras here; the
+template (templates/tf_module.py.j2) only prints.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kfn_gen import __version__
+from kfn_gen.render.keras3_layers import EMITTERS, Call, GenError
+from kfn_gen.render.namespace import Namespace
+from kfn_gen.render.tf_helpers import HELPERS
+
+TF_MODULE_MEMBERS = {"name", "name_scope", "variables", "trainable_variables", "non_trainable_variables",
+                     "submodules", "with_name_scope", "WEIGHT_SHAPES", "weights"}
+DTYPES = {"float32": "tf.float32", "float64": "tf.float64", "float16": "tf.float16", "int32": "tf.int32",
+          "int64": "tf.int64", "int8": "tf.int8", "uint8": "tf.uint8", "int16": "tf.int16", "bool": "tf.bool"}
+# what a node may receive besides its inputs and still be generated (Keras passes mask=None itself)
+INERT_KWARGS = {"training", "mask"}
+
+
+@dataclass
+class Generated:
+    code: str
+    class_name: str
+    n_weights: int
+    model: dict
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _camel(name: str) -> str:
+    parts = re.split(r"[^0-9A-Za-z]+", name)
+    out = "".join(p[:1].upper() + p[1:] for p in parts if p)
+    return out or "Model"
+
+
+def _shape(shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+class Renderer:
+    def __init__(self, model: dict, source: str, jit: bool):
+        self.model, self.source, self.jit = model, source, jit
+        self.ns = Namespace({"tf", *HELPERS})
+        self.members = self.ns.scope({"self", "__call__", "__init__", *TF_MODULE_MEMBERS})
+        self.helpers: set[str] = {"check_weights"}
+        self.weight_attr: dict[int, str] = {}
+        self.methods: list[dict] = []
+        self.method_of: dict[str, str] = {}  # nested model layer name -> method name
+
+    def weights(self, layer: dict) -> list[tuple[str, str]]:
+        out = []
+        for index, path in layer["weights"]:
+            if index not in self.weight_attr:
+                self.weight_attr[index] = self.members.create(snake(self.model["weights"][index]["path"].replace("/", "_")))
+            out.append((path, f"self.{self.weight_attr[index]}"))
+        return out
+
+    def graph(self, graph: dict, params: list[str], local: Namespace) -> tuple[list[str], list[str]]:
+        """(lines, output expressions) of one graph, its inputs bound to `params`."""
+        value = dict(zip(graph["inputs"], params))
+        shapes: dict[str, list] = dict(zip(graph["inputs"], graph["input_shapes"]))
+        lines = []
+        names = graph.get("names", {})
+        for node in graph["nodes"]:
+            layer = graph["layers"][node["layer"]]
+            xs = _tensors(node["args"][0] if node["args"] else None)
+            extra = [k for k, v in node["kwargs"].items() if k not in INERT_KWARGS or _tensors(v)]
+            if len(node["args"]) > 1 or extra:
+                raise GenError(f"layer {node['layer']!r} ({layer['class']}) is called with "
+                               f"{', '.join(extra) or 'more than one argument'}: not generated")
+            for t in xs:
+                if t not in value:
+                    raise GenError(f"internal: tensor {t} used before it is computed")
+            in_exprs = [value[t] for t in xs]
+            outs = [local.create(names.get(t) or snake(node["layer"])) for t in node["outputs"]]
+            if "graph" in layer:
+                expr = f"self.{self._method(node['layer'], layer)}({', '.join(in_exprs)})"
+            else:
+                expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs])
+            lines.append(f"{', '.join(outs)} = {expr}")
+            for t, name, shape in zip(node["outputs"], outs, node["out_shapes"]):
+                value[t], shapes[t] = name, shape
+        return lines, [value[t] for t in graph["outputs"]]
+
+    def emit(self, node: dict, layer: dict, xs: list[str], in_shapes: list) -> str:
+        cls = layer["class"]
+        if cls not in EMITTERS:
+            if cls == "Lambda":
+                raise GenError(f"layer {node['layer']!r} is a Lambda: its Python function is not translated "
+                               "to TensorFlow yet")
+            raise GenError(f"layer {node['layer']!r} ({cls} from {layer.get('module', '?')}) has no tf-function "
+                           "translation")
+        call = Call(cls, layer["config"], xs, in_shapes, node["out_shapes"], self.weights(layer), self.helpers)
+        try:
+            return EMITTERS[cls](call)
+        except (KeyError, TypeError, IndexError) as exc:
+            raise GenError(f"layer {node['layer']!r} ({cls}): config not understood ({type(exc).__name__}: {exc})") \
+                from None
+
+    def _method(self, layer_name: str, layer: dict) -> str:
+        if layer_name in self.method_of:
+            return self.method_of[layer_name]
+        name = self.members.create(snake(layer_name))
+        self.method_of[layer_name] = name
+        graph = layer["graph"]
+        local = self.ns.scope({"self"})
+        params = [local.create(f"x{i}" if len(graph["inputs"]) > 1 else "x") for i in range(len(graph["inputs"]))]
+        lines, outs = self.graph(graph, params, local)
+        self.methods.append({"name": name, "params": ", ".join(params), "lines": lines,
+                             "doc": f"The nested {layer['class']} {layer_name!r}.",
+                             "returns": ", ".join(outs) if len(outs) > 1 else outs[0]})
+        return name
+
+    def context(self, class_name: str | None = None) -> dict:
+        m = self.model
+        class_name = self.ns.create(class_name or _camel(m.get("var") or m["name"]))
+        local = self.ns.scope({"self"})
+        names = m["graph"].get("names", {})
+        params = [local.create(names.get(i["tensor"]) or i.get("name") or f"x{k}") for k, i in enumerate(m["inputs"])]
+        body, outs = self.graph(m["graph"], params, local)
+        weights = [{"index": i, "attr": self.weight_attr.get(i), "shape": _shape(w["shape"]),
+                    "tf_name": repr(w["path"]), "label": w["path"]} for i, w in enumerate(m["weights"])]
+        unused = [w["label"] for w in weights if w["attr"] is None]
+        if unused:
+            raise GenError(f"internal: weights {unused} are not used by any generated line")
+        specs = [f"tf.TensorSpec({list(i['shape'])!r}, {DTYPES.get(i['dtype'], 'tf.float32')}, name={p!r})"
+                 for p, i in zip(params, m["inputs"])]
+        what = f"{m['class']} `{m.get('var') or m['name']}`"
+        header = [f"Generated by kfn-gen {__version__} (`kfn-gen generate tf-function`) from {self.source}:",
+                  f"{what}, {len(params)} input(s) -> {len(outs)} output(s), as the script built it.",
+                  "",
+                  "Needs only TensorFlow.  Computes what the migrated Keras 3 model computes (verified against",
+                  "Keras 2.2.4 by `kfn-gen verify`).  Construct with the Keras 3 model's get_weights() (or",
+                  "from_file() on the weights written beside this module); call with "
+                  + ", ".join(f"{p}: {_shape(i['shape'])} {i['dtype']}" for p, i in zip(params, m["inputs"])) + ".",
+                  "Do not edit: regenerate instead."]
+        return {"header": header, "helpers": [HELPERS[h] for h in HELPERS if h in self.helpers],
+                "class_name": class_name, "class_doc": f"{what} as a tf.Module.",
+                "module_name": repr(Namespace.sanitize(m.get("var") or m["name"])),
+                "weights": weights, "signature": specs, "jit": "True" if self.jit else "False",
+                "params": ", ".join(params), "body": body,
+                "returns": f"[{', '.join(outs)}]" if len(outs) > 1 else outs[0],
+                "out_doc": ", ".join(_shape(s) for s in _output_shapes(m)), "methods": self.methods}
+
+
+def _output_shapes(model: dict) -> list:
+    produced = {}
+    for node in model["graph"]["nodes"]:
+        for t, s in zip(node["outputs"], node["out_shapes"]):
+            produced[t] = s
+    for i in model["inputs"]:
+        produced.setdefault(i["tensor"], i["shape"])
+    return [produced[t] for t in model["graph"]["outputs"]]
+
+
+def _tensors(value) -> list[str]:
+    """The tensor keys in a node argument, in order (a tensor, or a list of them for merge layers)."""
+    if isinstance(value, dict) and set(value) == {"tensor"}:
+        return [value["tensor"]]
+    if isinstance(value, list):
+        return [t for v in value for t in _tensors(v)]
+    return []
+
+
+def render_model(model: dict, source: str, jit: bool = False, class_name: str | None = None) -> Generated:
+    from kfn_gen.render.jinja import render as render_template
+
+    renderer = Renderer(model, source, jit)
+    ctx = renderer.context(class_name)
+    return Generated(render_template("tf_module.py.j2", **ctx), ctx["class_name"], len(ctx["weights"]), model)

@@ -1,0 +1,131 @@
+"""Functions a generated tf-function module may define at module level (only those it uses): weight
+checks, Keras 2.2.4's hard_sigmoid, and recurrent layers as tf.while_loop over time.  Source text only."""
+from __future__ import annotations
+
+from kfn_gen.keras224.semantics import hard_sigmoid_code
+
+# --------------------------------------------------------------------------------------------
+# Helper functions the generated module may define.
+# --------------------------------------------------------------------------------------------
+HELPERS: dict[str, str] = {
+    "check_weights": '''\
+def check_weights(weights, shapes):
+    """The weights as float32 tensors, after checking their number and shapes against `shapes`."""
+    if len(weights) != len(shapes):
+        raise ValueError(f"expected {len(shapes)} weight arrays (Keras get_weights() order), got {len(weights)}")
+    out = []
+    for i, (w, shape) in enumerate(zip(weights, shapes)):
+        w = tf.convert_to_tensor(w, tf.float32)
+        if len(w.shape) != len(shape) or any(d is not None and d != s for d, s in zip(shape, w.shape)):
+            raise ValueError(f"weight {i}: expected shape {shape}, got {tuple(w.shape)}")
+        out.append(w)
+    return out''',
+    "hard_sigmoid_224": '''\
+def hard_sigmoid_224(x):
+    """Keras 2.2.4's hard_sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
+    return ''' + hard_sigmoid_code("x", "tf.clip_by_value"),
+    "time_major_matmul": '''\
+def time_major_matmul(x, kernel):
+    """x: (batch, time, features) @ kernel as one 2-D matmul, returned time major: (time, batch, units)."""
+    x = tf.transpose(x, [1, 0, 2])
+    z = tf.matmul(tf.reshape(x, [-1, x.shape[-1]]), kernel)
+    return tf.reshape(z, [tf.shape(x)[0], -1, kernel.shape[-1]])''',
+    "over_time": '''\
+def over_time(step, z_x, states, return_sequences):
+    """Run `states = step(z_t, states)` over time-major z_x in a tf.while_loop (no unrolling).
+
+    Returns (the first state at every step, batch major, if return_sequences else the last one; states)."""
+    steps = tf.shape(z_x)[0]
+    inputs = tf.TensorArray(z_x.dtype, size=steps).unstack(z_x)
+    outputs = tf.TensorArray(z_x.dtype, size=steps)
+
+    def body(t, outputs, states):
+        states = step(inputs.read(t), states)
+        if return_sequences:
+            outputs = outputs.write(t, states[0])
+        return t + 1, outputs, states
+
+    _, outputs, states = tf.while_loop(lambda t, outputs, states: t < steps, body, (0, outputs, tuple(states)),
+                                       maximum_iterations=steps)
+    if return_sequences:
+        return tf.transpose(outputs.stack(), [1, 0, 2]), states
+    return states[0], states''',
+    "run_lstm": '''\
+def run_lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
+         go_backwards=False):
+    """LSTM (gates i, f, c, o) over x: (batch, time, features); returns (output, h, c)."""
+    z_x = time_major_matmul(x, kernel)
+    if bias is not None:
+        z_x = z_x + bias
+    if go_backwards:
+        z_x = tf.reverse(z_x, [0])
+    zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
+
+    def step(z_t, states):
+        h, c = states
+        z_i, z_f, z_c, z_o = tf.split(z_t + tf.matmul(h, recurrent_kernel), 4, axis=-1)
+        c = recurrent_activation(z_f) * c + recurrent_activation(z_i) * activation(z_c)
+        h = recurrent_activation(z_o) * activation(c)
+        return h, c
+
+    output, (h, c) = over_time(step, z_x, (zeros, zeros), return_sequences)
+    return output, h, c''',
+    "run_gru": '''\
+def run_gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
+        go_backwards=False, reset_after=False):
+    """GRU (gates z, r, h) over x: (batch, time, features); returns (output, h).
+
+    reset_after=False is Keras 2.2.4's cell: one bias of 3*units, reset gate applied before the
+    recurrent matmul.  reset_after=True: bias (2, 3*units) = (input bias, recurrent bias)."""
+    units = recurrent_kernel.shape[0]
+    z_x = time_major_matmul(x, kernel)
+    recurrent_bias = None
+    if bias is not None:
+        if reset_after:
+            bias, recurrent_bias = bias[0], bias[1]
+        z_x = z_x + bias
+    if go_backwards:
+        z_x = tf.reverse(z_x, [0])
+    k_zr, k_h = recurrent_kernel[:, :2 * units], recurrent_kernel[:, 2 * units:]
+
+    def step(z_t, states):
+        h = states[0]
+        x_z, x_r, x_h = tf.split(z_t, 3, axis=-1)
+        if reset_after:
+            r_all = tf.matmul(h, recurrent_kernel)
+            if recurrent_bias is not None:
+                r_all = r_all + recurrent_bias
+            r_z, r_r, r_h = tf.split(r_all, 3, axis=-1)
+            z = recurrent_activation(x_z + r_z)
+            r = recurrent_activation(x_r + r_r)
+            hh = activation(x_h + r * r_h)
+        else:
+            r_z, r_r = tf.split(tf.matmul(h, k_zr), 2, axis=-1)
+            z = recurrent_activation(x_z + r_z)
+            r = recurrent_activation(x_r + r_r)
+            hh = activation(x_h + tf.matmul(r * h, k_h))
+        return (z * h + (1.0 - z) * hh,)
+
+    output, (h,) = over_time(step, z_x, (tf.zeros([tf.shape(x)[0], units], x.dtype),), return_sequences)
+    return output, h''',
+    "run_simple_rnn": '''\
+def run_simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequences, go_backwards=False):
+    """SimpleRNN over x: (batch, time, features); returns (output, h)."""
+    z_x = time_major_matmul(x, kernel)
+    if bias is not None:
+        z_x = z_x + bias
+    if go_backwards:
+        z_x = tf.reverse(z_x, [0])
+    zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
+    output, (h,) = over_time(lambda z_t, states: (activation(z_t + tf.matmul(states[0], recurrent_kernel)),),
+                             z_x, (zeros,), return_sequences)
+    return output, h''',
+}
+
+HELPERS["hard_sigmoid_keras3"] = '''\
+def hard_sigmoid_keras3(x):
+    """Keras 3's hard_sigmoid: relu6(x + 3) / 6 (not Keras 2.2.4's)."""
+    return tf.nn.relu6(x + 3.0) / 6.0'''
+HELPERS["mish"] = '''\
+def mish(x):
+    return x * tf.tanh(tf.nn.softplus(x))'''

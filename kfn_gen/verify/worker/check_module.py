@@ -1,0 +1,57 @@
+"""Subprocess: ``python check_module.py MODULE.py CLASS CASE.npz [SAVED_MODEL_DIR]`` -> one JSON line.
+
+Builds the generated class from the captured weights (w/<j>), calls it on the captured inputs (in/<k>) and
+compares with the captured Keras 3 outputs (out/<k>): max abs diff per output.  With SAVED_MODEL_DIR, also
+saves the module as a SavedModel there, reloads it with tf.saved_model.load (no Python class, no Keras) and
+compares again.  Only TensorFlow and NumPy are imported, as a user of the module would."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import numpy as np
+
+
+def _arrays(npz, kind):
+    out, k = [], 0
+    while f"{kind}/{k}" in npz.files:
+        out.append(npz[f"{kind}/{k}"])
+        k += 1
+    return out
+
+
+def _diffs(got, want):
+    got = list(got) if isinstance(got, (list, tuple)) else [got]
+    if len(got) != len(want):
+        return None, f"{len(got)} outputs, the model gives {len(want)}"
+    worst = 0.0
+    for g, w in zip(got, want):
+        g = np.asarray(g)
+        if g.shape != w.shape:
+            return None, f"output shape {g.shape}, the model gives {w.shape}"
+        worst = max(worst, float(np.max(np.abs(g.astype(np.float64) - w.astype(np.float64)))) if w.size else 0.0)
+    return worst, None
+
+
+def main(argv):
+    module_path, class_name, case = argv[1], argv[2], argv[3]
+    import tensorflow as tf
+
+    spec = importlib.util.spec_from_file_location("generated", module_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    npz = np.load(case)
+    weights, xs, want = _arrays(npz, "w"), _arrays(npz, "in"), _arrays(npz, "out")
+    instance = getattr(module, class_name)(weights)
+    out = {}
+    out["max_abs_diff"], out["error"] = _diffs(instance(*[tf.constant(x) for x in xs]), want)
+    if len(argv) > 4 and out["error"] is None:
+        tf.saved_model.save(instance, argv[4])
+        loaded = tf.saved_model.load(argv[4])
+        out["saved_model_max_abs_diff"], out["error"] = _diffs(loaded(*[tf.constant(x) for x in xs]), want)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,151 @@
+"""Exporting a captured Keras 3 model as data, for `kfn-gen generate tf-function` (runs in the sandbox).
+
+What the generator needs is what only running the script knows: each layer's resolved config (Keras 3's own
+`get_config()`, after the migration spelled out 2.2.4's meaning), one node per call with the tensors it
+reads and writes and their real shapes and dtypes, nested models called as layers, the weights in the
+order of `model.get_weights()`, and seeded inputs with the model's own outputs on them (the reference the
+generated module must reproduce).  Plain JSON and arrays: the renderer imports neither Keras nor
+TensorFlow.
+
+    {"name", "var", "class", "inputs": [{"tensor", "shape", "dtype", "name", "int_high"}], "outputs": [tensor],
+     "weights": [{"shape", "dtype", "path"}], "graph": GRAPH}
+    GRAPH = {"inputs": [tensor], "input_shapes": [shape], "outputs": [tensor],
+             "nodes": [{"layer", "args", "kwargs", "outputs", "out_shapes", "out_dtypes"}],  # calls in order
+             "layers": {name: {"class", "module", "config", "weights": [[index, path]], "graph": GRAPH?}},
+             "names": {tensor: script variable}}
+
+Tensors are "t<N>" keys; in args/kwargs a tensor is {"tensor": "t<N>"}, any other value is kept as JSON.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from kfn_gen.verify.worker.inputs import draw_inputs
+from kfn_gen.verify.worker.sides import _as_list, jsonable
+
+
+class ExportError(Exception):
+    """A model whose graph cannot be read (never built, a subclassed model): the message says why."""
+
+
+class _Tensors:
+    def __init__(self):
+        self.ids: dict[int, str] = {}
+
+    def key(self, tensor) -> str:
+        return self.ids.setdefault(id(tensor), f"t{len(self.ids)}")
+
+
+def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4):
+    """(description, arrays) of one built model: arrays 'w/<i>' weights, 'in/<k>' inputs, 'out/<k>' outputs."""
+    functional = _functional(keras, model)
+    index = {id(v): i for i, v in enumerate(model.weights)}
+    tensors = _Tensors()
+    graph = _graph(keras, functional, index, tensors)
+    names = {}
+    for name, value in ns.items():
+        if isinstance(value, keras.KerasTensor) and id(value) in tensors.ids and not name.startswith("_"):
+            names.setdefault(tensors.ids[id(value)], name)
+    graph["names"] = names
+    specs = []
+    for t in functional.inputs:
+        layer = t._keras_history.operation
+        specs.append({"tensor": tensors.key(t), "shape": list(t.shape), "dtype": str(t.dtype), "name": layer.name,
+                      "int_high": _embedding_range(keras, functional, t), "min_size": None})
+    desc = {"name": model.name, "var": var, "class": type(model).__name__, "inputs": specs,
+            "outputs": graph["outputs"], "graph": graph,
+            "weights": [{"shape": list(v.shape), "dtype": str(v.dtype), "path": v.path} for v in model.weights]}
+    arrays = {f"w/{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
+    xs = draw_inputs(specs, batch, rng)
+    outs = _as_list(model(xs if len(xs) > 1 else xs[0], training=False))
+    for k, x in enumerate(xs):
+        arrays[f"in/{k}"] = x
+    for k, o in enumerate(outs):
+        arrays[f"out/{k}"] = np.asarray(o)
+    return jsonable(desc), arrays
+
+
+def _functional(keras, model):
+    if type(model).__name__ == "Sequential" or isinstance(model, keras.Sequential):
+        inner = getattr(model, "_functional", None)
+        if inner is None:
+            raise ExportError(f"Sequential model {model.name!r} was never built with an input shape "
+                              "(give its first layer input_shape= or call it on data)")
+        return inner
+    if not hasattr(model, "_nodes_by_depth") or not getattr(model, "inputs", None):
+        raise ExportError(f"model {model.name!r} ({type(model).__name__}) is not a graph of layers (a subclassed "
+                          "Model's call() is Python code): kfn-gen generates from functional and Sequential models")
+    return model
+
+
+def _graph(keras, functional, index, tensors) -> dict:
+    nodes, layers = [], {}
+    for depth in sorted(functional._nodes_by_depth, reverse=True):
+        for node in functional._nodes_by_depth[depth]:
+            if node.is_input:
+                continue
+            layer = node.operation
+            if layer.name not in layers:
+                layers[layer.name] = _layer(keras, layer, index, tensors)
+            nodes.append({"layer": layer.name,
+                          "args": _structure(keras, node.arguments.args, tensors),
+                          "kwargs": _structure(keras, node.arguments.kwargs, tensors),
+                          "outputs": [tensors.key(t) for t in node.output_tensors],
+                          "out_shapes": [list(t.shape) for t in node.output_tensors],
+                          "out_dtypes": [str(t.dtype) for t in node.output_tensors]})
+    return {"inputs": [tensors.key(t) for t in functional.inputs],
+            "input_shapes": [list(t.shape) for t in functional.inputs],
+            "outputs": [tensors.key(t) for t in _as_list(functional.outputs)],
+            "nodes": nodes, "layers": layers}
+
+
+def _layer(keras, layer, index, tensors) -> dict:
+    try:
+        config = layer.get_config()
+    except Exception as exc:  # noqa: BLE001 - a custom layer without get_config
+        config = {"_error": f"{type(exc).__name__}: {exc}"}
+    out = {"class": type(layer).__name__, "module": type(layer).__module__, "config": jsonable(config),
+           "weights": [[index[id(v)], v.path[len(layer.path) + 1:] if v.path.startswith(layer.path + "/") else v.path]
+                       for v in layer.weights if id(v) in index]}
+    if isinstance(layer, keras.Model):
+        out["graph"] = _graph(keras, _functional(keras, layer), index, tensors)
+    return out
+
+
+def _structure(keras, value, tensors):
+    if isinstance(value, keras.KerasTensor):
+        return {"tensor": tensors.key(value)}
+    if isinstance(value, dict):
+        return {str(k): _structure(keras, v, tensors) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_structure(keras, v, tensors) for v in value]
+    return jsonable(value)
+
+
+def _embedding_range(keras, functional, tensor):
+    """input_dim of an Embedding this input feeds directly: ids are drawn below it."""
+    for nodes in functional._nodes_by_depth.values():
+        for node in nodes:
+            if isinstance(node.operation, keras.layers.Embedding) and any(t is tensor for t in node.input_tensors):
+                return int(node.operation.input_dim)
+    return None
+
+
+def export_captured(side, names, ns, result, arrays):
+    """Every model the script built (or the one a .keras file holds), exported; failures say why per model."""
+    keras = side.keras
+    rng = np.random.default_rng(side.spec.get("seed", 0))
+    models = []
+    for i, model in enumerate(side.captured):
+        entry = {"var": names.get(id(model)), "name": model.name, "class": type(model).__name__}
+        try:
+            if not model.built:
+                raise ExportError(f"model {model.name!r} was never built (no input shape, never called)")
+            desc, arr = export_model(keras, model, names.get(id(model)), ns, rng, side.spec.get("batch", 4))
+            entry.update(desc)
+            for k, a in arr.items():
+                arrays[f"m{i}/{k}"] = a
+        except Exception as exc:  # noqa: BLE001 - reported per model
+            entry["error"] = f"{type(exc).__name__}: {str(exc)[:400]}"
+        models.append(entry)
+    result["models"] = models
