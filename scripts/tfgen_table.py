@@ -34,7 +34,11 @@ def measure(example: str, options: VerifyOptions) -> dict:
     row = {"example": name, "models": 0, "generated": 0, "matched": 0, "max_abs_diff": None, "reasons": []}
     t0 = time.perf_counter()
     try:
-        _, modules = generate(example, options)
+        captured, modules = generate(example, options)
+        if not modules:
+            first = captured.script_errors[0] if captured.script_errors else None
+            row["reasons"].append("builds no model under Keras 3" + (
+                f" (line {first['line']}: {first['type']}: {first['message'][:120]})" if first else ""))
     except CaptureError as exc:
         row["reasons"].append(f"could not run: {str(exc)[:200]}")
         modules = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kfn_gen.linemap import line_map
 from kfn_gen.migrate.pipeline import migrate_source
 from kfn_gen.sourcefile import SourceError, read_source
 from kfn_gen.verify.options import VerifyOptions
@@ -53,9 +54,12 @@ def capture(path: str, options: VerifyOptions = VerifyOptions()) -> Captured:
         else:
             migrated = os.path.join(work, "migrated", os.path.basename(path))
             os.makedirs(os.path.dirname(migrated))
+            original, code = migrate(path)
             with open(migrated, "w", encoding="utf-8") as fh:
-                fh.write(migrate(path))
+                fh.write(code)
             result, reason = run_side("keras3", migrated, os.path.join(work, "run"), options, task="export")
+            if result is not None:
+                _to_original_lines(result, line_map(code, original))
         if result is None:
             raise CaptureError(reason)
         with np.load(os.path.join(work, "run", "out", "keras3.npz")) as npz:
@@ -67,7 +71,8 @@ def capture(path: str, options: VerifyOptions = VerifyOptions()) -> Captured:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def migrate(path: str) -> str:
+def migrate(path: str) -> tuple[str, str]:
+    """(the script's text, its migration)."""
     try:
         text = read_source(path)
     except SourceError as exc:
@@ -76,7 +81,26 @@ def migrate(path: str) -> str:
     if result.code is None:
         raise CaptureError("; ".join(d.format() for d in result.diagnostics if d.severity == "error")
                            or f"{path}: could not be migrated")
-    return result.code
+    return text, result.code
+
+
+def _to_original_lines(result: dict, lines: dict) -> None:
+    """Lines the sandbox saw in the migration (a custom layer's class, a failing statement), as the user's."""
+    def graph(g):
+        for layer in g.get("layers", {}).values():
+            where = layer.get("defined_at")
+            if where and ":" in where:
+                name, line = where.rsplit(":", 1)
+                mapped = lines.get(int(line)) if line.isdigit() else None
+                layer["defined_at"] = f"{name}:{mapped}" if mapped else name
+            if "graph" in layer:
+                graph(layer["graph"])
+    for m in result.get("models", []):
+        if "graph" in m:
+            graph(m["graph"])
+    for e in result.get("errors", []):
+        if isinstance(e.get("line"), int):
+            e["line"] = lines.get(e["line"]) or e["line"]
 
 
 def describe(captured: Captured) -> str:

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 
 from kfn_gen import __version__
-from kfn_gen.render.keras3_layers import EMITTERS, Call, GenError
+from kfn_gen.render.keras3_layers import EMITTERS, TENSOR_KWARGS, Call, GenError
+from kfn_gen.render.keras3_ops import OpError, op_node
+from kfn_gen.render.lambdas import LambdaError, translate
 from kfn_gen.render.namespace import Namespace
 from kfn_gen.render.tf_helpers import HELPERS
 
@@ -55,6 +57,8 @@ class Renderer:
         self.weight_attr: dict[int, str] = {}
         self.methods: list[dict] = []
         self.method_of: dict[str, str] = {}  # nested model layer name -> method name
+        self.lambda_of: dict[str, str] = {}  # Lambda layer name -> module-level function
+        self.extra_helpers: list[str] = []
 
     def weights(self, layer: dict) -> list[tuple[str, str]]:
         out = []
@@ -73,8 +77,10 @@ class Renderer:
         for node in graph["nodes"]:
             layer = graph["layers"][node["layer"]]
             xs = _tensors(node["args"][0] if node["args"] else None)
-            extra = [k for k, v in node["kwargs"].items() if k not in INERT_KWARGS or _tensors(v)]
-            if len(node["args"]) > 1 or extra:
+            takes = TENSOR_KWARGS.get(layer["class"], set())
+            extra = [k for k, v in node["kwargs"].items()
+                     if k not in takes and (k not in INERT_KWARGS or _tensors(v))]
+            if (len(node["args"]) > 1 and not layer.get("op")) or extra:
                 raise GenError(f"layer {node['layer']!r} ({layer['class']}) is called with "
                                f"{', '.join(extra) or 'more than one argument'}: not generated")
             for t in xs:
@@ -85,26 +91,44 @@ class Renderer:
             if "graph" in layer:
                 expr = f"self.{self._method(node['layer'], layer)}({', '.join(in_exprs)})"
             else:
-                expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs])
+                expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs], value)
             lines.append(f"{', '.join(outs)} = {expr}")
             for t, name, shape in zip(node["outputs"], outs, node["out_shapes"]):
                 value[t], shapes[t] = name, shape
         return lines, [value[t] for t in graph["outputs"]]
 
-    def emit(self, node: dict, layer: dict, xs: list[str], in_shapes: list) -> str:
+    def emit(self, node: dict, layer: dict, xs: list[str], in_shapes: list, value: dict) -> str:
         cls = layer["class"]
+        if layer.get("op"):
+            try:
+                return op_node(cls, layer["config"], [_expr(a, value) for a in node["args"]])
+            except OpError as exc:
+                raise GenError(f"op {node['layer']!r}: {exc}") from None
+        if cls == "Lambda":
+            return self._lambda(node, layer, value)
         if cls not in EMITTERS:
-            if cls == "Lambda":
-                raise GenError(f"layer {node['layer']!r} is a Lambda: its Python function is not translated "
-                               "to TensorFlow yet")
-            raise GenError(f"layer {node['layer']!r} ({cls} from {layer.get('module', '?')}) has no tf-function "
-                           "translation")
-        call = Call(cls, layer["config"], xs, in_shapes, node["out_shapes"], self.weights(layer), self.helpers)
+            where = f", defined at {layer['defined_at']}" if layer.get("defined_at") else ""
+            raise GenError(f"layer {node['layer']!r} ({cls} from {layer.get('module', '?')}{where}) has no "
+                           "tf-function translation")
+        kwargs = {k: _expr(v, value) for k, v in node["kwargs"].items() if k in TENSOR_KWARGS.get(cls, ()) and _tensors(v)}
+        call = Call(cls, layer["config"], xs, in_shapes, node["out_shapes"], self.weights(layer), self.helpers, kwargs)
         try:
             return EMITTERS[cls](call)
         except (KeyError, TypeError, IndexError) as exc:
             raise GenError(f"layer {node['layer']!r} ({cls}): config not understood ({type(exc).__name__}: {exc})") \
                 from None
+
+    def _lambda(self, node: dict, layer: dict, value: dict) -> str:
+        if node["layer"] not in self.lambda_of:
+            fn = (layer.get("function") or {}).get("name") or ""
+            name = self.ns.create(fn if fn.isidentifier() else "lambda_" + snake(node["layer"]))
+            try:
+                self.extra_helpers.append(translate(layer.get("function") or {}, name))
+            except LambdaError as exc:
+                raise GenError(f"layer {node['layer']!r} is a Lambda whose function is not translated to "
+                               f"TensorFlow: {exc}") from None
+            self.lambda_of[node["layer"]] = name
+        return f"{self.lambda_of[node['layer']]}({_expr(node['args'][0], value)})"
 
     def _method(self, layer_name: str, layer: dict) -> str:
         if layer_name in self.method_of:
@@ -143,7 +167,7 @@ class Renderer:
                   "from_file() on the weights written beside this module); call with "
                   + ", ".join(f"{p}: {_shape(i['shape'])} {i['dtype']}" for p, i in zip(params, m["inputs"])) + ".",
                   "Do not edit: regenerate instead."]
-        return {"header": header, "helpers": [HELPERS[h] for h in HELPERS if h in self.helpers],
+        return {"header": header, "helpers": [HELPERS[h] for h in HELPERS if h in self.helpers] + self.extra_helpers,
                 "class_name": class_name, "class_doc": f"{what} as a tf.Module.",
                 "module_name": repr(Namespace.sanitize(m.get("var") or m["name"])),
                 "weights": weights, "signature": specs, "jit": "True" if self.jit else "False",
@@ -160,6 +184,15 @@ def _output_shapes(model: dict) -> list:
     for i in model["inputs"]:
         produced.setdefault(i["tensor"], i["shape"])
     return [produced[t] for t in model["graph"]["outputs"]]
+
+
+def _expr(arg, value: dict) -> str:
+    """A node argument as an expression: a tensor's variable, a list of them, or a constant."""
+    if isinstance(arg, dict) and set(arg) == {"tensor"}:
+        return value[arg["tensor"]]
+    if isinstance(arg, list):
+        return "[" + ", ".join(_expr(a, value) for a in arg) + "]"
+    return repr(arg)
 
 
 def _tensors(value) -> list[str]:

@@ -26,6 +26,7 @@ class Call:
     out_shapes: list[list]
     weights: list[tuple[str, str]]  # (path inside the layer, expression)
     helpers: set[str] = field(default_factory=set)
+    kwargs: dict[str, str] = field(default_factory=dict)  # tensor keyword arguments (initial_state), as expressions
 
     @property
     def x(self) -> str:
@@ -361,6 +362,8 @@ def _rnn_call(c: Call, cls: str, cfg: dict, x: str, weights, backwards: bool) ->
 
 def recurrent(c: Call) -> str:
     expr, n = _rnn_call(c, c.cls, c.cfg, c.x, c.weights, False)
+    if "initial_state" in c.kwargs:
+        expr = expr[:-1] + f", initial_state={c.kwargs['initial_state']})"
     if c.cfg.get("return_state"):
         return expr  # (output, *states), as Keras returns them
     return f"{expr}[0]"
@@ -426,5 +429,5 @@ EMITTERS = {
     "LSTM": recurrent, "GRU": recurrent, "SimpleRNN": recurrent, "Bidirectional": bidirectional,
     "TimeDistributed": time_distributed,
 }
-# how many outputs a call gives (default 1)
-N_OUTPUTS = {"LSTM": 3, "GRU": 2, "SimpleRNN": 2}
+# the tensor keyword arguments a layer's emitter takes
+TENSOR_KWARGS = {"LSTM": {"initial_state"}, "GRU": {"initial_state"}, "SimpleRNN": {"initial_state"}}

@@ -52,8 +52,9 @@ def over_time(step, z_x, states, return_sequences):
     return states[0], states''',
     "run_lstm": '''\
 def run_lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
-         go_backwards=False):
-    """LSTM (gates i, f, c, o) over x: (batch, time, features); returns (output, h, c)."""
+         go_backwards=False, initial_state=None):
+    """LSTM (gates i, f, c, o) over x: (batch, time, features), from initial_state (h, c) or zeros;
+    returns (output, h, c)."""
     z_x = time_major_matmul(x, kernel)
     if bias is not None:
         z_x = z_x + bias
@@ -68,11 +69,12 @@ def run_lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation
         h = recurrent_activation(z_o) * activation(c)
         return h, c
 
-    output, (h, c) = over_time(step, z_x, (zeros, zeros), return_sequences)
+    states = (zeros, zeros) if initial_state is None else tuple(initial_state)
+    output, (h, c) = over_time(step, z_x, states, return_sequences)
     return output, h, c''',
     "run_gru": '''\
 def run_gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
-        go_backwards=False, reset_after=False):
+        go_backwards=False, reset_after=False, initial_state=None):
     """GRU (gates z, r, h) over x: (batch, time, features); returns (output, h).
 
     reset_after=False is Keras 2.2.4's cell: one bias of 3*units, reset gate applied before the
@@ -106,10 +108,12 @@ def run_gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation,
             hh = activation(x_h + tf.matmul(r * h, k_h))
         return (z * h + (1.0 - z) * hh,)
 
-    output, (h,) = over_time(step, z_x, (tf.zeros([tf.shape(x)[0], units], x.dtype),), return_sequences)
+    h0 = tf.zeros([tf.shape(x)[0], units], x.dtype) if initial_state is None else initial_state[0]
+    output, (h,) = over_time(step, z_x, (h0,), return_sequences)
     return output, h''',
     "run_simple_rnn": '''\
-def run_simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequences, go_backwards=False):
+def run_simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequences, go_backwards=False,
+                   initial_state=None):
     """SimpleRNN over x: (batch, time, features); returns (output, h)."""
     z_x = time_major_matmul(x, kernel)
     if bias is not None:
@@ -117,8 +121,9 @@ def run_simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequenc
     if go_backwards:
         z_x = tf.reverse(z_x, [0])
     zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
+    h0 = zeros if initial_state is None else initial_state[0]
     output, (h,) = over_time(lambda z_t, states: (activation(z_t + tf.matmul(states[0], recurrent_kernel)),),
-                             z_x, (zeros,), return_sequences)
+                             z_x, (h0,), return_sequences)
     return output, h''',
 }
 

@@ -143,7 +143,7 @@ def test_the_check_fails_when_the_module_computes_something_else(tmp_path):
 
 
 @pytest.mark.parametrize("body, says", [
-    ("model = Model(inp, Lambda(lambda t: t * 2)(inp))", "is a Lambda"),
+    ("model = Model(inp, Lambda(lambda t: np.flip(t))(inp))", "is a Lambda whose function is not translated"),
     ("class Twice(Model):\n    def call(self, x):\n        return x * 2\nmodel = Twice()\nmodel(np.zeros((1, 4)))",
      "subclassed"),
 ])
@@ -161,3 +161,66 @@ def test_seed_fixtures_generate_and_match(case):
     (m,) = modules
     assert m.error is None, m.error
     assert m.max_abs_diff <= ATOL and m.saved_model_max_abs_diff <= ATOL, json.dumps(m.__dict__, default=str)[:500]
+
+
+def test_lambdas_and_keras_ops_nodes_are_translated(tmp_path):
+    """A def with tuple unpacking and K.epsilon() (mnist_siamese's euclidean_distance), a lambda reading a
+    script constant, and a keras.ops call on Keras tensors (an op node of the graph)."""
+    path = _script(tmp_path, """\
+        import keras
+        from keras.layers import Input, Dense, Lambda
+        from keras.models import Model
+        from keras import backend as K
+
+        def euclidean_distance(vects):
+            x, y = vects
+            sum_square = K.sum(K.square(x - y), axis=1, keepdims=True)
+            return K.sqrt(K.maximum(sum_square, K.epsilon()))
+
+        SCALE = 0.5
+        a = Input(shape=(4,))
+        b = Input(shape=(4,))
+        base = Dense(3, activation='relu')
+        d = Lambda(euclidean_distance)([base(a), base(b)])
+        h = Lambda(lambda t: K.sum(t * SCALE, axis=-1, keepdims=True) + 1.0)(base(a))
+        both = keras.ops.concatenate([d, h], axis=-1)
+        model = Model([a, b], both)
+        """)
+    _, (m,) = generate(path, OPTIONS)
+    assert m.error is None, m.error
+    assert "def euclidean_distance(vects):" in m.code and "1e-07" in m.code and "0.5" in m.code
+    assert "tf.concat([" in m.code
+    assert m.max_abs_diff <= ATOL and m.saved_model_max_abs_diff <= ATOL
+
+
+def test_an_encoder_state_feeds_a_decoder(tmp_path):
+    """lstm_seq2seq's pattern: LSTM(return_state=True) states as the decoder's initial_state."""
+    path = _script(tmp_path, """\
+        from keras.layers import Input, LSTM, Dense
+        from keras.models import Model
+        enc_in = Input(shape=(None, 5))
+        _, h, c = LSTM(8, return_state=True)(enc_in)
+        dec_in = Input(shape=(None, 6))
+        dec_out, _, _ = LSTM(8, return_sequences=True, return_state=True)(dec_in, initial_state=[h, c])
+        model = Model([enc_in, dec_in], Dense(6, activation='softmax')(dec_out))
+        """)
+    _, (m,) = generate(path, OPTIONS)
+    assert m.error is None, m.error
+    assert "initial_state=[h, c]" in m.code
+    assert m.max_abs_diff <= ATOL and m.saved_model_max_abs_diff <= ATOL
+
+
+def test_a_custom_layer_is_named_with_its_line(tmp_path):
+    path = _script(tmp_path, """\
+        from keras.layers import Input, Layer
+        from keras.models import Model
+
+        class Twice(Layer):
+            def call(self, x):
+                return x * 2
+
+        inp = Input(shape=(4,))
+        model = Model(inp, Twice()(inp))
+        """)
+    r = CliRunner().invoke(main, ["generate", "tf-function", path])
+    assert r.exit_code == 2 and "(Twice from __main__, defined at script.py:4)" in r.stderr

@@ -18,6 +18,11 @@ Tensors are "t<N>" keys; in args/kwargs a tensor is {"tensor": "t<N>"}, any othe
 """
 from __future__ import annotations
 
+import ast
+import inspect
+import os
+import textwrap
+
 import numpy as np
 
 from kfn_gen.verify.worker.inputs import draw_inputs
@@ -36,12 +41,13 @@ class _Tensors:
         return self.ids.setdefault(id(tensor), f"t{len(self.ids)}")
 
 
-def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4):
-    """(description, arrays) of one built model: arrays 'w/<i>' weights, 'in/<k>' inputs, 'out/<k>' outputs."""
+def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, min_size: int | None = None):
+    """(description, arrays) of one built model: arrays 'w/<i>' weights, 'in/<k>' inputs, 'out/<k>' outputs.
+    min_size: the smallest image size to draw (a keras.applications model inside needs 75 or more)."""
     functional = _functional(keras, model)
     index = {id(v): i for i, v in enumerate(model.weights)}
     tensors = _Tensors()
-    graph = _graph(keras, functional, index, tensors)
+    graph = _graph(keras, functional, index, tensors, {})
     names = {}
     for name, value in ns.items():
         if isinstance(value, keras.KerasTensor) and id(value) in tensors.ids and not name.startswith("_"):
@@ -51,7 +57,7 @@ def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4):
     for t in functional.inputs:
         layer = t._keras_history.operation
         specs.append({"tensor": tensors.key(t), "shape": list(t.shape), "dtype": str(t.dtype), "name": layer.name,
-                      "int_high": _embedding_range(keras, functional, t), "min_size": None})
+                      "int_high": _embedding_range(keras, functional, t), "min_size": min_size})
     desc = {"name": model.name, "var": var, "class": type(model).__name__, "inputs": specs,
             "outputs": graph["outputs"], "graph": graph,
             "weights": [{"shape": list(v.shape), "dtype": str(v.dtype), "path": v.path} for v in model.weights]}
@@ -78,16 +84,25 @@ def _functional(keras, model):
     return model
 
 
-def _graph(keras, functional, index, tensors) -> dict:
+def _graph(keras, functional, index, tensors, keys: dict) -> dict:
+    """`keys`: one name per layer or op object across the whole model (an op and a layer may share a name)."""
     nodes, layers = [], {}
     for depth in sorted(functional._nodes_by_depth, reverse=True):
         for node in functional._nodes_by_depth[depth]:
             if node.is_input:
                 continue
             layer = node.operation
-            if layer.name not in layers:
-                layers[layer.name] = _layer(keras, layer, index, tensors)
-            nodes.append({"layer": layer.name,
+            if id(layer) not in keys:
+                taken = set(keys.values())
+                key, n = layer.name, 0
+                while key in taken:
+                    n += 1
+                    key = f"{layer.name}_{n}"
+                keys[id(layer)] = key
+            key = keys[id(layer)]
+            if key not in layers:
+                layers[key] = _layer(keras, layer, index, tensors, keys)
+            nodes.append({"layer": key,
                           "args": _structure(keras, node.arguments.args, tensors),
                           "kwargs": _structure(keras, node.arguments.kwargs, tensors),
                           "outputs": [tensors.key(t) for t in node.output_tensors],
@@ -99,17 +114,81 @@ def _graph(keras, functional, index, tensors) -> dict:
             "nodes": nodes, "layers": layers}
 
 
-def _layer(keras, layer, index, tensors) -> dict:
+def _layer(keras, layer, index, tensors, keys) -> dict:
+    """A layer, or an op of keras.ops applied to Keras tensors (no weights; its config is its arguments)."""
     try:
         config = layer.get_config()
     except Exception as exc:  # noqa: BLE001 - a custom layer without get_config
         config = {"_error": f"{type(exc).__name__}: {exc}"}
+    path = getattr(layer, "path", None) or layer.name
     out = {"class": type(layer).__name__, "module": type(layer).__module__, "config": jsonable(config),
-           "weights": [[index[id(v)], v.path[len(layer.path) + 1:] if v.path.startswith(layer.path + "/") else v.path]
-                       for v in layer.weights if id(v) in index]}
+           "op": not isinstance(layer, keras.layers.Layer),
+           "weights": [[index[id(v)], v.path[len(path) + 1:] if v.path.startswith(path + "/") else v.path]
+                       for v in getattr(layer, "weights", []) if id(v) in index]}
+    line = _defined_at(type(layer))
+    if line:
+        out["defined_at"] = line
+    if type(layer).__name__ == "Lambda":
+        out["function"] = lambda_function(keras, layer)
     if isinstance(layer, keras.Model):
-        out["graph"] = _graph(keras, _functional(keras, layer), index, tensors)
+        out["graph"] = _graph(keras, _functional(keras, layer), index, tensors, keys)
     return out
+
+
+SCRIPT = {"path": None}  # the script being exported (its classes live in a namespace, not a module)
+
+
+def _defined_at(cls) -> str | None:
+    """file:line of a class the script defined (a custom layer), for the generator's message."""
+    if (cls.__module__ or "").startswith("keras"):
+        return None
+    path = SCRIPT["path"] if cls.__module__ == "__main__" else None
+    try:
+        if path:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                tree = ast.parse(fh.read())
+            lines = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls.__name__]
+            return f"{os.path.basename(path)}:{lines[0]}" if lines else None
+        return f"{os.path.basename(inspect.getsourcefile(cls))}:{inspect.getsourcelines(cls)[1]}"
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
+def lambda_function(keras, layer) -> dict:
+    """What the generator needs to translate a Lambda: the source of its function (the def, or the one lambda
+    expression on its line), the names it reads from the script with their values when they are plain
+    constants, Keras' epsilon, and the Lambda's `arguments`."""
+    fn = layer.function
+    code = getattr(fn, "__code__", None)
+    out = {"name": getattr(fn, "__name__", "?"), "arguments": jsonable(getattr(layer, "arguments", None) or {}),
+           "params": list(code.co_varnames[:code.co_argcount]) if code else None,
+           "epsilon": float(keras.config.epsilon())}
+    try:
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as exc:
+        out["error"] = f"its source is not available ({type(exc).__name__})"
+        return out
+    out["source"], out["line"] = textwrap.dedent("".join(lines)), start
+    constants = {}
+    scope = dict(getattr(fn, "__globals__", {}))
+    if getattr(fn, "__closure__", None):
+        scope.update({n: c.cell_contents for n, c in zip(fn.__code__.co_freevars, fn.__closure__)
+                      if _has_contents(c)})
+    for name in fn.__code__.co_names + fn.__code__.co_freevars:
+        value = scope.get(name)
+        if isinstance(value, (bool, int, float, str)) or (isinstance(value, tuple) and
+                                                          all(isinstance(v, (int, float)) for v in value)):
+            constants[name] = value
+    out["constants"] = jsonable(constants)
+    return out
+
+
+def _has_contents(cell) -> bool:
+    try:
+        cell.cell_contents
+        return True
+    except ValueError:
+        return False
 
 
 def _structure(keras, value, tensors):
@@ -134,14 +213,17 @@ def _embedding_range(keras, functional, tensor):
 def export_captured(side, names, ns, result, arrays):
     """Every model the script built (or the one a .keras file holds), exported; failures say why per model."""
     keras = side.keras
+    SCRIPT["path"] = None if side.spec.get("load") else side.spec.get("script")
     rng = np.random.default_rng(side.spec.get("seed", 0))
+    min_size = max([getattr(m, "_kfn_min_image_size", 0) or 0 for m in side.captured] + [0]) or None
     models = []
     for i, model in enumerate(side.captured):
         entry = {"var": names.get(id(model)), "name": model.name, "class": type(model).__name__}
         try:
             if not model.built:
                 raise ExportError(f"model {model.name!r} was never built (no input shape, never called)")
-            desc, arr = export_model(keras, model, names.get(id(model)), ns, rng, side.spec.get("batch", 4))
+            desc, arr = export_model(keras, model, names.get(id(model)), ns, rng, side.spec.get("batch", 4),
+                                     min_size)
             entry.update(desc)
             for k, a in arr.items():
                 arrays[f"m{i}/{k}"] = a

@@ -1,0 +1,167 @@
+"""A Lambda layer's function, translated to a TensorFlow function for the generated module.
+
+Translated: a `lambda` or a `def` whose body is assignments (tuple unpacking included) and one return, made of
+arithmetic, comparisons, subscripts, constants, names bound to plain constants in the script, and calls of
+keras.ops (render/keras3_ops.py), keras.activations and Keras' epsilon().  Anything else (a Python loop, a
+call of another function, randomness) is an error that names the Lambda and what stopped it: the generator
+never writes a module that might compute something else.
+"""
+from __future__ import annotations
+
+import ast
+
+from kfn_gen.render.keras3_layers import ACTIVATIONS
+from kfn_gen.render.keras3_ops import OpError, call
+
+OPS_PREFIXES = ("keras.ops.", "ops.", "keras.src.ops.")  # not K.*: its defaults differ (K.concatenate axis=-1)
+EPSILON = {"K.epsilon", "keras.backend.epsilon", "keras.config.epsilon", "backend.epsilon"}
+ACTIVATION_PREFIXES = ("keras.activations.", "activations.")
+
+
+class LambdaError(Exception):
+    pass
+
+
+def find_function(info: dict) -> ast.FunctionDef | ast.Lambda:
+    """The function node in the source the sandbox recorded (a def, or the lambda among the statement's lines
+    whose parameters are the function's)."""
+    source = info.get("source")
+    if not source:
+        raise LambdaError(info.get("error") or "its source is not available")
+    try:
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == info.get("name"):
+                return node
+    except SyntaxError:
+        tree = None
+    candidates = []
+    if tree is not None:
+        candidates = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
+    else:  # a lambda inside a statement that continues past these lines: parse from each `lambda` on
+        start = source.find("lambda")
+        while start >= 0:
+            for end in range(len(source), start, -1):
+                try:
+                    expr = ast.parse("(" + source[start:end] + ")", mode="eval").body
+                except SyntaxError:
+                    continue
+                if isinstance(expr, ast.Lambda):
+                    candidates.append(expr)
+                    break
+            start = source.find("lambda", start + 1)
+    wanted = info.get("params")
+    fits = [c for c in candidates if wanted is None or [a.arg for a in c.args.args] == wanted]
+    if len(fits) != 1:
+        raise LambdaError("its lambda could not be told apart on its line" if fits else
+                          "its function was not found in its source")
+    return fits[0]
+
+
+class Translator:
+    def __init__(self, info: dict):
+        self.info = info
+        self.constants = info.get("constants", {})
+        self.locals: set[str] = set()
+
+    def function(self, name: str) -> tuple[list[str], str]:
+        """(params, body lines) of `def name(params):` computing the Lambda in TensorFlow."""
+        fn = find_function(self.info)
+        if fn.args.vararg or fn.args.kwarg or fn.args.kwonlyargs:
+            raise LambdaError("*args/**kwargs parameters are not translated")
+        params = [a.arg for a in fn.args.args]
+        self.locals = set(params)
+        if isinstance(fn, ast.Lambda):
+            return params, [f"return {self.expr(fn.body)}"]
+        lines = []
+        body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = self.target(stmt.targets[0])
+                lines.append(f"{target} = {self.expr(stmt.value)}")
+            elif isinstance(stmt, ast.Return) and stmt.value is not None and stmt is body[-1]:
+                lines.append(f"return {self.expr(stmt.value)}")
+            else:
+                raise LambdaError(f"line {stmt.lineno - 1 + self.info.get('line', 1)}: "
+                                  f"{type(stmt).__name__} statements are not translated")
+        return params, lines
+
+    def target(self, node) -> str:
+        if isinstance(node, ast.Name):
+            self.locals.add(node.id)
+            return node.id
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return "(" + ", ".join(self.target(e) for e in node.elts) + ",)"
+        raise LambdaError("assignments to anything but names are not translated")
+
+    def expr(self, node) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool, str, type(None))):
+            return repr(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in self.locals:
+                return node.id
+            if node.id in self.constants:
+                return repr(self.constants[node.id])
+            raise LambdaError(f"name {node.id!r} is not a parameter, a local or a plain constant of the script")
+        if isinstance(node, ast.BinOp):
+            op = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}.get(type(node.op))
+            if op is None:
+                raise LambdaError(f"operator {type(node.op).__name__} is not translated")
+            return f"({self.expr(node.left)} {op} {self.expr(node.right)})"
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return f"({'-' if isinstance(node.op, ast.USub) else '+'}{self.expr(node.operand)})"
+        if isinstance(node, (ast.Tuple, ast.List)):
+            inner = ", ".join(self.expr(e) for e in node.elts)
+            return f"[{inner}]" if isinstance(node, ast.List) else f"({inner}{',' if len(node.elts) == 1 else ''})"
+        if isinstance(node, ast.Subscript):
+            return f"{self.expr(node.value)}[{self.index(node.slice)}]"
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise LambdaError(f"{type(node).__name__} expressions are not translated")
+
+    def index(self, node) -> str:
+        if isinstance(node, ast.Slice):
+            parts = [self.expr(p) if p is not None else "" for p in (node.lower, node.upper)]
+            return ":".join(parts) + (f":{self.expr(node.step)}" if node.step is not None else "")
+        if isinstance(node, ast.Tuple):
+            return ", ".join(self.index(e) for e in node.elts)
+        return self.expr(node)
+
+    def call(self, node: ast.Call) -> str:
+        name = _dotted(node.func)
+        if name in EPSILON:
+            return repr(self.info.get("epsilon", 1e-7))
+        args = [self.expr(a) for a in node.args]
+        kwargs = {k.arg: self.expr(k.value) for k in node.keywords if k.arg}
+        for prefix in ACTIVATION_PREFIXES:
+            if name and name.startswith(prefix) and len(args) == 1 and not kwargs:
+                template = ACTIVATIONS.get(name[len(prefix):], "")
+                if template and "hard_sigmoid" not in template and "mish" not in template:
+                    return template.format(x=args[0])
+        for prefix in OPS_PREFIXES:
+            if name and name.startswith(prefix):
+                try:
+                    return call(name[len(prefix):], args, kwargs)
+                except OpError as exc:
+                    raise LambdaError(str(exc)) from None
+        raise LambdaError(f"the call {name or '(...)'}() is not translated")
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
+def translate(info: dict, name: str) -> str:
+    """`def name(...):` in TensorFlow, for the module's helpers."""
+    params, lines = Translator(info).function(name)
+    arguments = info.get("arguments") or {}
+    if arguments:
+        raise LambdaError("Lambda(arguments=...) is not translated")
+    body = "\n".join("    " + line for line in lines)
+    return f"def {name}({', '.join(params)}):\n    \"\"\"The Lambda's function {info.get('name')!r}, in TensorFlow.\"\"\"\n{body}"
