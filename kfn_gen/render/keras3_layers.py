@@ -369,6 +369,21 @@ def recurrent(c: Call) -> str:
     return f"{expr}[0]"
 
 
+def conv_lstm2d(c: Call) -> str:
+    _channels_last(c)
+    cfg = c.cfg
+    if cfg.get("stateful"):
+        raise GenError("ConvLSTM2D(stateful=True) is not generated")
+    c.helpers |= {"run_conv_lstm2d", "over_time"}
+    bias = c.w("bias") if cfg.get("use_bias", True) else None
+    expr = (f"run_conv_lstm2d({c.x}, {c.w('kernel')}, {c.w('recurrent_kernel')}, {bias or 'None'}, "
+            f"{activation_fn(c, 'activation')}, {activation_fn(c, 'recurrent_activation')}, "
+            f"{bool(cfg.get('return_sequences'))}, strides={_strides(cfg['strides'], 2)}, "
+            f"padding={cfg['padding'].upper()!r}, dilations={_strides(cfg['dilation_rate'], 2)}, "
+            f"go_backwards={bool(cfg.get('go_backwards'))})")
+    return expr if cfg.get("return_state") else f"{expr}[0]"
+
+
 def bidirectional(c: Call) -> str:
     fwd, bwd = c.cfg["layer"], c.cfg.get("backward_layer")
     f_cls, f_cfg = fwd["class_name"], fwd["config"]
@@ -427,6 +442,7 @@ EMITTERS = {
     "Add": merge("add"), "Subtract": merge("subtract"), "Multiply": merge("multiply"), "Average": merge("average"),
     "Maximum": merge("maximum"), "Minimum": merge("minimum"), "Concatenate": concatenate, "Dot": dot,
     "LSTM": recurrent, "GRU": recurrent, "SimpleRNN": recurrent, "Bidirectional": bidirectional,
+    "ConvLSTM2D": conv_lstm2d,
     "TimeDistributed": time_distributed,
 }
 # the tensor keyword arguments a layer's emitter takes

@@ -48,7 +48,8 @@ def over_time(step, z_x, states, return_sequences):
     _, outputs, states = tf.while_loop(lambda t, outputs, states: t < steps, body, (0, outputs, tuple(states)),
                                        maximum_iterations=steps)
     if return_sequences:
-        return tf.transpose(outputs.stack(), [1, 0, 2]), states
+        stacked = outputs.stack()
+        return tf.transpose(stacked, [1, 0] + list(range(2, len(stacked.shape)))), states
     return states[0], states''',
     "run_lstm": '''\
 def run_lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
@@ -134,3 +135,29 @@ def hard_sigmoid_keras3(x):
 HELPERS["mish"] = '''\
 def mish(x):
     return x * tf.tanh(tf.nn.softplus(x))'''
+HELPERS["run_conv_lstm2d"] = '''\
+def run_conv_lstm2d(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
+                    strides, padding, dilations, go_backwards=False):
+    """ConvLSTM2D (gates i, f, c, o) over x: (batch, time, rows, cols, channels); returns (output, h, c).
+
+    The input convolution of every frame at once (strides, padding, dilations; bias added there), then per
+    step the recurrent convolution of h ('SAME', stride 1), as Keras' ConvLSTMCell computes them."""
+    frames = tf.reshape(x, [-1] + x.shape[2:].as_list())
+    z = tf.nn.convolution(frames, kernel, strides=strides, padding=padding, dilations=dilations)
+    if bias is not None:
+        z = z + bias
+    z = tf.reshape(z, [tf.shape(x)[0], tf.shape(x)[1]] + z.shape[1:].as_list())
+    z_x = tf.transpose(z, [1, 0, 2, 3, 4])
+    if go_backwards:
+        z_x = tf.reverse(z_x, [0])
+    zeros = tf.zeros_like(z_x[0][..., :recurrent_kernel.shape[-1] // 4])
+
+    def step(z_t, states):
+        h, c = states
+        z_i, z_f, z_c, z_o = tf.split(z_t + tf.nn.convolution(h, recurrent_kernel, padding="SAME"), 4, axis=-1)
+        c = recurrent_activation(z_f) * c + recurrent_activation(z_i) * activation(z_c)
+        h = recurrent_activation(z_o) * activation(c)
+        return h, c
+
+    output, (h, c) = over_time(step, z_x, (zeros, zeros), return_sequences)
+    return output, h, c'''

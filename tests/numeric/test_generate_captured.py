@@ -224,3 +224,22 @@ def test_a_custom_layer_is_named_with_its_line(tmp_path):
         """)
     r = CliRunner().invoke(main, ["generate", "tf-function", path])
     assert r.exit_code == 2 and "(Twice from __main__, defined at script.py:4)" in r.stderr
+
+
+def test_conv_lstm2d_generates(tmp_path):
+    """conv_lstm's layers: ConvLSTM2D over frames ('same', then 'valid' with strides 2), BatchNormalization
+    between them, Keras-2 module paths."""
+    path = _script(tmp_path, """\
+        from keras.models import Sequential
+        from keras.layers.convolutional_recurrent import ConvLSTM2D
+        from keras.layers.normalization import BatchNormalization
+        seq = Sequential()
+        seq.add(ConvLSTM2D(filters=4, kernel_size=(3, 3), input_shape=(None, 12, 12, 1), padding='same',
+                           return_sequences=True))
+        seq.add(BatchNormalization())
+        seq.add(ConvLSTM2D(filters=4, kernel_size=(3, 3), padding='valid', strides=(2, 2)))
+        """)
+    captured, (m,) = generate(path, OPTIONS)
+    assert m.error is None, m.error
+    assert captured.models[0]["graph"]["nodes"][-1]["out_shapes"] == [[None, 5, 5, 4]]
+    assert m.max_abs_diff <= ATOL and m.saved_model_max_abs_diff <= ATOL
