@@ -26,6 +26,8 @@ class Diagnostic:
     severity: str
     message: str
     rule: str = ""
+    end_line: int | None = None  # where the construct the finding is about ends (inclusive line, exclusive col)
+    end_col: int | None = None
 
     def format(self) -> str:
         tail = f" [{self.rule}]" if self.rule else ""
@@ -39,6 +41,8 @@ class Diagnostic:
             "severity": self.severity,
             "message": self.message,
             "rule": self.rule,
+            "end_line": self.end_line,
+            "end_col": self.end_col,
         }
 
 

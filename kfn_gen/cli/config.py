@@ -9,6 +9,7 @@ with --config; a value given on the command line wins over the file, the file ov
     defaults = "keras224"       # or "keras3"
     import-style = "keras"      # or "tf.keras"
     jobs = 2
+    output-format = "full"      # concise, json, github, sarif
 """
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ import tomllib
 import click
 
 KEYS = {"select": list, "ignore": list, "extend-select": list, "exclude": list, "defaults": str,
-        "import-style": str, "jobs": int}
+        "import-style": str, "jobs": int, "output-format": str}
+CHOICES = {"defaults": ("keras224", "keras3"), "import-style": ("keras", "tf.keras"),
+           "output-format": ("full", "concise", "json", "github", "sarif")}
 ADDED = {"exclude"}  # the command line adds to the file's list instead of replacing it
 BUILT_IN = {"select": None, "ignore": [], "extend-select": [], "exclude": [], "defaults": "keras224",
-            "import-style": "keras", "jobs": 1}
+            "import-style": "keras", "jobs": 1, "output-format": "full"}
 
 
 def find(paths, explicit: str | None) -> str | None:
@@ -61,6 +64,8 @@ def settings(path: str | None, given: dict) -> dict:
         if not isinstance(value, KEYS[key]) or (KEYS[key] is list and not all(isinstance(v, str) for v in value)):
             raise click.UsageError(f"{path}: [tool.kfn-gen] {key} must be a {KEYS[key].__name__}"
                                    + (" of strings" if KEYS[key] is list else ""))
+        if key in CHOICES and value not in CHOICES[key]:
+            raise click.UsageError(f"{path}: [tool.kfn-gen] {key} = {value!r}: one of {', '.join(CHOICES[key])}")
         out[key] = value
     for key, value in given.items():
         if value is not None and value != ():

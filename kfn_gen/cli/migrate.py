@@ -77,6 +77,10 @@ def _echo_err(text: str) -> None:
               help="Run each changed file against genuine Keras 2.2.4 and Keras 3 (needs TensorFlow).")
 @verify_options
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings; no summary.")
+@click.option("--output-format", type=click.Choice(["full", "concise", "json", "github", "sarif"]), default=None,
+              help="How findings are printed: full (default; stderr), concise (CODE and message, no edits; "
+                   "stderr), json or sarif (one document on stdout at the end), github (workflow annotations on "
+                   "stdout).  See docs/ci.md.")
 @click.option("--all-files", is_flag=True, hidden=True,
               help="Parse every file, even those that never mention keras (robustness sweeps).")
 @click.option("--select", multiple=True, metavar="RULES",
@@ -93,7 +97,7 @@ def _echo_err(text: str) -> None:
               help="Emit `import keras` or `from tensorflow import keras`.  [default: keras]")
 def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, show_diff, color, jobs, exclude,
             respect_gitignore, stdin_filename, report_path, summary_md, max_file_size, file_timeout, verify, quiet,
-            all_files, select, ignore, extend_select, config_path, show_settings, defaults, import_style,
+            output_format, all_files, select, ignore, extend_select, config_path, show_settings, defaults, import_style,
             verify_options) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
     from kfn_gen.files.batch import BatchConfig
@@ -107,7 +111,7 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
     given = {"select": project_config.split(select), "ignore": project_config.split(ignore),
              "extend-select": project_config.split(extend_select),
              "exclude": exclude, "defaults": defaults, "import-style": import_style,
-             "jobs": jobs if jobs != 1 else None}
+             "jobs": jobs if jobs != 1 else None, "output-format": output_format}
     settings = project_config.settings(found, given)
     bad = unknown([*(settings["select"] or []), *settings["ignore"], *settings["extend-select"]],
                   [*all_rules(), SimpleNamespace(code=UNRESOLVED[0], name=UNRESOLVED[1])])
@@ -120,6 +124,13 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
         sys.exit(EXIT_OK)
     defaults, import_style, jobs, exclude = (settings["defaults"], settings["import-style"], settings["jobs"],
                                              tuple(settings["exclude"]))
+    from kfn_gen.files.formats import AT_END, Printer
+
+    fmt = settings["output-format"]
+    printer = Printer(fmt, [*all_rules(), SimpleNamespace(code=UNRESOLVED[0], name=UNRESOLVED[1],
+                                                          description="a Keras name the migrated code uses that "
+                                                                      "Keras 3 lacks", numeric=False)],
+                      quiet, _echo_err, click.echo)
 
     if in_place and out_dir:
         raise click.UsageError("--in-place and --out-dir are mutually exclusive")
@@ -139,11 +150,16 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
                          max_bytes=int(max_file_size * 1024 * 1024), file_timeout=file_timeout)
     check_output_paths(output=output, report=report_path, summary_md=summary_md)
     gate = Gate(check=check, allow_warnings=allow_warnings)
+    writes_code = not (in_place or out_dir or check or show_diff) and (output is None or output == "-")
+    if fmt in AT_END and writes_code:
+        raise click.UsageError(f"--output-format {fmt} writes to stdout: add --check, --diff, --in-place, "
+                               "--out-dir or -o FILE")
     if paths == ("-",):
-        rc = _run_stdin(config, stdin_filename or "-", output, verify, quiet, gate)
+        rc = _run_stdin(config, stdin_filename or "-", output, verify, quiet, gate, printer)
     else:
         rc = _run_paths(list(paths), config, jobs or os.cpu_count() or 1, exclude, respect_gitignore, output,
-                        report_path, summary_md, verify_options if verify else None, quiet, gate)
+                        report_path, summary_md, verify_options if verify else None, quiet, gate, printer)
+    printer.finish()
     sys.exit(EXIT_OK if (exit_zero and rc == EXIT_CHANGED) else rc)
 
 
@@ -174,20 +190,13 @@ def check_output_paths(**paths) -> None:
             raise click.BadParameter(f"{path!r} is not writable", param_hint=flag)
 
 
-def _print_diags(diags, quiet: bool) -> None:
-    for d in diags:
-        if quiet and d.severity == "info":
-            continue
-        _echo_err(d.format())
-
-
 def _write_stdout(data: bytes) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
 
 
-def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool, gate: Gate) -> int:
+def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool, gate: Gate, printer) -> int:
     from kfn_gen.files.batch import migrate_bytes, colorize
     from kfn_gen.files.discover import _kind_of
     from kfn_gen.sourcefile import atomic_write
@@ -199,7 +208,7 @@ def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool,
     if _kind_of(name) == "copy" and name != "-" and not name.endswith(".ipynb"):
         kind = "python"
     new, diags, diff = migrate_bytes(data, name, kind, config)
-    _print_diags(diags, quiet)
+    printer.emit(diags)
     if new is None:
         return EXIT_ERROR
     changed = new is not data and new != data
@@ -215,7 +224,7 @@ def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool,
 
 
 def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_path, summary_md, verify,
-               quiet, gate: Gate) -> int:
+               quiet, gate: Gate, printer) -> int:
     from dataclasses import replace
 
     from kfn_gen.files.batch import colorize, run_batch
@@ -258,7 +267,7 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
         show = [d for d in r.diagnostics if not (quiet and d.severity == "info")]
         if show or r.diff:
             progress.clear()
-        _print_diags(show, quiet=False)
+        printer.emit(r.diagnostics)
         if r.diff:
             _write_stdout((colorize(r.diff) if config.color else r.diff).encode("utf-8", "surrogateescape"))
         progress.update(i + 1, r.path)

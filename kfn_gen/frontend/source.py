@@ -44,7 +44,9 @@ class Source:
 
     def diag(self, node, severity: str, message: str, rule: str = "") -> Diagnostic:
         line, col = self.pos(node) if node is not None else (1, 1)
-        return Diagnostic(self.path, line, col, severity, message, rule)
+        p = self.positions.get(node) if node is not None else None
+        end = (p.end.line, p.end.column + 1) if p is not None else (None, None)
+        return Diagnostic(self.path, line, col, severity, message, rule, *end)
 
     def keras_path(self, node: cst.CSTNode) -> str | None:
         """Dotted Keras path an expression names (`D` -> 'keras.layers.Dense'), or None."""

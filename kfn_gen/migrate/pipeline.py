@@ -68,8 +68,9 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     seen, out = set(), []
     for d in diags:
-        if d not in seen:
-            seen.add(d)
+        key = (d.path, d.line, d.col, d.severity, d.message, d.rule)
+        if key not in seen:
+            seen.add(key)
             out.append(d)
     return out
 
