@@ -25,3 +25,36 @@ def rules(fmt: str) -> None:
     code, name = UNRESOLVED
     click.echo(f"{code}  {name:<{width}}  not a rewrite: every Keras name of the migrated code must exist in Keras 3; "
                "a leftover is a warning at its line")
+
+
+@click.command("rule")
+@click.argument("which", metavar="CODE_OR_NAME")
+def rule(which: str) -> None:
+    """One rule's documentation, and its example before and after (migrated by that rule alone)."""
+    import difflib
+    import sys
+
+    from kfn_gen.migrate.examples import EXAMPLES
+    from kfn_gen.migrate.pipeline import migrate_source
+    from kfn_gen.migrate.rules import all_rules
+
+    found = [r for r in all_rules() if which.upper() == r.code or which.lower() == r.name]
+    if not found:
+        click.echo(f"error: no rule {which!r} (kfn-gen rules lists them)", err=True)
+        sys.exit(2)
+    r = found[0]
+    click.echo(f"{r.code}  {r.name}  {'(keeps 2.2.4 numbers)' if r.numeric else ''}".rstrip())
+    click.echo(r.description)
+    doc = (sys.modules[type(r).__module__].__doc__ or "").strip()
+    if doc:
+        click.echo("\n" + doc)
+    before = EXAMPLES.get(r.name)
+    if before:
+        result = migrate_source(before, "example.py", rules=[r])
+        click.echo("\nExample (this rule alone):\n")
+        diff = difflib.unified_diff(before.splitlines(True), (result.code or before).splitlines(True),
+                                    "before", "after")
+        click.echo("".join(diff).rstrip("\n") or before)
+        for d in result.diagnostics:
+            if d.rule == r.name:
+                click.echo(f"  {d.line}:{d.col}: {d.severity}: {d.message}")
