@@ -65,6 +65,9 @@ def generate(path: str, options: VerifyOptions = VerifyOptions(), jit: bool = Fa
         except GenError as exc:
             mm.error = str(exc)
             continue
+        except Exception as exc:  # noqa: BLE001 - a renderer bug must not hide the other models
+            mm.error = f"internal error while rendering ({type(exc).__name__}: {exc}); please report"
+            continue
         mm.code, mm.class_name, mm.n_weights = gen.code, gen.class_name, gen.n_weights
         if check:
             check_module(mm, captured, options, saved_model)

@@ -192,6 +192,10 @@ def _expr(arg, value: dict) -> str:
         return value[arg["tensor"]]
     if isinstance(arg, list):
         return "[" + ", ".join(_expr(a, value) for a in arg) + "]"
+    if isinstance(arg, dict) and "array" in arg:
+        raise GenError(f"a constant {arg.get('dtype')} array of shape {tuple(arg['array'])} is an input of the "
+                       "graph (a K.variable or NumPy array fed to an op): the module would have to embed it; "
+                       "not generated")
     return repr(arg)
 
 

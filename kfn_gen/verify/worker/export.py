@@ -198,6 +198,8 @@ def _structure(keras, value, tensors):
         return {str(k): _structure(keras, v, tensors) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_structure(keras, v, tensors) for v in value]
+    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, (np.generic,)):
+        return {"array": [None if d is None else int(d) for d in value.shape], "dtype": str(value.dtype)}
     return jsonable(value)
 
 
