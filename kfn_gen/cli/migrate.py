@@ -245,6 +245,9 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
     if not config.out_dir:  # other files only matter when mirroring a tree
         tasks = [t for t in tasks if t.kind not in ("copy", "symlink")]
     migratable = [t for t in tasks if t.kind in ("python", "notebook")]
+    if not migratable:
+        _echo_err(f"kfn-gen: no Python files or notebooks found under {', '.join(paths)}")
+        return EXIT_ERROR
     to_stdout = not (config.in_place or config.out_dir or config.check or config.want_diff)
     if to_stdout or output:
         if len(paths) != 1 or os.path.isdir(paths[0]) or len(migratable) != 1:

@@ -43,6 +43,9 @@ class Printer:
             elif self.fmt == "full":
                 if not (self.quiet and d.severity == "info"):
                     self.err(d.format())
+                    if d.rule == "parse" and d.severity == "error":
+                        for line in caret(d):
+                            self.err(line)
             elif self.fmt == "concise":
                 if d.severity != "info":
                     self.err(f"{d.path}:{d.line}:{d.col}: {self.code(d)} {d.message}")
@@ -56,6 +59,19 @@ class Printer:
                                  for d in self.collected], indent=1))
         elif self.fmt == "sarif":
             self.out(json.dumps(sarif(self.collected, list(self.rules.values()), self.code), indent=1))
+
+
+def caret(d: Diagnostic) -> list[str]:
+    """The line a syntax error is on, and a caret under its column (as Python shows it)."""
+    try:
+        with open(d.path, encoding="utf-8", errors="replace") as fh:
+            for number, text in enumerate(fh, 1):
+                if number == d.line:
+                    text = text.rstrip("\r\n").expandtabs(1)
+                    return [f"    {text}", "    " + " " * max(d.col - 1, 0) + "^"]
+    except OSError:
+        pass
+    return []
 
 
 def _escape_data(text: str) -> str:

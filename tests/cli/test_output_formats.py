@@ -87,3 +87,19 @@ def test_the_format_can_come_from_configuration(repo):
     assert _run().stdout.startswith("::")
     (repo / "pyproject.toml").write_text('[tool.kfn-gen]\noutput-format = "xml"\n')
     assert _run().exit_code == 2
+
+
+def test_a_syntax_error_shows_its_line_with_a_caret(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import keras\nx = (1,\n")
+    r = CliRunner().invoke(main, ["migrate", "--check", str(bad)])
+    assert r.exit_code == 2
+    lines = r.stderr.splitlines()
+    i = next(i for i, ln in enumerate(lines) if "syntax error" in ln)
+    assert lines[i + 1] == "    x = (1," and lines[i + 2] == "        ^"
+
+
+def test_a_tree_without_python_files_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello\n")
+    r = CliRunner().invoke(main, ["migrate", "--check", str(tmp_path)])
+    assert r.exit_code == 2 and "no Python files or notebooks found" in r.stderr
