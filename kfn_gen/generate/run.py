@@ -69,8 +69,8 @@ def generate(path: str, options: VerifyOptions = VerifyOptions(), jit: bool = Fa
             mm.error = f"internal error while rendering ({type(exc).__name__}: {exc}); please report"
             continue
         mm.code, mm.class_name, mm.n_weights = gen.code, gen.class_name, gen.n_weights
-        if check:
-            check_module(mm, captured, options, saved_model)
+    if check:
+        check_modules(out, captured, options, saved_model)
     if only is not None and not out:
         known = ", ".join(f"{m.get('var') or m.get('name')}" for m in captured.models) or "none"
         raise CaptureError(f"{path}: no model named {only!r}; models: {known}")
@@ -83,34 +83,54 @@ def write_weights(path: str, captured: Captured, index: int) -> None:
 
 
 def check_module(mm: ModelModule, captured: Captured, options: VerifyOptions, saved_model: bool | str) -> None:
-    """Run the module on the captured inputs in a subprocess (TensorFlow only); `saved_model`: True to
-    round-trip through a temporary SavedModel too, or the directory to write it to."""
+    check_modules([mm], captured, options, saved_model)
+
+
+def check_modules(mms: list[ModelModule], captured: Captured, options: VerifyOptions,
+                  saved_model: bool | str) -> None:
+    """Run each module on its captured inputs, all in one subprocess (TensorFlow only, booted once);
+    `saved_model`: True to round-trip through a temporary SavedModel too, or the directory to write it to
+    (one module then)."""
+    mms = [m for m in mms if m.code is not None]
+    if not mms:
+        return
     with tempfile.TemporaryDirectory(prefix="kfn-gen-check-") as work:
-        module = os.path.join(work, "generated_module.py")
-        with open(module, "w", encoding="utf-8") as fh:
-            fh.write(mm.code)
-        xs, ys = captured.reference(mm.index)
-        case = os.path.join(work, "case.npz")
-        np.savez(case, **{f"w/{j}": w for j, w in enumerate(captured.weights(mm.index))},
-                 **{f"in/{k}": x for k, x in enumerate(xs)}, **{f"out/{k}": y for k, y in enumerate(ys)})
-        argv = [sys.executable, CHECKER, module, mm.class_name, case]
-        if saved_model:
-            argv.append(os.path.abspath(saved_model) if isinstance(saved_model, str)
-                        else os.path.join(work, "saved_model"))
+        jobs = []
+        for mm in mms:
+            module = os.path.join(work, f"generated_module_{mm.index}.py")
+            with open(module, "w", encoding="utf-8") as fh:
+                fh.write(mm.code)
+            xs, ys = captured.reference(mm.index)
+            case = os.path.join(work, f"case_{mm.index}.npz")
+            np.savez(case, **{f"w/{j}": w for j, w in enumerate(captured.weights(mm.index))},
+                     **{f"in/{k}": x for k, x in enumerate(xs)}, **{f"out/{k}": y for k, y in enumerate(ys)})
+            sm = (os.path.abspath(saved_model) if isinstance(saved_model, str)
+                  else os.path.join(work, f"saved_model_{mm.index}") if saved_model else None)
+            jobs.append({"index": mm.index, "module": module, "class": mm.class_name, "case": case,
+                         "saved_model": sm})
+        with open(os.path.join(work, "jobs.json"), "w") as fh:
+            json.dump(jobs, fh)
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+        timeout = options.timeout_s + 60 * len(jobs)
         try:
-            proc = subprocess.run(argv, capture_output=True, text=True, timeout=options.timeout_s, env=env,
-                                  cwd=work)
+            proc = subprocess.run([sys.executable, CHECKER, os.path.join(work, "jobs.json")], capture_output=True,
+                                  text=True, timeout=timeout, env=env, cwd=work)
         except subprocess.TimeoutExpired:
-            mm.error = f"checking the module timed out after {options.timeout_s:g}s"
+            for mm in mms:
+                mm.error = f"checking the modules timed out after {timeout:g}s"
             return
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-        if proc.returncode != 0 or not lines:
-            tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            mm.error = f"the generated module failed to run: {tail[:300]}"
-            return
-        result = json.loads(lines[-1])
-        mm.max_abs_diff = result.get("max_abs_diff")
-        mm.saved_model_max_abs_diff = result.get("saved_model_max_abs_diff")
-        if result.get("error"):
-            mm.error = result["error"]
+        results = {}
+        for line in proc.stdout.splitlines():
+            if line.startswith("{"):
+                r = json.loads(line)
+                results[r.pop("index")] = r
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        for mm in mms:
+            r = results.get(mm.index)
+            if r is None:
+                mm.error = f"the generated module failed to run: {tail[:300]}"
+                continue
+            mm.max_abs_diff = r.get("max_abs_diff")
+            mm.saved_model_max_abs_diff = r.get("saved_model_max_abs_diff")
+            if r.get("error"):
+                mm.error = r["error"]

@@ -1,4 +1,6 @@
-"""Subprocess: ``python check_module.py MODULE.py CLASS CASE.npz [SAVED_MODEL_DIR]`` -> one JSON line.
+"""Subprocess: ``python check_module.py JOBS.json`` -> one JSON line per job (TensorFlow boots once).
+
+A job: {"module": MODULE.py, "class": CLASS, "case": CASE.npz, "saved_model": DIR or null}.
 
 Builds the generated class from the captured weights (w/<j>), calls it on the captured inputs (in/<k>) and
 compares with the captured Keras 3 outputs (out/<k>): max abs diff per output.  With SAVED_MODEL_DIR, also
@@ -34,11 +36,9 @@ def _diffs(got, want):
     return worst, None
 
 
-def main(argv):
-    module_path, class_name, case = argv[1], argv[2], argv[3]
-    import tensorflow as tf
-
-    spec = importlib.util.spec_from_file_location("generated", module_path)
+def check(job, tf):
+    module_path, class_name, case = job["module"], job["class"], job["case"]
+    spec = importlib.util.spec_from_file_location(f"generated_{abs(hash(module_path))}", module_path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     npz = np.load(case)
@@ -46,11 +46,25 @@ def main(argv):
     instance = getattr(module, class_name)(weights)
     out = {}
     out["max_abs_diff"], out["error"] = _diffs(instance(*[tf.constant(x) for x in xs]), want)
-    if len(argv) > 4 and out["error"] is None:
-        tf.saved_model.save(instance, argv[4])
-        loaded = tf.saved_model.load(argv[4])
+    if job.get("saved_model") and out["error"] is None:
+        tf.saved_model.save(instance, job["saved_model"])
+        loaded = tf.saved_model.load(job["saved_model"])
         out["saved_model_max_abs_diff"], out["error"] = _diffs(loaded(*[tf.constant(x) for x in xs]), want)
-    print(json.dumps(out))
+    return out
+
+
+def main(argv):
+    import tensorflow as tf
+
+    with open(argv[1]) as fh:
+        jobs = json.load(fh)
+    for job in jobs:
+        try:
+            out = check(job, tf)
+        except Exception as exc:  # noqa: BLE001 - reported per module; the others are still checked
+            out = {"max_abs_diff": None, "error": f"the generated module failed to run: {type(exc).__name__}: "
+                                                  f"{str(exc).strip().splitlines()[-1][:300] if str(exc).strip() else ''}"}
+        print(json.dumps({"index": job["index"], **out}), flush=True)
 
 
 if __name__ == "__main__":
