@@ -10,7 +10,7 @@ import shlex
 
 import click
 
-_NAMES = ("legacy_dir", "timeout_s", "memory_mb", "atol", "seed", "no_train_check", "argv_text")
+_NAMES = ("legacy_dir", "timeout_s", "memory_mb", "atol", "seed", "no_train_check", "argv_text", "data_cwd")
 
 
 def verify_options(command):
@@ -23,7 +23,7 @@ def verify_options(command):
         kwargs["verify_options"] = VerifyOptions(
             legacy_dir=given["legacy_dir"], timeout_s=given["timeout_s"], memory_mb=given["memory_mb"],
             atol=given["atol"], seed=given["seed"], check_training=not given["no_train_check"],
-            argv=None if argv is None else tuple(shlex.split(argv)))
+            argv=None if argv is None else tuple(shlex.split(argv)), cwd=given["data_cwd"])
         return command(*args, **kwargs)
 
     options = [
@@ -44,6 +44,10 @@ def verify_options(command):
                      help="Verification: the scripts' command line, shell-quoted (e.g. --argv 'img/pic.jpg out/'); "
                           "both sides get it, paths to existing files made absolute.  Default: argparse scripts "
                           "get synthetic arguments and placeholder files."),
+        click.option("--cwd", "data_cwd", type=click.Path(exists=True, file_okay=False),
+                     help="Verification: run each side in a copy of this directory, so data files the script "
+                          "opens by relative path are found (default: an empty directory with synthetic "
+                          "stand-ins for the well-known data files)."),
     ]
     for option in reversed(options):
         wrapper = option(wrapper)

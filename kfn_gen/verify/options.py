@@ -16,6 +16,7 @@ class VerifyOptions:
     check_training: bool = True  # False: gradient and optimizer-step differences are notes, not differences
     argv: tuple[str, ...] | None = None  # the scripts' command line; None: synthetic argparse arguments
     keep_dir: str | None = None  # receives the work directory (specs, npz, both sides' output)
+    cwd: str | None = None  # a directory copied into each side's working directory (data the script opens)
 
     def __post_init__(self):
         if self.argv is not None:

@@ -74,8 +74,14 @@ def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_
     return rc, _tail(stderr_path)
 
 
-def _prepare_job(side: str, script: str, job_dir: str, reference=None, argv=None) -> dict:
+def _prepare_job(side: str, script: str, job_dir: str, reference=None, argv=None, data_dir=None) -> dict:
+    """The side's working directory: a copy of `data_dir` (--cwd: the files the script opens by relative
+    path; each side gets its own copy, so a script that writes there changes neither the original nor the
+    other side), the script, and the synthetic data files standins.CWD_FILES names."""
     cwd = os.path.join(job_dir, f"cwd-{side}")
+    if data_dir:
+        shutil.copytree(data_dir, cwd, dirs_exist_ok=True, symlinks=True,
+                        ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "venv", "node_modules"))
     os.makedirs(cwd, exist_ok=True)
     os.makedirs(os.path.join(job_dir, "out"), exist_ok=True)
     script_copy = os.path.join(cwd, os.path.basename(script))
@@ -121,7 +127,7 @@ def run_side(side: str, script: str, work: str, options: VerifyOptions, referenc
     task "export": capture the Keras 3 models as data for the generator (worker/export.py); "load": the
     same for a saved .keras file instead of a script."""
     timeout_s, memory_mb, seed = options.timeout_s, options.memory_mb, options.seed
-    job = _prepare_job(side, script, work, reference, options.argv)
+    job = _prepare_job(side, script, work, reference, options.argv, options.cwd)
     spec = {"side": side, "legacy_dir": options.legacy_dir, "seed": seed, "batch": 4, **job}
     if task in ("export", "load"):
         spec["task"] = "export"
@@ -136,7 +142,8 @@ def run_side_batch(side: str, scripts: list, work: str, options: VerifyOptions, 
     (Keras session cleared in between, per-script SIGALRM limit); when it dies or hangs, the script
     it was on gets its verdict from a process of its own and the rest continue in a new batch."""
     timeout_s, memory_mb, seed, legacy_dir = options.timeout_s, options.memory_mb, options.seed, options.legacy_dir
-    jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None, options.argv)
+    jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None, options.argv,
+                         options.cwd)
             for i, s in enumerate(scripts)]
     out = [None] * len(jobs)
     todo = list(range(len(jobs)))
