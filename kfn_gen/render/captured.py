@@ -72,6 +72,7 @@ class Renderer:
         """(lines, output expressions) of one graph, its inputs bound to `params`."""
         value = dict(zip(graph["inputs"], params))
         shapes: dict[str, list] = dict(zip(graph["inputs"], graph["input_shapes"]))
+        dtypes: dict[str, str] = dict(zip(graph["inputs"], graph.get("input_dtypes", [])))
         lines = []
         names = graph.get("names", {})
         for node in graph["nodes"]:
@@ -86,15 +87,15 @@ class Renderer:
             for t in xs:
                 if t not in value:
                     raise GenError(f"internal: tensor {t} used before it is computed")
-            in_exprs = [value[t] for t in xs]
+            in_exprs = [_cast(value[t], dtypes.get(t), layer) for t in xs]
             outs = [local.create(names.get(t) or snake(node["layer"])) for t in node["outputs"]]
             if "graph" in layer:
                 expr = f"self.{self._method(node['layer'], layer)}({', '.join(in_exprs)})"
             else:
                 expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs], value)
             lines.append(f"{', '.join(outs)} = {expr}")
-            for t, name, shape in zip(node["outputs"], outs, node["out_shapes"]):
-                value[t], shapes[t] = name, shape
+            for t, name, shape, dtype in zip(node["outputs"], outs, node["out_shapes"], node["out_dtypes"]):
+                value[t], shapes[t], dtypes[t] = name, shape, dtype
         return lines, [value[t] for t in graph["outputs"]]
 
     def emit(self, node: dict, layer: dict, xs: list[str], in_shapes: list, value: dict) -> str:
@@ -106,6 +107,13 @@ class Renderer:
                 raise GenError(f"op {node['layer']!r}: {exc}") from None
         if cls == "Lambda":
             return self._lambda(node, layer, value)
+        if cls == "TimeDistributed" and "inner" in layer:
+            method = self._method(layer["inner"]["name"], layer["inner"])
+            in_shape, out_shape = in_shapes[0], node["out_shapes"][0]
+            dims = lambda shape: ", ".join(str(-1 if d is None else d) for d in shape[2:])  # noqa: E731
+            x = xs[0]
+            return (f"tf.reshape(self.{method}(tf.reshape({x}, [-1, {dims(in_shape)}])), "
+                    f"[tf.shape({x})[0], tf.shape({x})[1], {dims(out_shape)}])")
         if cls not in EMITTERS:
             where = f", defined at {layer['defined_at']}" if layer.get("defined_at") else ""
             raise GenError(f"layer {node['layer']!r} ({cls} from {layer.get('module', '?')}{where}) has no "
@@ -184,6 +192,17 @@ def _output_shapes(model: dict) -> list:
     for i in model["inputs"]:
         produced.setdefault(i["tensor"], i["shape"])
     return [produced[t] for t in model["graph"]["outputs"]]
+
+
+FLOATS = {"float16", "float32", "float64", "bfloat16"}
+
+
+def _cast(expr: str, dtype: str | None, layer: dict) -> str:
+    """A floating input in another float dtype than the layer computes in: Keras casts it on call."""
+    want = layer.get("dtype")
+    if layer.get("op") or dtype not in FLOATS or want not in FLOATS or dtype == want:
+        return expr
+    return f"tf.cast({expr}, tf.{want})"
 
 
 def _expr(arg, value: dict) -> str:

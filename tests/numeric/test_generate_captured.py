@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 
@@ -32,7 +33,7 @@ IDIOMS = """\
 import numpy as np
 import keras
 from keras.layers import (Input, Conv2D, Convolution2D, Flatten, Dense, LSTM, GRU, Embedding, Bidirectional,
-                          Lambda, concatenate)
+                          Lambda, TimeDistributed, concatenate)
 from keras.layers.convolutional_recurrent import ConvLSTM2D
 from keras.layers.normalization import BatchNormalization
 from keras.models import Model, Sequential
@@ -90,6 +91,15 @@ conv_lstm_model.add(ConvLSTM2D(filters=4, kernel_size=(3, 3), input_shape=(None,
                                return_sequences=True))
 conv_lstm_model.add(BatchNormalization())
 conv_lstm_model.add(ConvLSTM2D(filters=4, kernel_size=(3, 3), padding='valid', strides=(2, 2)))
+
+# video_qa: a Sequential applied to every frame (TimeDistributed of a model)
+frames = Input(shape=(3, 6, 6, 1))
+cnn = Sequential([Conv2D(2, (3, 3), activation='relu', input_shape=(6, 6, 1)), Flatten()])
+frames_model = Model(frames, LSTM(3)(TimeDistributed(cnn)(frames)))
+
+# a float64 input: Keras casts it to the layer's float32
+wide = Input(shape=(4,), dtype='float64')
+float64_model = Model(wide, Dense(2)(wide))
 """
 
 
@@ -146,6 +156,16 @@ def test_an_encoder_state_feeds_a_decoder(idioms):
 def test_conv_lstm2d_generates(idioms):
     desc, _ = _model(idioms, "conv_lstm_model")
     assert _shapes(desc)[-1] == [None, 5, 5, 4]
+
+
+def test_a_model_applied_to_every_frame(idioms):
+    _, m = _model(idioms, "frames_model")
+    assert re.search(r"tf.reshape\(self.sequential_\d+\(tf.reshape\(frames, \[-1, 6, 6, 1\]\)\)", m.code)
+
+
+def test_a_float64_input_is_cast_as_keras_casts_it(idioms):
+    _, m = _model(idioms, "float64_model")
+    assert "tf.cast(wide, tf.float32)" in m.code
 
 
 def test_the_check_fails_when_the_module_computes_something_else(idioms):

@@ -110,6 +110,7 @@ def _graph(keras, functional, index, tensors, keys: dict) -> dict:
                           "out_dtypes": [str(t.dtype) for t in node.output_tensors]})
     return {"inputs": [tensors.key(t) for t in functional.inputs],
             "input_shapes": [list(t.shape) for t in functional.inputs],
+            "input_dtypes": [str(t.dtype) for t in functional.inputs],
             "outputs": [tensors.key(t) for t in _as_list(functional.outputs)],
             "nodes": nodes, "layers": layers}
 
@@ -132,6 +133,11 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
         out["function"] = lambda_function(keras, layer)
     if isinstance(layer, keras.Model):
         out["graph"] = _graph(keras, _functional(keras, layer), index, tensors, keys)
+    inner = getattr(layer, "layer", None)
+    if isinstance(inner, keras.Model):  # TimeDistributed(model): the model's own graph, its weights in `index`
+        out["inner"] = {"name": inner.name, "class": type(inner).__name__,
+                        "graph": _graph(keras, _functional(keras, inner), index, tensors, keys)}
+    out["dtype"] = str(getattr(layer, "compute_dtype", None) or "float32")
     return out
 
 
