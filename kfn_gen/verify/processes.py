@@ -121,16 +121,20 @@ def _read_result(side: str, job: dict, rc, err: str, timeout_s: float, memory_mb
 
 
 def run_side(side: str, script: str, work: str, options: VerifyOptions, reference: tuple[str, str] | None = None,
-             task: str = "compare"):
+             task: str = "compare", extra: dict | None = None):
     """Run one side on one script; return (result dict or None, reason when it failed).  options.legacy_dir
     is the installed Keras 2.2.4 and options.argv the command line as the scripts get it (script_argv).
     task "export": capture the Keras 3 models as data for the generator (worker/export.py); "load": the
-    same for a saved .keras file instead of a script."""
+    same for a saved .keras file instead of a script; "bench": time generated modules against their models
+    (`extra`: modules, batches, rounds; bench/ only)."""
     timeout_s, memory_mb, seed = options.timeout_s, options.memory_mb, options.seed
     job = _prepare_job(side, script, work, reference, options.argv, options.cwd)
     spec = {"side": side, "legacy_dir": options.legacy_dir, "seed": seed, "batch": 4, **job}
     if task in ("export", "load"):
         spec["task"] = "export"
+    if task == "bench":
+        spec["task"] = "bench"
+    spec.update(extra or {})
     if task == "load":
         spec["load"] = job["script"]
     rc, err = _spawn(side, spec, work, job["cwd"], timeout_s, memory_mb, seed)

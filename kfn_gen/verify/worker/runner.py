@@ -64,6 +64,7 @@ if __name__ == "__main__":
 import numpy as np
 
 from kfn_gen.verify.worker.capture import keras3_capture, legacy_capture
+from kfn_gen.verify.worker.bench import bench_captured
 from kfn_gen.verify.worker.export import export_captured
 from kfn_gen.verify.worker.keras3_side import Keras3
 from kfn_gen.verify.worker.legacy_side import Legacy
@@ -111,6 +112,8 @@ def run_job(side, job, boot_s):
         t2 = time.perf_counter()
         if side.spec.get("task") == "export":
             export_captured(side, names, ns, result, arrays)
+        elif side.spec.get("task") == "bench":
+            bench_captured(side, names, ns, result, arrays)
         elif side.name == "legacy":
             legacy_capture(side, names, ns, result, arrays)
         else:
