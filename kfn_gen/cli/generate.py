@@ -3,7 +3,6 @@
 Runs the script's migration under Keras 3 in the verifier's sandbox (or loads the saved model there),
 captures each model it builds, renders a standalone TensorFlow module (no Keras import) for one of them,
 and checks the module against that model on seeded inputs, after a SavedModel round trip too.
-`--static` keeps the earlier generator that reads literal layer arguments without running anything.
 """
 from __future__ import annotations
 
@@ -32,14 +31,10 @@ def generate() -> None:
 @click.option("--saved-model", type=click.Path(file_okay=False), help="Also write a SavedModel (serving signature, "
               "the captured weights inside) to this directory.")
 @click.option("--no-check", is_flag=True, help="Do not run the module against the model it came from.")
-@click.option("--static", is_flag=True, help="The earlier generator: literal layer arguments only, nothing runs "
-              "(for scripts whose shapes are all literals; no TensorFlow needed).")
 @verify_options
 def tf_function(source: str, model: str | None, list_: bool, jit: bool, output: str | None,
-                saved_model: str | None, no_check: bool, static: bool, verify_options) -> None:
+                saved_model: str | None, no_check: bool, verify_options) -> None:
     """A standalone @tf.function module (TensorFlow only) for a model of SCRIPT_OR_MODEL (.py or .keras)."""
-    if static:
-        return _static(source, model, list_, jit, output)
     from kfn_gen.generate.capture import CaptureError, capture
     from kfn_gen.generate.run import ATOL, generate as run, write_weights
 
@@ -92,35 +87,3 @@ def _write_atomic(path: str, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
     os.replace(tmp, path)
-
-
-def _static(script: str, model: str | None, list_: bool, jit: bool, output: str | None) -> None:
-    from kfn_gen.render import tfgen
-    from kfn_gen.sourcefile import SourceError, read_source
-
-    try:
-        text = read_source(script)
-    except SourceError as exc:
-        click.echo(exc.diagnostic.format(), err=True)
-        sys.exit(2)
-    try:
-        if list_:
-            graph = tfgen.load_graph(text, script)
-            models = tfgen.list_models(graph)
-            if not models:
-                click.echo(f"{script}: no models", err=True)
-                sys.exit(1)
-            for m in models:
-                click.echo(f"{m['var'] or '?'}\t{m['class']}\tline {m['line']}\t{m['inputs']} input(s)\t"
-                           f"{m['outputs']} output(s)\t{m['layers']} layer(s)")
-            return
-        gen = tfgen.generate(text, script, model=model, jit=jit)
-    except tfgen.TFGenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    if output is None:
-        click.echo(gen.code, nl=False)
-        return
-    _write_atomic(output, gen.code)
-    click.echo(f"{output}: class {gen.class_name} for {gen.model.name} `{gen.model.var}` (line {gen.model.line}), "
-               f"{gen.n_weights} weight arrays{', XLA' if jit else ''}", err=True)

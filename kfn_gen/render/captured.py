@@ -141,14 +141,14 @@ class Renderer:
     def _method(self, layer_name: str, layer: dict) -> str:
         if layer_name in self.method_of:
             return self.method_of[layer_name]
-        name = self.members.create(snake(layer_name))
+        name = self.members.create(layer.get("var") or snake(layer_name))
         self.method_of[layer_name] = name
         graph = layer["graph"]
         local = self.ns.scope({"self"})
         params = [local.create(f"x{i}" if len(graph["inputs"]) > 1 else "x") for i in range(len(graph["inputs"]))]
         lines, outs = self.graph(graph, params, local)
         self.methods.append({"name": name, "params": ", ".join(params), "lines": lines,
-                             "doc": f"The nested {layer['class']} {layer_name!r}.",
+                             "doc": f"The nested {layer['class']} `{layer.get('var') or layer_name}`.",
                              "returns": ", ".join(outs) if len(outs) > 1 else outs[0]})
         return name
 

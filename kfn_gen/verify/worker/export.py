@@ -36,6 +36,7 @@ class ExportError(Exception):
 class _Tensors:
     def __init__(self):
         self.ids: dict[int, str] = {}
+        self.model_vars: dict[int, str] = {}  # nested models the script bound to a variable
 
     def key(self, tensor) -> str:
         return self.ids.setdefault(id(tensor), f"t{len(self.ids)}")
@@ -47,6 +48,7 @@ def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, m
     functional = _functional(keras, model)
     index = {id(v): i for i, v in enumerate(model.weights)}
     tensors = _Tensors()
+    tensors.model_vars = {id(v): k for k, v in ns.items() if isinstance(v, keras.Model) and not k.startswith("_")}
     graph = _graph(keras, functional, index, tensors, {})
     names = {}
     for name, value in ns.items():
@@ -133,9 +135,11 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
         out["function"] = lambda_function(keras, layer)
     if isinstance(layer, keras.Model):
         out["graph"] = _graph(keras, _functional(keras, layer), index, tensors, keys)
+        if id(layer) in tensors.model_vars:
+            out["var"] = tensors.model_vars[id(layer)]
     inner = getattr(layer, "layer", None)
     if isinstance(inner, keras.Model):  # TimeDistributed(model): the model's own graph, its weights in `index`
-        out["inner"] = {"name": inner.name, "class": type(inner).__name__,
+        out["inner"] = {"name": inner.name, "class": type(inner).__name__, "var": tensors.model_vars.get(id(inner)),
                         "graph": _graph(keras, _functional(keras, inner), index, tensors, keys)}
     out["dtype"] = str(getattr(layer, "compute_dtype", None) or "float32")
     return out
