@@ -19,7 +19,7 @@ from kfn_gen.render.namespace import Namespace
 from kfn_gen.render.tf_helpers import HELPERS
 
 TF_MODULE_MEMBERS = {"name", "name_scope", "variables", "trainable_variables", "non_trainable_variables",
-                     "submodules", "with_name_scope", "WEIGHT_SHAPES", "weights"}
+                     "submodules", "with_name_scope", "WEIGHT_SHAPES", "weights", "serve", "from_file", "_forward"}
 DTYPES = {"float32": "tf.float32", "float64": "tf.float64", "float16": "tf.float16", "int32": "tf.int32",
           "int64": "tf.int64", "int8": "tf.int8", "uint8": "tf.uint8", "int16": "tf.int16", "bool": "tf.bool"}
 # what a node may receive besides its inputs and still be generated (Keras passes mask=None itself)
@@ -180,6 +180,8 @@ class Renderer:
                 "module_name": repr(Namespace.sanitize(m.get("var") or m["name"])),
                 "weights": weights, "signature": specs, "jit": "True" if self.jit else "False",
                 "params": ", ".join(params), "body": body,
+                "call_args": ", ".join(f"tf.convert_to_tensor({p}, {DTYPES.get(i['dtype'], 'tf.float32')})"
+                                       for p, i in zip(params, m["inputs"])),
                 "returns": f"[{', '.join(outs)}]" if len(outs) > 1 else outs[0],
                 "out_doc": ", ".join(_shape(s) for s in _output_shapes(m)), "methods": self.methods}
 

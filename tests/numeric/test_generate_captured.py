@@ -197,7 +197,8 @@ sys.path.insert(0, {str(tmp_path)!r})
 import mod
 m = mod.{r.stderr.split('class ')[1].split()[0]}.from_file({str(tmp_path / 'mod.weights.npz')!r})
 x = np.random.default_rng(0).random((2, 5)).astype('float32')
-print(float(np.abs(m(x).numpy() - tf.saved_model.load({str(tmp_path / 'sm')!r})(x).numpy()).max()))
+served = tf.saved_model.load({str(tmp_path / 'sm')!r}).signatures['serving_default']
+print(float(np.abs(m(x).numpy() - list(served(**{{m.serve.input_signature[0].name: tf.constant(x)}}).values())[0].numpy()).max()))
 assert not [m for m in set(sys.modules) - with_tf if m.startswith('keras')]
 """
     proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=300)

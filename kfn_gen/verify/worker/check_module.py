@@ -4,8 +4,8 @@ A job: {"module": MODULE.py, "class": CLASS, "case": CASE.npz, "saved_model": DI
 
 Builds the generated class from the captured weights (w/<j>), calls it on the captured inputs (in/<k>) and
 compares with the captured Keras 3 outputs (out/<k>): max abs diff per output.  With SAVED_MODEL_DIR, also
-saves the module as a SavedModel there, reloads it with tf.saved_model.load (no Python class, no Keras) and
-compares again.  Only TensorFlow and NumPy are imported, as a user of the module would."""
+saves the module as a SavedModel there (serving signature: its serve()), reloads it with tf.saved_model.load
+(no Python class, no Keras), calls the serving signature and compares again.  Only TensorFlow and NumPy are imported, as a user of the module would."""
 from __future__ import annotations
 
 import importlib.util
@@ -47,9 +47,12 @@ def check(job, tf):
     out = {}
     out["max_abs_diff"], out["error"] = _diffs(instance(*[tf.constant(x) for x in xs]), want)
     if job.get("saved_model") and out["error"] is None:
-        tf.saved_model.save(instance, job["saved_model"])
+        tf.saved_model.save(instance, job["saved_model"], signatures=instance.serve)
         loaded = tf.saved_model.load(job["saved_model"])
-        out["saved_model_max_abs_diff"], out["error"] = _diffs(loaded(*[tf.constant(x) for x in xs]), want)
+        names = [spec.name for spec in instance.serve.input_signature]
+        got = loaded.signatures["serving_default"](**{n: tf.constant(x) for n, x in zip(names, xs)})
+        got = [got[k] for k in sorted(got, key=lambda k: int(k.rsplit("_", 1)[-1]))]  # output_0, output_1, ...
+        out["saved_model_max_abs_diff"], out["error"] = _diffs(got if len(got) > 1 else got[0], want)
     return out
 
 
