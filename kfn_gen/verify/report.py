@@ -111,6 +111,8 @@ class VerifyReport:
             for m in self.models:
                 for p in m.problems:
                     lines.append(f"  {m.name}: {p}")
+                if m.train_step is not None and m.train_step.status == "skipped" and m.train_step.detail:
+                    lines.append(f"  {m.name}: train step skipped: {m.train_step.detail}")
                 if m.likely_cause:
                     lines.append(f"  {m.name}: likely cause: {m.likely_cause}")
                 for n in m.notes:

@@ -131,3 +131,14 @@ def test_the_same_error_of_the_script_itself_on_both_sides_is_covered(tmp_path):
     other = [ScriptError("keras 3", 5, "TypeError", "x", 5)]
     cov = coverage({"statements_total": 5}, lerrs, _map_to_original(other, old, new))
     assert cov["ran_on_both"] == 4 and _overall([], [], 0, cov)[0] == "partial"
+
+
+def test_the_table_says_why_a_train_step_was_skipped():
+    from kfn_gen.verify.report import ModelEntry, TrainStep, VerifyReport
+
+    report = VerifyReport("old.py", "new.py", "match", models=(
+        ModelEntry("model", "match", max_abs_diff=0.0,
+                   train_step=TrainStep("skipped", detail="Keras 2.2.4 step failed: the model is not compiled")),))
+    table = report.format_table()
+    assert "skipped" in table
+    assert "  model: train step skipped: Keras 2.2.4 step failed: the model is not compiled" in table.splitlines()
