@@ -18,10 +18,12 @@ import tomllib
 
 import click
 
+from kfn_gen.files.formats import FORMATS
+from kfn_gen.options import DEFAULTS, IMPORT_STYLES
+
 KEYS = {"select": list, "ignore": list, "extend-select": list, "exclude": list, "defaults": str,
         "import-style": str, "jobs": int, "output-format": str}
-CHOICES = {"defaults": ("keras224", "keras3"), "import-style": ("keras", "tf.keras"),
-           "output-format": ("full", "concise", "json", "github", "sarif")}
+CHOICES = {"defaults": DEFAULTS, "import-style": IMPORT_STYLES, "output-format": FORMATS}
 ADDED = {"exclude"}  # the command line adds to the file's list instead of replacing it
 BUILT_IN = {"select": None, "ignore": [], "extend-select": [], "exclude": [], "defaults": "keras224",
             "import-style": "keras", "jobs": 1, "output-format": "full"}

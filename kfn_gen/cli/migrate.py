@@ -57,8 +57,8 @@ def _echo_err(text: str) -> None:
               help="Exit 0 even when files would change or need a hand change (2 still means a file failed).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes to stdout.")
 @click.option("--color/--no-color", default=None, help="Color the diff (default: only on a terminal).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Worker processes (0: one per CPU).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (0: one per CPU).  [default: 1, or jobs in [tool.kfn-gen]]")
 @click.option("--exclude", multiple=True, metavar="PATTERN",
               help="gitignore-style pattern of paths to skip (repeatable).")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
@@ -77,7 +77,7 @@ def _echo_err(text: str) -> None:
               help="Run each changed file against genuine Keras 2.2.4 and Keras 3 (needs TensorFlow).")
 @verify_options
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings; no summary.")
-@click.option("--output-format", type=click.Choice(["full", "concise", "json", "github", "sarif"]), default=None,
+@click.option("--output-format", type=click.Choice(project_config.CHOICES["output-format"]), default=None,
               help="How findings are printed: full (default; stderr), concise (CODE and message, no edits; "
                    "stderr), json or sarif (one document on stdout at the end), github (workflow annotations on "
                    "stdout).  See docs/ci.md.")
@@ -90,10 +90,10 @@ def _echo_err(text: str) -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="A pyproject.toml with a [tool.kfn-gen] table (default: found upward from the first PATH).")
 @click.option("--show-settings", is_flag=True, help="Print the settings in effect (and where they came from); exit.")
-@click.option("--defaults", type=click.Choice(["keras224", "keras3"]), default=None,
+@click.option("--defaults", type=click.Choice(project_config.CHOICES["defaults"]), default=None,
               help="keras224: spell out arguments whose defaults changed, to keep 2.2.4's numbers; "
                    "keras3: take Keras 3's defaults (each numeric change reported as a warning).  [default: keras224]")
-@click.option("--import-style", type=click.Choice(["keras", "tf.keras"]), default=None,
+@click.option("--import-style", type=click.Choice(project_config.CHOICES["import-style"]), default=None,
               help="Emit `import keras` or `from tensorflow import keras`.  [default: keras]")
 def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, show_diff, color, jobs, exclude,
             respect_gitignore, stdin_filename, report_path, summary_md, max_file_size, file_timeout, verify, quiet,
@@ -101,20 +101,16 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
             verify_options) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
     from kfn_gen.files.batch import BatchConfig
-    from types import SimpleNamespace
-
-    from kfn_gen.migrate.pipeline import UNRESOLVED
-    from kfn_gen.migrate.rules import all_rules
+    from kfn_gen.migrate.pipeline import selectable
     from kfn_gen.migrate.selection import unknown
 
     found = project_config.find(paths, config_path)
     given = {"select": project_config.split(select), "ignore": project_config.split(ignore),
              "extend-select": project_config.split(extend_select),
              "exclude": exclude, "defaults": defaults, "import-style": import_style,
-             "jobs": jobs if jobs != 1 else None, "output-format": output_format}
+             "jobs": jobs, "output-format": output_format}
     settings = project_config.settings(found, given)
-    bad = unknown([*(settings["select"] or []), *settings["ignore"], *settings["extend-select"]],
-                  [*all_rules(), SimpleNamespace(code=UNRESOLVED[0], name=UNRESOLVED[1])])
+    bad = unknown([*(settings["select"] or []), *settings["ignore"], *settings["extend-select"]], selectable())
     if bad:
         raise click.UsageError(f"no rule matches {', '.join(map(repr, bad))} (kfn-gen rules lists them)")
     if show_settings:
@@ -127,10 +123,7 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
     from kfn_gen.files.formats import AT_END, Printer
 
     fmt = settings["output-format"]
-    printer = Printer(fmt, [*all_rules(), SimpleNamespace(code=UNRESOLVED[0], name=UNRESOLVED[1],
-                                                          description="a Keras name the migrated code uses that "
-                                                                      "Keras 3 lacks", numeric=False)],
-                      quiet, _echo_err, click.echo)
+    printer = Printer(fmt, selectable(), quiet, _echo_err, click.echo)
 
     if in_place and out_dir:
         raise click.UsageError("--in-place and --out-dir are mutually exclusive")

@@ -6,6 +6,8 @@ means `code is None`: the caller leaves the file as it was.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import difflib
 
 from kfn_gen.ir import build
@@ -20,8 +22,25 @@ from kfn_gen.migrate.selection import matches, selected
 from kfn_gen.frontend.unresolved import unresolved_names
 
 
-# The invariant check of the output (frontend/unresolved.py) is selected and suppressed like a rule.
-UNRESOLVED = ("KFN900", "unresolved")
+@dataclass(frozen=True)
+class Check:
+    """A check of the migrated output that is not a rewrite, selected and suppressed like a rule."""
+
+    code: str
+    name: str
+    description: str
+    numeric: bool = False
+    after: tuple[str, ...] = ()
+
+
+# frontend/unresolved.py: every Keras name of the migrated code must exist in Keras 3.
+UNRESOLVED = Check("KFN900", "unresolved", "not a rewrite: every Keras name of the migrated code must exist in "
+                                         "Keras 3; a leftover is a warning at its line")
+
+
+def selectable() -> list:
+    """Everything --select/--ignore and suppression comments can name: the rules, in run order, then the checks."""
+    return [*all_rules(), UNRESOLVED]
 
 
 def migrate_source(source: str, path: str = "<string>", options: Options = Options(), rules=None) -> MigrationResult:
@@ -39,7 +58,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
     registry = all_rules()
     if rules is None:
         rules = [r for r in registry if selected(r.code, r.name, options.select, options.ignore, options.extend_select)]
-    known = {r.code.upper() for r in registry} | {r.name.lower() for r in registry} | {UNRESOLVED[0], UNRESOLVED[1]}
+    known = {r.code.upper() for r in selectable()} | {r.name.lower() for r in selectable()}
     suppressions = suppression.find(source, known)
     ctx = Context(src, graph, facts, options, suppressions=suppressions)
     for rule in rules:
@@ -55,12 +74,12 @@ def migrate_source(source: str, path: str = "<string>", options: Options = Optio
                 "line endings where lines cannot be aligned): left untouched rather than change bytes no rule "
                 "meant to change", "parse"),))
     out = [*names, *facts.diagnostics, *ctx.outcome()]
-    if selected(*UNRESOLVED, options.select, options.ignore, options.extend_select):
+    if selected(UNRESOLVED.code, UNRESOLVED.name, options.select, options.ignore, options.extend_select):
         out += [d for d in _unresolved(src.path, source, code, out)
-                if not suppressions.covers(d.line, *UNRESOLVED)]
+                if not suppressions.covers(d.line, UNRESOLVED.code, UNRESOLVED.name)]
     out += [Diagnostic(path, line, col, "warning", f"unused suppression `{token}`: nothing on this line needed it",
                        "unused-suppression") for line, col, token in suppressions.unused(
-                           lambda t: any(matches(t, r.code, r.name) for r in rules) or matches(t, *UNRESOLVED))]
+                           lambda t: any(matches(t, r.code, r.name) for r in [*rules, UNRESOLVED]))]
     out.sort(key=lambda d: (d.line, d.col, d.severity))
     return MigrationResult(path, source, code, tuple(_dedupe(out)))
 

@@ -123,3 +123,17 @@ def test_configured_excludes_and_command_line_excludes_add_up(tmp_path):
     assert r.exit_code == 1
     said = r.stderr + r.stdout
     assert "/mine/a.py" in said and "/vendored/a.py" not in said and "/old/a.py" not in said
+
+
+def test_an_explicit_jobs_1_wins_over_the_configuration(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.kfn-gen]\njobs = 2\n')
+    (tmp_path / "a.py").write_text(_src())
+    assert "jobs = 2" in _cli(tmp_path / "a.py", "--show-settings").output
+    assert "jobs = 1" in _cli(tmp_path / "a.py", "--show-settings", "-j", "1").output
+
+
+def test_rules_json_lists_the_unresolved_check_too():
+    import json
+
+    listed = json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)
+    assert listed[-1]["code"] == "KFN900" and len({r["code"] for r in listed}) == len(listed)
