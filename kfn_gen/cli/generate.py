@@ -36,7 +36,7 @@ def tf_function(source: str, model: str | None, list_: bool, jit: bool, output: 
                 saved_model: str | None, no_check: bool, verify_options) -> None:
     """A standalone @tf.function module (TensorFlow only) for a model of SCRIPT_OR_MODEL (.py or .keras)."""
     from kfn_gen.generate.capture import CaptureError, capture
-    from kfn_gen.generate.run import ATOL, generate as run, write_weights
+    from kfn_gen.generate.run import generate as run, write_weights
 
     try:
         if list_:
@@ -45,7 +45,7 @@ def tf_function(source: str, model: str | None, list_: bool, jit: bool, output: 
                 click.echo(f"{source}: no models", err=True)
                 sys.exit(1)
             for m in captured.models:
-                info = (f"{len(m['inputs'])} input(s)\t{len(m['outputs'])} output(s)\t"
+                info = (f"{len(m['inputs'])} input(s)\t{len(m['graph']['outputs'])} output(s)\t"
                         f"{len(m['graph']['layers'])} layer(s)" if "graph" in m else f"cannot generate: {m['error']}")
                 click.echo(f"{m.get('var') or '?'}\t{m['class']}\t{m['name']}\t{info}")
             return
@@ -76,7 +76,7 @@ def tf_function(source: str, model: str | None, list_: bool, jit: bool, output: 
     click.echo(f"{output or '<stdout>'}: class {chosen.class_name} for {chosen.label}, {chosen.n_weights} weight "
                f"arrays{', XLA' if jit else ''}; {checked}", err=True)
     if not no_check and not chosen.matches:
-        click.echo(f"error: the generated module does not compute what the model computes (atol {ATOL:g})",
+        click.echo(f"error: the generated module does not compute what the model computes (atol {chosen.atol:g})",
                    err=True)
         sys.exit(1)
 

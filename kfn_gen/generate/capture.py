@@ -5,7 +5,6 @@ The result is data (verify/worker/export.py): each model's graph, configs and we
 the model's own outputs on them, the reference every generated module is checked against."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -101,7 +100,3 @@ def _to_original_lines(result: dict, lines: dict) -> None:
     for e in result.get("errors", []):
         if isinstance(e.get("line"), int):
             e["line"] = lines.get(e["line"]) or e["line"]
-
-
-def describe(captured: Captured) -> str:
-    return json.dumps(captured.models, indent=1)

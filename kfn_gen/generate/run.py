@@ -17,7 +17,7 @@ from kfn_gen.verify.options import VerifyOptions
 
 CHECKER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "verify", "worker",
                        "check_module.py")
-ATOL = 1e-5
+ATOL = VerifyOptions.atol
 
 
 @dataclass
@@ -32,6 +32,7 @@ class ModelModule:
     error: str | None = None  # why no module (export or render), or why the check failed to run
     max_abs_diff: float | None = None  # generated module vs the Keras 3 model, on the captured inputs
     saved_model_max_abs_diff: float | None = None  # the same after a SavedModel round trip
+    atol: float = ATOL  # the verifier's tolerance (VerifyOptions.atol, --atol)
 
     @property
     def label(self) -> str:
@@ -39,8 +40,8 @@ class ModelModule:
 
     @property
     def matches(self) -> bool:
-        return self.error is None and self.max_abs_diff is not None and self.max_abs_diff <= ATOL and \
-            (self.saved_model_max_abs_diff is None or self.saved_model_max_abs_diff <= ATOL)
+        return self.error is None and self.max_abs_diff is not None and self.max_abs_diff <= self.atol and \
+            (self.saved_model_max_abs_diff is None or self.saved_model_max_abs_diff <= self.atol)
 
 
 def generate(path: str, options: VerifyOptions = VerifyOptions(), jit: bool = False, check: bool = True,
@@ -52,7 +53,7 @@ def generate(path: str, options: VerifyOptions = VerifyOptions(), jit: bool = Fa
     captured = capture(path, options)
     out = []
     for i, m in enumerate(captured.models):
-        mm = ModelModule(i, m.get("var"), m.get("name", "?"), m.get("class", "?"))
+        mm = ModelModule(i, m.get("var"), m.get("name", "?"), m.get("class", "?"), atol=options.atol)
         if (only is not None and only not in (mm.var, mm.name)) or (last and only is None
                                                                      and i != len(captured.models) - 1):
             continue

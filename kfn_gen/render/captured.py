@@ -15,7 +15,7 @@ from kfn_gen import __version__
 from kfn_gen.render.keras3_layers import EMITTERS, TENSOR_KWARGS, Call, GenError
 from kfn_gen.render.keras3_ops import OpError, op_node
 from kfn_gen.render.lambdas import LambdaError, translate
-from kfn_gen.render.namespace import Namespace
+from kfn_gen.render.namespace import Namespace, snake
 from kfn_gen.render.tf_helpers import HELPERS
 
 TF_MODULE_MEMBERS = {"name", "name_scope", "variables", "trainable_variables", "non_trainable_variables",
@@ -31,11 +31,6 @@ class Generated:
     code: str
     class_name: str
     n_weights: int
-    model: dict
-
-
-def snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 def _camel(name: str) -> str:
@@ -234,4 +229,4 @@ def render_model(model: dict, source: str, jit: bool = False, class_name: str | 
 
     renderer = Renderer(model, source, jit)
     ctx = renderer.context(class_name)
-    return Generated(render_template("tf_module.py.j2", **ctx), ctx["class_name"], len(ctx["weights"]), model)
+    return Generated(render_template("tf_module.py.j2", **ctx), ctx["class_name"], len(ctx["weights"]))

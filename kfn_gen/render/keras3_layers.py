@@ -53,44 +53,33 @@ ACTIVATIONS = {
     # the migration's helper for Keras 2.2.4's hard_sigmoid (migrate/helpers/activations.py)
     "keras224>keras224_hard_sigmoid": "hard_sigmoid_224({x})",
 }
-ACTIVATION_HELPERS = {"hard_sigmoid_keras3": "hard_sigmoid_keras3", "mish": "mish", "hard_sigmoid_224": "hard_sigmoid_224"}
+HELPER_FUNCTIONS = ("hard_sigmoid_keras3", "mish", "hard_sigmoid_224")  # defined in the module when used
 
 
-def _activation_name(value) -> str:
+def _activation(c: Call, key: str) -> str | None:
+    """The activation's template (None: the identity), its helper functions registered on the call."""
+    value = c.cfg.get(key, "linear")
     if isinstance(value, dict):  # a registered function: {"class_name": "function", "config": "pkg>name"}
         value = value.get("config") if isinstance(value.get("config"), str) else value.get("class_name")
-    return str(value)
+    if str(value) not in ACTIVATIONS:
+        raise GenError(f"activation {str(value)!r} of {c.cls} has no TensorFlow translation")
+    template = ACTIVATIONS[str(value)]
+    c.helpers.update(h for h in HELPER_FUNCTIONS if template and h + "(" in template)
+    return template
 
 
 def activate(c: Call, expr: str, key: str = "activation") -> str:
-    name = _activation_name(c.cfg.get(key, "linear"))
-    if name not in ACTIVATIONS:
-        raise GenError(f"activation {name!r} of {c.cls} has no TensorFlow translation")
-    template = ACTIVATIONS[name]
-    if template is None:
-        return expr
-    for helper in ACTIVATION_HELPERS:
-        if helper + "(" in template:
-            c.helpers.add(helper)
-    return template.format(x=expr)
+    template = _activation(c, key)
+    return expr if template is None else template.format(x=expr)
 
 
 def activation_fn(c: Call, key: str) -> str:
     """The activation as a function value (for the recurrent helpers)."""
-    name = _activation_name(c.cfg.get(key, "linear"))
-    if name not in ACTIVATIONS:
-        raise GenError(f"activation {name!r} of {c.cls} has no TensorFlow translation")
-    template = ACTIVATIONS[name]
+    template = _activation(c, key)
     if template is None:
         return "tf.identity"
     if template.endswith("({x})") and template.count("{x}") == 1:
-        fn = template[:-len("({x})")]
-        if fn in ACTIVATION_HELPERS:
-            c.helpers.add(fn)
-        return fn
-    for helper in ACTIVATION_HELPERS:
-        if helper + "(" in template:
-            c.helpers.add(helper)
+        return template[:-len("({x})")]
     return "lambda v: " + template.format(x="v")
 
 
@@ -255,11 +244,8 @@ def upsampling2d(c: Call) -> str:
 def zero_padding(rank: int):
     def emit(c: Call) -> str:
         _channels_last(c)
-        pad = c.cfg["padding"]
-        pairs = [list(p) if isinstance(p, (list, tuple)) else [p, p] for p in
-                 (pad if isinstance(pad, (list, tuple)) and rank > 1 else [pad] * rank)]
-        if rank == 1 and isinstance(pad, (list, tuple)):
-            pairs = [list(pad)]
+        pad = c.cfg["padding"]  # Keras 3 configs: (a, b) in 1-D, ((a, b), (c, d), ...) above
+        pairs = [list(pad)] if rank == 1 else [list(p) for p in pad]
         return f"tf.pad({c.x}, {[[0, 0], *pairs, [0, 0]]})"
     return emit
 
@@ -327,8 +313,9 @@ def concatenate(c: Call) -> str:
 def dot(c: Call) -> str:
     axes = c.cfg["axes"]
     axes = axes if isinstance(axes, (list, tuple)) else [axes, axes]
-    if any(len(s) != 3 for s in c.in_shapes[:2]) and any(len(s) != 2 for s in c.in_shapes[:2]):
-        raise GenError(f"Dot over inputs of shapes {c.in_shapes}: only 2-D and 3-D inputs are generated")
+    ranks = {len(s) for s in c.in_shapes[:2]}
+    if ranks not in ({2}, {3}):
+        raise GenError(f"Dot over inputs of shapes {c.in_shapes}: only two 2-D or two 3-D inputs are generated")
     a, b = c.xs
     if c.cfg.get("normalize"):
         a, b = (f"tf.math.l2_normalize({a}, axis={axes[0]})", f"tf.math.l2_normalize({b}, axis={axes[1]})")
@@ -340,13 +327,14 @@ def dot(c: Call) -> str:
 
 
 # ----- recurrent -----
-RNN_HELPERS = {"LSTM": ("run_lstm", 3), "GRU": ("run_gru", 2), "SimpleRNN": ("run_simple_rnn", 2)}
+RNN_HELPERS = {"LSTM": "run_lstm", "GRU": "run_gru", "SimpleRNN": "run_simple_rnn"}
 
 
-def _rnn_call(c: Call, cls: str, cfg: dict, x: str, weights, backwards: bool) -> tuple[str, int]:
+def _rnn_call(c: Call, cls: str, cfg: dict, x: str, weights, initial_state: str | None = None) -> str:
+    """The helper call of one recurrent layer: (output, *states), as Keras returns them with return_state."""
     if cfg.get("stateful"):
         raise GenError(f"{cls}(stateful=True) is not generated")
-    helper, n = RNN_HELPERS[cls]
+    helper = RNN_HELPERS[cls]
     c.helpers |= {helper, "over_time", "time_major_matmul"}
     sub = Call(cls, cfg, [x], c.in_shapes, c.out_shapes, weights, c.helpers)
     bias = sub.w("bias") if cfg.get("use_bias", True) else None
@@ -354,19 +342,17 @@ def _rnn_call(c: Call, cls: str, cfg: dict, x: str, weights, backwards: bool) ->
     if cls != "SimpleRNN":
         args.append(activation_fn(sub, "recurrent_activation"))
     args.append(str(bool(cfg.get("return_sequences"))))
-    args.append(f"go_backwards={bool(cfg.get('go_backwards')) != backwards}")
+    args.append(f"go_backwards={bool(cfg.get('go_backwards'))}")
     if cls == "GRU":
         args.append(f"reset_after={bool(cfg.get('reset_after', True))}")
-    return f"{helper}({', '.join(args)})", n
+    if initial_state is not None:
+        args.append(f"initial_state={initial_state}")
+    return f"{helper}({', '.join(args)})"
 
 
 def recurrent(c: Call) -> str:
-    expr, n = _rnn_call(c, c.cls, c.cfg, c.x, c.weights, False)
-    if "initial_state" in c.kwargs:
-        expr = expr[:-1] + f", initial_state={c.kwargs['initial_state']})"
-    if c.cfg.get("return_state"):
-        return expr  # (output, *states), as Keras returns them
-    return f"{expr}[0]"
+    expr = _rnn_call(c, c.cls, c.cfg, c.x, c.weights, c.kwargs.get("initial_state"))
+    return expr if c.cfg.get("return_state") else f"{expr}[0]"
 
 
 def conv_lstm2d(c: Call) -> str:
@@ -393,8 +379,8 @@ def bidirectional(c: Call) -> str:
     if f_cfg.get("return_state"):
         raise GenError("Bidirectional(return_state=True) is not generated")
     half = len(c.weights) // 2
-    f_expr, _ = _rnn_call(c, f_cls, f_cfg, c.x, c.weights[:half], False)
-    b_expr, _ = _rnn_call(c, b_cls, b_cfg, c.x, c.weights[half:], False)
+    f_expr = _rnn_call(c, f_cls, f_cfg, c.x, c.weights[:half])
+    b_expr = _rnn_call(c, b_cls, b_cfg, c.x, c.weights[half:])
     f_out, b_out = f"{f_expr}[0]", f"{b_expr}[0]"
     if f_cfg.get("return_sequences"):
         b_out = f"tf.reverse({b_out}, [1])"

@@ -8,6 +8,8 @@ keras.ops' own signature.
 """
 from __future__ import annotations
 
+from kfn_gen.render.namespace import snake
+
 REQUIRED = object()
 
 _X = ("x", None, REQUIRED)
@@ -50,16 +52,6 @@ INFIX = {"+", "-", "*", "/", "**"}
 
 class OpError(Exception):
     pass
-
-
-def snake(class_name: str) -> str:
-    """The keras.ops function of an op class: Sum -> sum, ExpandDims -> expand_dims."""
-    out = []
-    for i, ch in enumerate(class_name):
-        if ch.isupper() and i and not class_name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
 
 
 def call(name: str, args: list[str], kwargs: dict[str, str]) -> str:

@@ -49,3 +49,8 @@ class Namespace:
 
     def reserve(self, name: str) -> None:
         self._used.add(name)
+
+
+def snake(name: str) -> str:
+    """CamelCase -> snake_case: Dense -> dense, ExpandDims -> expand_dims (layer names, keras.ops names)."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()

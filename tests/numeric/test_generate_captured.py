@@ -260,3 +260,84 @@ def test_seed_fixtures_generate_and_match(case):
     (m,) = modules
     assert m.error is None, m.error
     assert m.max_abs_diff <= ATOL and m.saved_model_max_abs_diff <= ATOL, json.dumps(m.__dict__, default=str)[:500]
+
+
+# Every emitter the idioms above do not reach, in Keras 2.2.4 spelling (one sandbox run, one check).
+ZOO = """\
+import keras
+from keras.layers import (Input, Conv1D, Conv2D, Conv3D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D,
+                          MaxPooling1D, AveragePooling1D, MaxPooling3D, GlobalMaxPooling1D, GlobalAveragePooling2D,
+                          GlobalMaxPooling3D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D, Cropping1D,
+                          Cropping2D, Permute, RepeatVector, Reshape, Flatten, LeakyReLU, PReLU, ELU, ReLU, Softmax,
+                          Dense, SimpleRNN, GRU, LSTM, Bidirectional, TimeDistributed, Dot, subtract, multiply,
+                          average, maximum, minimum, add, BatchNormalization)
+from keras.models import Model
+
+seq = Input(shape=(8, 3))
+a = Conv1D(4, 3, padding='causal', dilation_rate=2)(seq)
+a = ZeroPadding1D((1, 2))(a)
+a = Cropping1D((2, 1))(a)
+a = MaxPooling1D(2)(a)
+a = UpSampling1D(2)(a)
+a = AveragePooling1D(2, strides=1, padding='same')(a)
+b = SimpleRNN(4, return_sequences=True, go_backwards=True)(seq)
+c = GRU(4, reset_after=True, return_sequences=True)(seq)
+d = Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')(seq)
+e = Bidirectional(GRU(2), merge_mode='ave')(seq)
+f = TimeDistributed(Dense(4))(seq)
+m = subtract([a, b])
+m = multiply([m, c])
+m = average([m, f, d])
+m = maximum([m, a])
+m = minimum([m, c])
+m = add([m, b])
+p = Permute((2, 1))(m)
+g = GlobalMaxPooling1D()(p)
+r = RepeatVector(3)(e)
+r = Reshape((6,))(r)
+dot2 = Dot(axes=1, normalize=True)([g, Dense(8)(r)])
+dot3 = Dot(axes=(2, 2))([m, f])
+vec = keras.layers.concatenate([g, r, dot2, Flatten()(dot3)])
+vec = LeakyReLU(0.1)(vec)
+vec = PReLU()(vec)
+vec = ELU(0.5)(vec)
+vec = ReLU(max_value=2.0)(Dense(5)(vec))
+seq_model = Model(seq, Softmax()(vec))
+
+img = Input(shape=(10, 10, 3))
+i = ZeroPadding2D(((1, 0), (2, 1)))(img)
+i = Cropping2D(((1, 1), (0, 2)))(i)
+i = SeparableConv2D(4, 3, padding='same', depth_multiplier=2)(i)
+i = DepthwiseConv2D(3, strides=2)(i)
+i = BatchNormalization(axis=1)(i)
+i = Conv2DTranspose(3, 3, strides=2, padding='same')(i)
+i = UpSampling2D(2)(i)
+i = Conv2D(2, 3, dilation_rate=2)(i)
+image_model = Model(img, GlobalAveragePooling2D()(i))
+
+vol = Input(shape=(6, 6, 6, 2))
+v = Conv3D(3, 3, padding='same')(vol)
+v = MaxPooling3D(2)(v)
+volume_model = Model(vol, GlobalMaxPooling3D()(v))
+"""
+ZOO_CLASSES = {"Conv1D", "Conv3D", "Conv2DTranspose", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling1D",
+               "AveragePooling1D", "MaxPooling3D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling3D",
+               "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "Permute",
+               "RepeatVector", "Reshape", "LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax", "SimpleRNN", "GRU",
+               "Bidirectional", "TimeDistributed", "Dot", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+               "Add", "BatchNormalization"}
+
+
+def test_every_other_layer_emitter_matches_its_keras_layer(tmp_path):
+    """Causal and dilated convolutions, transposed/separable/depthwise convolutions, 1-D and 3-D pooling,
+    padding and cropping pairs, every merge, Dot on 2-D (normalized) and 3-D inputs, SimpleRNN going backwards,
+    GRU(reset_after=True), Bidirectional sum/ave, the advanced activations, BatchNormalization on axis 1."""
+    path = tmp_path / "zoo.py"
+    path.write_text(ZOO, encoding="utf-8")
+    captured, modules = generate(str(path), OPTIONS)
+    assert captured.script_errors == []
+    seen = {layer["class"] for m in captured.models for layer in m["graph"]["layers"].values()}
+    assert ZOO_CLASSES <= seen, sorted(ZOO_CLASSES - seen)
+    assert [m.var for m in modules] == ["seq_model", "image_model", "volume_model"]
+    for m in modules:
+        assert m.matches, (m.var, m.error, m.max_abs_diff, m.saved_model_max_abs_diff)

@@ -7,7 +7,7 @@ order of `model.get_weights()`, and seeded inputs with the model's own outputs o
 generated module must reproduce).  Plain JSON and arrays: the renderer imports neither Keras nor
 TensorFlow.
 
-    {"name", "var", "class", "inputs": [{"tensor", "shape", "dtype", "name", "int_high"}], "outputs": [tensor],
+    {"name", "var", "class", "inputs": [{"tensor", "shape", "dtype", "name", "int_high"}],
      "weights": [{"shape", "dtype", "path"}], "graph": GRAPH}
     GRAPH = {"inputs": [tensor], "input_shapes": [shape], "outputs": [tensor],
              "nodes": [{"layer", "args", "kwargs", "outputs", "out_shapes", "out_dtypes"}],  # calls in order
@@ -34,21 +34,47 @@ class ExportError(Exception):
 
 
 class _Tensors:
-    def __init__(self):
+    """What one export shares: tensor keys, the script's model variables, where the script defines classes."""
+
+    def __init__(self, model_vars: dict[int, str], script: str | None):
         self.ids: dict[int, str] = {}
-        self.model_vars: dict[int, str] = {}  # nested models the script bound to a variable
+        self.model_vars = model_vars  # nested models the script bound to a variable
+        self.script = script
+        self._classes: dict[str, int] | None = None
 
     def key(self, tensor) -> str:
         return self.ids.setdefault(id(tensor), f"t{len(self.ids)}")
 
+    def defined_at(self, cls) -> str | None:
+        """file:line of a class the script defined (a custom layer), for the generator's message.  The
+        script's classes live in its namespace, not a module: the script is parsed once to find them."""
+        if (cls.__module__ or "").startswith("keras"):
+            return None
+        try:
+            if cls.__module__ == "__main__" and self.script:
+                if self._classes is None:
+                    with open(self.script, encoding="utf-8", errors="replace") as fh:
+                        tree = ast.parse(fh.read())
+                    self._classes = {}
+                    for n in ast.walk(tree):
+                        if isinstance(n, ast.ClassDef):
+                            self._classes.setdefault(n.name, n.lineno)
+                line = self._classes.get(cls.__name__)
+                return f"{os.path.basename(self.script)}:{line}" if line else None
+            return f"{os.path.basename(inspect.getsourcefile(cls))}:{inspect.getsourcelines(cls)[1]}"
+        except (OSError, TypeError, SyntaxError):
+            return None
 
-def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, min_size: int | None = None):
+
+def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, min_size: int | None = None,
+                 script: str | None = None):
     """(description, arrays) of one built model: arrays 'w/<i>' weights, 'in/<k>' inputs, 'out/<k>' outputs.
-    min_size: the smallest image size to draw (a keras.applications model inside needs 75 or more)."""
+    min_size: the smallest image size to draw (a keras.applications model inside needs 75 or more); script:
+    the file that ran (its custom classes are named with their line)."""
     functional = _functional(keras, model)
     index = {id(v): i for i, v in enumerate(model.weights)}
-    tensors = _Tensors()
-    tensors.model_vars = {id(v): k for k, v in ns.items() if isinstance(v, keras.Model) and not k.startswith("_")}
+    tensors = _Tensors({id(v): k for k, v in ns.items() if isinstance(v, keras.Model) and not k.startswith("_")},
+                       script)
     graph = _graph(keras, functional, index, tensors, {})
     names = {}
     for name, value in ns.items():
@@ -60,8 +86,7 @@ def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, m
         layer = t._keras_history.operation
         specs.append({"tensor": tensors.key(t), "shape": list(t.shape), "dtype": str(t.dtype), "name": layer.name,
                       "int_high": _embedding_range(keras, functional, t), "min_size": min_size})
-    desc = {"name": model.name, "var": var, "class": type(model).__name__, "inputs": specs,
-            "outputs": graph["outputs"], "graph": graph,
+    desc = {"name": model.name, "var": var, "class": type(model).__name__, "inputs": specs, "graph": graph,
             "weights": [{"shape": list(v.shape), "dtype": str(v.dtype), "path": v.path} for v in model.weights]}
     arrays = {f"w/{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
     xs = draw_inputs(specs, batch, rng)
@@ -74,7 +99,7 @@ def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, m
 
 
 def _functional(keras, model):
-    if type(model).__name__ == "Sequential" or isinstance(model, keras.Sequential):
+    if isinstance(model, keras.Sequential):
         inner = getattr(model, "_functional", None)
         if inner is None:
             raise ExportError(f"Sequential model {model.name!r} was never built with an input shape "
@@ -128,7 +153,7 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
            "op": not isinstance(layer, keras.layers.Layer),
            "weights": [[index[id(v)], v.path[len(path) + 1:] if v.path.startswith(path + "/") else v.path]
                        for v in getattr(layer, "weights", []) if id(v) in index]}
-    line = _defined_at(type(layer))
+    line = tensors.defined_at(type(layer))
     if line:
         out["defined_at"] = line
     if type(layer).__name__ == "Lambda":
@@ -143,25 +168,6 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
                         "graph": _graph(keras, _functional(keras, inner), index, tensors, keys)}
     out["dtype"] = str(getattr(layer, "compute_dtype", None) or "float32")
     return out
-
-
-SCRIPT = {"path": None}  # the script being exported (its classes live in a namespace, not a module)
-
-
-def _defined_at(cls) -> str | None:
-    """file:line of a class the script defined (a custom layer), for the generator's message."""
-    if (cls.__module__ or "").startswith("keras"):
-        return None
-    path = SCRIPT["path"] if cls.__module__ == "__main__" else None
-    try:
-        if path:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                tree = ast.parse(fh.read())
-            lines = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls.__name__]
-            return f"{os.path.basename(path)}:{lines[0]}" if lines else None
-        return f"{os.path.basename(inspect.getsourcefile(cls))}:{inspect.getsourcelines(cls)[1]}"
-    except (OSError, TypeError, SyntaxError):
-        return None
 
 
 def lambda_function(keras, layer) -> dict:
@@ -225,7 +231,6 @@ def _embedding_range(keras, functional, tensor):
 def export_captured(side, names, ns, result, arrays):
     """Every model the script built (or the one a .keras file holds), exported; failures say why per model."""
     keras = side.keras
-    SCRIPT["path"] = None if side.spec.get("load") else side.spec.get("script")
     rng = np.random.default_rng(side.spec.get("seed", 0))
     min_size = max([getattr(m, "_kfn_min_image_size", 0) or 0 for m in side.captured] + [0]) or None
     models = []
@@ -235,7 +240,7 @@ def export_captured(side, names, ns, result, arrays):
             if not model.built:
                 raise ExportError(f"model {model.name!r} was never built (no input shape, never called)")
             desc, arr = export_model(keras, model, names.get(id(model)), ns, rng, side.spec.get("batch", 4),
-                                     min_size)
+                                     min_size, None if side.spec.get("load") else side.spec.get("script"))
             entry.update(desc)
             for k, a in arr.items():
                 arrays[f"m{i}/{k}"] = a
