@@ -245,13 +245,19 @@ def restore_newlines(original: str, migrated_lf: str) -> str:
     sm = difflib.SequenceMatcher(lambda line: not line.strip(), [b for b, _ in old], [b for b, _ in new], autojunk=False)
     out = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        for k in range(j2 - j1):
-            body, eol = new[j1 + k]
+        if tag == "equal":
+            pairs = [(i1 + k, j1 + k) for k in range(j2 - j1)]
+        else:  # within a changed block, lines kept as they were (blank or form-feed lines too) keep their ending
+            inner = difflib.SequenceMatcher(None, [b for b, _ in old[i1:i2]], [b for b, _ in new[j1:j2]], autojunk=False)
+            pairs = []
+            for itag, a1, a2, b1, b2 in inner.get_opcodes():
+                for k in range(b2 - b1):
+                    paired = itag in ("equal", "replace") and a1 + k < a2
+                    pairs.append((i1 + a1 + k if paired else None, j1 + b1 + k))
+        for i, j in pairs:
+            body, eol = new[j]
             if eol:
-                if tag == "equal" or (tag == "replace" and i1 + k < i2):
-                    eol = old[i1 + k][1] or dominant
-                else:
-                    eol = dominant
+                eol = (old[i][1] if i is not None else "") or dominant
             out.append(body + eol)
     return "".join(out)
 

@@ -112,3 +112,13 @@ def test_mixed_line_endings_stay_with_their_lines_past_an_inserted_helper():
     new, _, _ = migrate_bytes(data, "gen.py", "python", BatchConfig())
     assert b"\nx = 1\nr = LSTM(4, recurrent_activation=" in new
     assert new.endswith(b"\n\nx = 1\r\n")
+
+
+def test_a_kept_blank_line_keeps_its_ending_inside_an_edited_block():
+    """Found by the property above: `r = LSTM(4)` is rewritten and a helper is inserted before it, so the
+    form-feed line after it sits in one changed block with them; paired by position, it took an LF for its
+    CRLF. Within a changed block, lines kept as they were keep their own ending."""
+    data = b"import keras\nfrom keras.layers.core import Dense\nfrom keras.layers import LSTM\n\nr = LSTM(4)\n\x0c\r\n"
+    new, diags, _ = migrate_bytes(data, "gen.py", "python", BatchConfig())
+    assert new.endswith(b"r = LSTM(4, recurrent_activation=keras224_hard_sigmoid)\n\x0c\r\n"), [d.format() for d in diags]
+    assert new.count(b"\r\n") == 1
