@@ -508,6 +508,51 @@ model.save_weights(other)
 ''',
         diags=[
         (7, 'warning', 'training-api', "save_weights: file name 'saved_wt.h5' -> 'saved_wt.weights.h5"),
+        (11, 'warning', 'training-api', "save_weights: the file name is computed; Keras 3 requires it to end in"),
+        ]),
+    'training_save_weights_computed_names': Case(
+        before='''\
+import os
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(1)])
+for epoch in range(2):
+    model.save_weights('params_{0:03d}.hdf5'.format(epoch), True)
+    model.save_weights('w_%d.h5' % epoch)
+    model.save_weights(f"w_{epoch}.h5")
+    model.save_weights(os.path.join('out', 'w' + str(epoch) + '.h5'))
+    model.save_weights(r'C:\w_{}.h5'.format(epoch))
+    model.save_weights('{}'.format(epoch))
+    model.save_weights('w_%s' % epoch)
+model.load_weights('params_{0:03d}.hdf5'.format(1))
+model.save('model_{}_final'.format(1))
+''',
+        after='''\
+import os
+from keras.models import Sequential
+from keras.layers import Dense
+model = Sequential([Dense(1)])
+for epoch in range(2):
+    model.save_weights('params_{0:03d}.weights.h5'.format(epoch), True)
+    model.save_weights('w_%d.weights.h5' % epoch)
+    model.save_weights(f"w_{epoch}.weights.h5")
+    model.save_weights(os.path.join('out', 'w' + str(epoch) + '.weights.h5'))
+    model.save_weights(r'C:\w_{}.weights.h5'.format(epoch))
+    model.save_weights('{}'.format(epoch))
+    model.save_weights('w_%s' % epoch)
+model.load_weights('params_{0:03d}.weights.h5'.format(1))
+model.save('model_{}_final.keras'.format(1))
+''',
+        diags=[
+        (6, 'warning', 'training-api', "save_weights: file name `'params_{0:03d}.hdf5'.format(epoch)` -> `'params_{0:"),
+        (7, 'warning', 'training-api', "save_weights: file name `'w_%d.h5' % epoch` -> `'w_%d.weights.h5' % epoch`"),
+        (8, 'warning', 'training-api', 'save_weights: file name `f"w_{epoch}.h5"` -> `f"w_{epoch}.weights.h5"`'),
+        (9, 'warning', 'training-api', "save_weights: file name `os.path.join('out', 'w' + str(epoch) + '.h5')` -> "),
+        (10, 'warning', 'training-api', "save_weights: file name `r'C:\\w_{}.h5'.format(epoch)` -> `r'C:\\w_{}.weig"),
+        (11, 'warning', 'training-api', "save_weights('{}'.format(epoch)): the name ends in a computed part; Keras"),
+        (12, 'warning', 'training-api', "save_weights('w_%s' % epoch): the name ends in a computed part; Keras 3 "),
+        (13, 'info', 'training-api', "load_weights: `'params_{0:03d}.hdf5'.format(1)` -> `'params_{0:03d}.weights."),
+        (14, 'warning', 'training-api', "save: file name `'model_{}_final'.format(1)` -> `'model_{}_final.keras'.for"),
         ]),
     'training_save_unknown_owner': Case(
         before='''\

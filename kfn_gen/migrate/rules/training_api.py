@@ -12,7 +12,9 @@
   more than one unit, else `(p > 0.5).astype('int32')`; the rule picks from the graph when the
   output width is known, else writes a helper with both branches.  `predict_proba` -> `predict`.
 * `save('m')` without extension and `save_weights('w.h5')`: Keras 3 needs `.keras` / `.weights.h5`;
-  literal names are rewritten (with the matching `load_model` / `load_weights`), with a warning.
+  literal names, and the literal that ends a computed name (`'w_{}.h5'.format(i)`, `'w_%d.h5' % i`,
+  `d + '/w.h5'`, `os.path.join(d, 'w.h5')`, f-strings), are rewritten (with the matching `load_model` /
+  `load_weights`), with a warning; a name whose end is computed is reported.
 """
 from __future__ import annotations
 
@@ -68,9 +70,82 @@ def _bound_name_literal(ctx: Context, node) -> cst.SimpleString | None:
     return None
 
 
-def _with_ext(node: cst.SimpleString, new: str) -> str:
-    prefix = node.prefix
-    return f"{prefix}{node.quote}{new}{node.quote}"
+def _file_arg(call: cst.Call):
+    pos = A.positional(call)
+    if pos:
+        return pos[0].value
+    kw = A.kwarg(call, "filepath")
+    return kw.value if kw is not None else None
+
+
+class _FileName:
+    """The literal that ends a file-name expression: the whole name (`'w.h5'`), or the last literal piece
+    of one computed around it (`'w_{}.h5'.format(i)`, `'w_%d.h5' % i`, `d + '/w.h5'`,
+    `os.path.join(d, 'w.h5')`, `f'w_{i}.h5'`). Its end is the file name's end, so the extension can be
+    read and changed there; `open_end` when the piece ends in a placeholder (`'{}'.format(name)`)."""
+
+    def __init__(self, piece, raw: str, whole: bool, key: str, code: str):
+        # key: what a later load of the same file shows (the name, or the template the name is made from)
+        self.piece, self.raw, self.whole, self.key = piece, raw, whole, key
+        self.tail = raw
+        template = not whole and not isinstance(piece, cst.FormattedStringText)
+        self.open_end = template and (raw.endswith("}") or (len(raw) > 1 and raw[-2] == "%"))
+        self.shown = raw if whole else code
+
+    @classmethod
+    def of(cls, node) -> "_FileName | None":
+        if node is None:
+            return None
+        code = cst.Module([]).code_for_node(node)
+        whole = True
+        while True:
+            if isinstance(node, cst.SimpleString):
+                if node.prefix.lower() not in ("", "u", "r"):
+                    return None
+                value = node.evaluated_value if whole else node.raw_value
+                return cls(node, value, whole, value if whole else node.value, code)
+            if isinstance(node, cst.FormattedString):
+                last = node.parts[-1] if node.parts else None
+                if not isinstance(last, cst.FormattedStringText):
+                    return None
+                return cls(last, last.value, False, code, code)
+            whole = False
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and node.func.attr.value == "format":
+                node = node.func.value
+            elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+                node = node.left
+            elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+                node = node.right
+            elif isinstance(node, cst.Call) and dotted(node.func) in ("os.path.join", "path.join", "join") \
+                    and node.args and node.args[-1].star == "":
+                node = node.args[-1].value
+            else:
+                return None
+
+    def quoted(self, text: str) -> str:
+        return f"'{text}'" if self.whole else f"`{text}`"
+
+    def renamed(self, drop: str, ext: str) -> str:
+        text = self.shown
+        return (text[: -len(drop) - 1] if drop else text) + ext if self.whole else self._in_code(text, drop, ext)
+
+    def _in_code(self, code: str, drop: str, ext: str) -> str:
+        raw = self.raw
+        new_raw = (raw[: -len(drop) - 1] if drop else raw) + ext
+        at = code.rfind(raw)
+        return code if at < 0 else code[:at] + new_raw + code[at + len(raw):]
+
+    def rewrite(self, ctx: Context, drop: str, ext: str, message: str | None) -> None:
+        cut = len(drop) + 1 if drop else 0
+        if isinstance(self.piece, cst.FormattedStringText):
+            value = self.piece.value
+            ctx.edit(self.piece, lambda t: t.with_changes(value=value[: len(value) - cut] + ext), message)
+            return
+        code = self.piece.value  # raw source: escapes kept as written
+        close = len(self.piece.quote)
+        body = code[:-close]
+        ctx.replace_code(self.piece, body[: len(body) - cut] + ext + code[-close:], message)
 
 
 class TrainingApi(Rule):
@@ -217,37 +292,45 @@ class TrainingApi(Rule):
 
     # ----- save / load -----
     def save(self, ctx: Context, call: cst.Call, saved: dict, ext: str, ok: tuple, what: str) -> None:
-        pos = A.positional(call)
-        node = pos[0].value if pos else (A.kwarg(call, "filepath").value if A.kwarg(call, "filepath") else None)
-        node = _bound_name_literal(ctx, node) or node
-        name = _str(node)
-        if name is None or name.endswith(ok):
-            return  # a computed name: Keras 3 raises a clear error if its extension is wrong
-        h5 = name.endswith((".h5", ".hdf5"))
+        node = _file_arg(call)
+        name = _FileName.of(_bound_name_literal(ctx, node) or node)
+        if name is None:
+            if node is not None and what == "save_weights" and self._model(ctx, call) is not None:
+                ctx.warn(call, f"{what}: the file name is computed; Keras 3 requires it to end in {ext} "
+                               "(2.2.4 wrote HDF5 whatever the name)")
+            return
+        if name.tail.endswith(ok):
+            return
+        h5 = name.tail.endswith((".h5", ".hdf5"))
         if self._model(ctx, call) is None and not (what == "save_weights" and h5):
             # `.save(...)` is a common method name (PIL images, numpy, pickles...): only a known Keras model,
             # or HDF5 weights, is renamed; an unknown owner saving an extension-less name is reported
-            if "." not in name.rsplit("/", 1)[-1]:
-                ctx.warn(call, f"{what}('{name}'): if this is a Keras model, Keras 3 requires the name to end in "
-                               f"{ext}" + (" (or .h5)" if what == "save" else ""))
+            if "." not in name.tail.rsplit("/", 1)[-1]:
+                ctx.warn(call, f"{what}('{name.shown}'): if this is a Keras model, Keras 3 requires the name to "
+                               f"end in {ext}" + (" (or .h5)" if what == "save" else ""))
             return
-        if what == "save_weights" and name.endswith((".h5", ".hdf5")):
-            new = name.rsplit(".", 1)[0] + ext
-        else:
-            new = name + ext
-        saved[name] = new
-        ctx.replace_code(node, _with_ext(node, new), None)
-        ctx.warn(call, f"{what}: file name '{name}' -> '{new}' (Keras 3 requires the {ext} extension; "
+        if name.open_end:
+            ctx.warn(call, f"{what}({name.shown}): the name ends in a computed part; Keras 3 requires it to end "
+                           f"in {ext}" + (" (or .h5)" if what == "save" else ""))
+            return
+        drop = name.tail.rsplit(".", 1)[1] if what == "save_weights" and h5 else ""
+        new = name.renamed(drop, ext)
+        saved[name.key] = (name, drop, ext)
+        name.rewrite(ctx, drop, ext, None)
+        ctx.warn(call, f"{what}: file name {name.quoted(name.shown)} -> {name.quoted(new)} (Keras 3 requires the {ext} extension; "
                        "2.2.4 wrote HDF5 whatever the name)")
 
     def reload(self, ctx: Context, call: cst.Call, saved: dict, what: str) -> None:
-        pos = A.positional(call)
-        node = pos[0].value if pos else (A.kwarg(call, "filepath").value if A.kwarg(call, "filepath") else None)
-        name = _str(node)
-        if name in saved:
-            ctx.replace_code(node, _with_ext(node, saved[name]), f"{what}: '{name}' -> '{saved[name]}' (the name the "
-                                                                   "migrated script saves to)")
-        elif what == "load_model" and not (name or "").endswith(".keras") and name not in saved.values():
+        node = _file_arg(call)
+        name = _FileName.of(node)
+        if name is not None and name.key in saved:
+            _, drop, ext = saved[name.key]
+            new = name.renamed(drop, ext)
+            name.rewrite(ctx, drop, ext, f"{what}: {name.quoted(name.shown)} -> {name.quoted(new)} (the name the "
+                                         "migrated script saves to)")
+        elif what == "load_model" and not (name is not None and name.tail.endswith(".keras")) \
+                and not any(name is not None and name.shown == old.renamed(drop, ext)
+                            for old, drop, ext in saved.values()):
             self.load_model(ctx, call)
 
     def load_model(self, ctx: Context, call: cst.Call) -> None:
