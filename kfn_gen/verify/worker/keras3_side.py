@@ -62,6 +62,23 @@ class Keras3(Side):
         if id(model) not in self.trained_at:
             self.trained_at[id(model)] = list(model.trainable_weights)
 
+    def loss_result(self, model, x, y, return_dict=False):
+        """Keras 3 knows its loss and metric names only once the compiled loss and metrics are built (at
+        the first real training or evaluation step); the stand-in builds them symbolically from the batch
+        given, as that step would (no weight changes), then returns zeros in the order of metrics_names."""
+        if x is not None and getattr(model, "compiled", False):
+            try:
+                model._symbolic_build(data_batch=(x, y, None))
+            except Exception:  # the real call would raise or build later; keep the names known so far
+                pass
+        names = []
+        for metric in model.metrics:
+            subs = getattr(metric, "metrics", None)
+            names += [m.name for m in subs] if type(metric).__name__ == "CompileMetrics" and subs else [metric.name]
+        if return_dict:
+            return {name: 0.0 for name in names}
+        return 0.0 if len(names) <= 1 else [0.0] * len(names)
+
     def trained_weights(self, model):
         """What the model's training updates: as of its first training call, else as of now."""
         return self.trained_at.get(id(model), model.trainable_weights)

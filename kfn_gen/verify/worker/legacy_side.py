@@ -205,6 +205,11 @@ class Legacy(Side):
                         return dim
         return None
 
+    def loss_result(self, model, x, y, return_dict=False):
+        """2.2.4 returns one number per name of metrics_names (known from compile()), unpacked when one."""
+        names = getattr(model, "metrics_names", None) or ["loss"]
+        return 0.0 if len(names) == 1 else [0.0] * len(names)
+
     def loss_names(self, model):
         # loss=None outputs (a model trained by add_loss alone) take no targets
         return [getattr(fn, "__name__", str(fn)) for fn in getattr(model, "loss_functions", []) if fn is not None]

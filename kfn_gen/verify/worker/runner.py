@@ -80,7 +80,7 @@ class JobTimeout(BaseException):
 def reset_side(side):
     """Between the scripts of a batch: forget models and caches, reset Keras global state."""
     side.captured, side._seen, side._depth = [], set(), 0
-    side.calls, side.predict_cache, side.compile_metrics = collections.Counter(), {}, {}
+    side.calls, side.predict_cache = collections.Counter(), {}
     side.ctc_calls = []
     side.trained_at = {}
     side.clear_session()
