@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -13,7 +12,9 @@ import numpy as np
 from kfn_gen.generate.capture import CaptureError, Captured, capture
 from kfn_gen.render.captured import render_model
 from kfn_gen.render.keras3_layers import GenError
+from kfn_gen.verify import sandbox
 from kfn_gen.verify.options import VerifyOptions
+from kfn_gen.verify.processes import cpu_seconds
 
 CHECKER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "verify", "worker",
                        "check_module.py")
@@ -111,21 +112,28 @@ def check_modules(mms: list[ModelModule], captured: Captured, options: VerifyOpt
                          "saved_model": sm})
         with open(os.path.join(work, "jobs.json"), "w") as fh:
             json.dump(jobs, fh)
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
         timeout = options.timeout_s + 60 * len(jobs)
-        try:
-            proc = subprocess.run([sys.executable, CHECKER, os.path.join(work, "jobs.json")], capture_output=True,
-                                  text=True, timeout=timeout, env=env, cwd=work)
-        except subprocess.TimeoutExpired:
+        out_path, err_path = os.path.join(work, "check.stdout"), os.path.join(work, "check.stderr")
+        with open(out_path, "wb") as so, open(err_path, "wb") as se:
+            # the modules hold code rendered from the script's own Lambdas: they run in the sandbox too
+            run = sandbox.Run([sys.executable, CHECKER, os.path.join(work, "jobs.json")], work, work,
+                              {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}, so, se, options.memory_mb,
+                              cpu_seconds(timeout), name="check")
+            rc = run.wait(timeout)
+        if rc is None:
             for mm in mms:
                 mm.error = f"checking the modules timed out after {timeout:g}s"
             return
+        with open(out_path, encoding="utf-8", errors="replace") as fh:
+            stdout = fh.read()
+        with open(err_path, encoding="utf-8", errors="replace") as fh:
+            stderr = fh.read()
         results = {}
-        for line in proc.stdout.splitlines():
+        for line in stdout.splitlines():
             if line.startswith("{"):
                 r = json.loads(line)
                 results[r.pop("index")] = r
-        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        tail = (stderr.strip().splitlines() or ["no output"])[-1]
         for mm in mms:
             r = results.get(mm.index)
             if r is None:

@@ -9,7 +9,7 @@ Approach (issue 3): **model capture by execution with offline stand-ins**, one s
    its own process (the two Keras never share a process), with cwd in a fresh temp dir, an
    ``RLIMIT_AS`` memory limit (TF 2.21 + Keras peak at ~2.1 GB of address space, ~0.55 GB RSS for
    a small model, so limits below ~2000 MB fail at ``import tensorflow``; default 6000 MB) and a
-   wall-clock limit per side enforced by killing the process group.
+   wall-clock limit per side, in the sandbox of ``kfn_gen.verify.sandbox`` (docs/security.md).
 3. The runner executes the script statement by statement with stand-ins for datasets
    (seeded random arrays of the real shapes), ``get_file`` (synthetic stand-ins of the files keras
    examples download, else an offline error; the data files some scripts open from the cwd are

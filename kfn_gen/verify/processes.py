@@ -1,31 +1,22 @@
-"""One subprocess per side (genuine Keras 2.2.4, Keras 3): spawned with limits, its result read back.
+"""One subprocess per side (genuine Keras 2.2.4, Keras 3): spawned in the sandbox, its result read back.
 
-Each side runs verify/worker/runner.py in its own process group, with an RLIMIT_AS memory limit and a
-wall-clock limit enforced by killing the group; a batch runs many scripts in one process per side.
+Each side runs verify/worker/runner.py in the sandbox (verify/sandbox.py: scrubbed environment, limits,
+network namespace, every leftover process killed) with a wall-clock limit; a batch runs many scripts in
+one process per side.
 """
 from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import signal
-import subprocess
 import sys
 
+from kfn_gen.verify import sandbox
 from kfn_gen.verify.options import VerifyOptions
 from kfn_gen.verify.worker.standins import seed_cwd
 
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker", "runner.py")
-
-
-def _limit_memory(memory_mb: int):
-    def apply():
-        os.setsid()
-        lim = int(memory_mb) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    return apply
 
 
 def _tail(path: str, n: int = 4000) -> str:
@@ -45,32 +36,30 @@ def _last_error_line(text: str) -> str:
 
 
 def _env(seed: int) -> dict:
-    env = dict(os.environ)
-    env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg", "PYTHONHASHSEED": str(seed),
-                "CUDA_VISIBLE_DEVICES": "-1", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
-                "PYTHONUNBUFFERED": "1",
-                # glibc gives every thread of TF's pools its own 64 MB malloc arena: address space that
-                # counts against RLIMIT_AS without being used.  Two arenas keep the limit meaningful.
-                "MALLOC_ARENA_MAX": "2"})
-    env.pop("PYTHONSTARTUP", None)
-    return env
+    return {"TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg", "PYTHONHASHSEED": str(seed),
+            "CUDA_VISIBLE_DEVICES": "-1", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            # glibc gives every thread of TF's pools its own 64 MB malloc arena: address space that
+            # counts against RLIMIT_AS without being used.  Two arenas keep the limit meaningful.
+            "MALLOC_ARENA_MAX": "2"}
+
+
+def cpu_seconds(timeout_s: float) -> int:
+    """RLIMIT_CPU of a run: a backstop behind the wall-clock limit, for every core busy the whole time."""
+    return int(timeout_s * (os.cpu_count() or 1)) + 60
 
 
 def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_mb: int, seed: int):
     """Run the runner on spec; return (returncode or None when timed out, stderr tail)."""
     spec_path = os.path.join(work, f"spec-{side}.json")
+    spec = {**spec, "guard_log": os.path.join(work, f"guard-{side}.log")}
     with open(spec_path, "w") as fh:
         json.dump(spec, fh)
     stdout_path, stderr_path = os.path.join(work, f"{side}.stdout"), os.path.join(work, f"{side}.stderr")
     with open(stdout_path, "wb") as so, open(stderr_path, "wb") as se:
-        proc = subprocess.Popen([sys.executable, RUNNER, spec_path], cwd=cwd, env=_env(seed), stdin=subprocess.DEVNULL,
-                                stdout=so, stderr=se, preexec_fn=_limit_memory(memory_mb))
-        try:
-            rc = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            rc = None
-        finally:
-            _kill_group(proc)  # on timeout, and leftovers the script spawned
+        run = sandbox.Run([sys.executable, RUNNER, spec_path], cwd, work, _env(seed), so, se, memory_mb,
+                          cpu_seconds(timeout_s), name=side)
+        rc = run.wait(timeout_s)
     return rc, _tail(stderr_path)
 
 
@@ -185,14 +174,3 @@ def run_side_batch(side: str, scripts: list, work: str, options: VerifyOptions, 
         out[culprit] = _read_result(side, jobs[culprit], rc1, err1, timeout_s, memory_mb)
         todo = [i for i in rest if i != culprit]
     return out
-
-
-def _kill_group(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass

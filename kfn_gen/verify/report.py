@@ -72,6 +72,7 @@ class VerifyReport:
     tolerance: dict = field(default_factory=dict)
     standins: tuple[str, ...] = ()  # what the runs stood in for: argv, placeholder files, modules, weights
     coverage: dict = field(default_factory=dict)  # top-level statements: total, ran on both sides, why not
+    sandbox: dict = field(default_factory=dict)  # enforced / not_enforced here (verify/sandbox.py), blocked
 
     @property
     def ok(self) -> bool:
@@ -123,6 +124,10 @@ class VerifyReport:
             lines.append(f"  script error ({e.format()})")
         for s in self.standins:
             lines.append(f"  stand-in: {s}")
+        for b in self.sandbox.get("blocked", ()):
+            lines.append(f"  sandbox blocked: {b}")
+        for n in self.sandbox.get("not_enforced", ()):
+            lines.append(f"  sandbox: {n}")
         if self.timings:
             lines.append("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
         return "\n".join(lines)

@@ -12,7 +12,8 @@ import numpy as np
 from kfn_gen.verify.oracle import LegacyRuntimeError, ensure_legacy_keras
 from kfn_gen.verify.compare import GRAD_RTOL, compare
 from kfn_gen.verify.options import VerifyOptions, script_argv
-from kfn_gen.verify.processes import run_side, run_side_batch
+from kfn_gen.verify import sandbox
+from kfn_gen.verify.processes import cpu_seconds, run_side, run_side_batch
 from kfn_gen.verify.report import ScriptError, VerifyReport
 from kfn_gen.verify.verdict import _map_to_original, _new_errors, _note_random_standin, _overall, _standins, coverage
 
@@ -33,6 +34,13 @@ def verify_pair(old_path: str, new_path: str, options: VerifyOptions | None = No
     return verify_many([(old_path, new_path)], options, batch=False, **overrides)[0]
 
 
+def _sandbox(held: dict, *results) -> dict:
+    """What the sandbox held the runs to here, and what it refused them (side, script line, what)."""
+    blocked = [f"{'keras 2.2.4' if r.get('side') == 'legacy' else 'keras 3'} {b}" for r in results if r
+               for b in r.get("blocked") or ()]
+    return {**held, "blocked": blocked}
+
+
 def verify_many(pairs, options: VerifyOptions | None = None, batch: bool = True, **overrides) -> list[VerifyReport]:
     """verify_pair over many (old, new) pairs.  With batch=True, each side runs its scripts in ONE
     process (TensorFlow and Keras boot once per side instead of once per script; Keras session
@@ -45,9 +53,11 @@ def verify_many(pairs, options: VerifyOptions | None = None, batch: bool = True,
     reports: list[VerifyReport | None] = [None] * len(pairs)
     timings = [dict() for _ in pairs]
 
-    def error(i, reason, errs=()):
+    held = sandbox.describe(options.memory_mb, cpu_seconds(options.timeout_s))
+
+    def error(i, reason, errs=(), *results):
         return VerifyReport(pairs[i][0], pairs[i][1], "error", reason=reason, script_errors=tuple(errs),
-                            timings=timings[i], tolerance=tol)
+                            timings=timings[i], tolerance=tol, sandbox=_sandbox(held, *results))
 
     for i, (o, n) in enumerate(pairs):
         for p in (o, n):
@@ -91,7 +101,7 @@ def verify_many(pairs, options: VerifyOptions | None = None, batch: bool = True,
             if not legacy["models"]:
                 ex = legacy.get("exited_at")
                 tail = f" (it exited at line {ex['line']} with code {ex['code']})" if ex else ""
-                reports[i] = error(i, "the legacy script built no Keras model" + tail, lerrs)
+                reports[i] = error(i, "the legacy script built no Keras model" + tail, lerrs, legacy)
                 continue
             legacy_ok[i] = (legacy, lerrs)
         todo2 = list(legacy_ok)
@@ -112,14 +122,15 @@ def verify_many(pairs, options: VerifyOptions | None = None, batch: bool = True,
             legacy, lerrs = legacy_ok[i]
             migrated, reason = mres[k]
             if migrated is None:
-                reports[i] = error(i, reason, lerrs)
+                reports[i] = error(i, reason, lerrs, legacy)
                 continue
             merrs = [ScriptError("keras 3", e["line"], e["type"], e["message"], e.get("stmt_line")) for e in migrated["errors"]]
             try:
                 with np.load(refs[k][1]) as la, np.load(os.path.join(mdirs[i], "out", "keras3.npz")) as ma:
                     entries = compare(legacy, migrated, la, ma, atol=atol, rtol=rtol, check_training=check_training)
             except Exception as exc:  # noqa: BLE001 - a verifier bug must not look like a verdict
-                reports[i] = error(i, f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs)
+                reports[i] = error(i, f"internal error while comparing: {type(exc).__name__}: {exc}", lerrs + merrs,
+                                   legacy, migrated)
                 continue
             entries = _note_random_standin(entries, legacy, migrated)
             mapped = _map_to_original(merrs, pairs[i][0], pairs[i][1])
@@ -127,7 +138,8 @@ def verify_many(pairs, options: VerifyOptions | None = None, batch: bool = True,
             cov = coverage(legacy, lerrs, mapped)
             status, reason = _overall(entries, new_errs, len(migrated["models"]), cov)
             reports[i] = VerifyReport(pairs[i][0], pairs[i][1], status, tuple(entries), reason, tuple(lerrs + merrs),
-                                      timings[i], tol, standins=_standins(legacy, migrated), coverage=cov)
+                                      timings[i], tol, standins=_standins(legacy, migrated), coverage=cov,
+                                      sandbox=_sandbox(held, legacy, migrated))
         return reports
     finally:
         if options.keep_dir:

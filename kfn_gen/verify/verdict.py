@@ -7,6 +7,7 @@ import re
 
 from kfn_gen.linemap import line_map as _line_map
 from kfn_gen.verify.report import coverage_text, _fmt
+from kfn_gen.verify.worker.guard import REFUSED as SANDBOX_PREFIX
 
 # what verify/worker/random_standin.py does, for the report
 RANDOM_STANDIN = ("the same deterministic stand-in replaced random draws on both sides (Keras 2.2.4 "
@@ -110,9 +111,14 @@ def _missing_file(e) -> bool:
     return e.type in ("FileNotFoundError", "IsADirectoryError") or (e.type == "OSError" and "No such file" in e.message)
 
 
+def _sandbox_refused(e) -> bool:
+    return e.type == "PermissionError" and e.message.startswith(SANDBOX_PREFIX)
+
+
 def _from_environment(e) -> bool:
-    """An error of the run's environment, not of the script: a module or a file that is not there."""
-    return _missing_module(e) is not None or _missing_file(e)
+    """An error of the run's environment, not of the script: a module or a file that is not there, or
+    something the sandbox refused (the network, a write outside the run's directories)."""
+    return _missing_module(e) is not None or _missing_file(e) or _sandbox_refused(e)
 
 
 def _causes(lerrs, most: int = 3) -> list[str]:
@@ -133,6 +139,8 @@ def _cause(e) -> str:
         return f"{top} is not installed: pip install {PIP_NAMES.get(top, top)}"
     if _missing_file(e):
         return f"line {e.line}: a file the script reads is missing ({e.message}): provide it (run in its directory)"
+    if _sandbox_refused(e):
+        return f"line {e.line}: {e.message[len(SANDBOX_PREFIX):].strip()} (the verdict does not cover it)"
     return f"line {e.line}: {e.type}: {e.message}"
 
 

@@ -66,6 +66,7 @@ import numpy as np
 from kfn_gen.verify.worker.capture import keras3_capture, legacy_capture
 from kfn_gen.verify.worker.bench import bench_captured
 from kfn_gen.verify.worker.export import export_captured
+from kfn_gen.verify.worker import guard as sandbox_guard
 from kfn_gen.verify.worker.keras3_side import Keras3
 from kfn_gen.verify.worker.legacy_side import Legacy
 from kfn_gen.verify.worker.random_standin import install_random_standin
@@ -106,7 +107,18 @@ def run_job(side, job, boot_s):
         if job.get("load"):  # a saved Keras 3 model (generate tf-function model.keras): loaded, not a script
             names, ns = load_saved(side, job["load"])
         else:
-            names, ns = run_script(side, job["script"], result)
+            guard = side.guard
+            seen = len(guard.events()) if guard else 0
+            if guard:
+                guard.arm(job["script"], job.get("cwd") or os.getcwd())
+            try:
+                names, ns = run_script(side, job["script"], result)
+            finally:
+                if guard:
+                    if os.getpid() != guard.owner:  # a process the script forked: its work is not ours
+                        os._exit(0)
+                    guard.disarm()
+                    result["blocked"] = guard.events()[seen:]
         result["timings"]["script_s"] = round(time.perf_counter() - t1, 3)
         result["calls"] = {k: v for k, v in side.calls.items() if isinstance(k, str)}
         t2 = time.perf_counter()
@@ -146,6 +158,8 @@ def _alarm(signum, frame):
 
 
 def _write_results(side, out_dir, result, arrays):
+    if side.guard is not None and os.getpid() != side.guard.owner:
+        os._exit(0)  # a process the script forked never writes the run's results
     tmp = os.path.join(out_dir, f"{side.name}.tmp.npz")
     np.savez(tmp, **arrays)
     os.replace(tmp, os.path.join(out_dir, f"{side.name}.npz"))
@@ -177,6 +191,8 @@ def main(argv):
     jobs = spec.pop("jobs", None) or [spec]
     side = Legacy(spec) if spec["side"] == "legacy" else Keras3(spec)
     side.base_spec = spec
+    side.guard = sandbox_guard.install(spec["guard_log"], os.environ.get("HOME", os.getcwd())) \
+        if spec.get("guard_log") else None
     t0 = time.perf_counter()
     try:
         side.boot()

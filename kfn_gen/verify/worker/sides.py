@@ -37,6 +37,7 @@ class FatalRun(BaseException):
 # --------------------------------------------------------------------------- side adapters
 class Side:
     name = ""
+    guard = None  # worker/guard.py, installed by the runner
 
     def optimizer_info(self, model):
         opt = getattr(model, "optimizer", None)
