@@ -145,7 +145,9 @@ def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
 
     mode: permission bits for the result; by default those of the existing file, else the
     umask default.  A symlink at path is resolved so the link itself is kept.  On any failure
-    the temporary file is removed and the existing file is untouched.
+    the temporary file is removed and the existing file is untouched.  A file with other hard links
+    is rewritten in place instead (replacing it would leave the other names on the old bytes): the
+    new bytes are first written and synced beside it, so a full disk fails before the file is touched.
     """
     if os.path.islink(path):
         path = os.path.realpath(path)
@@ -155,6 +157,9 @@ def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
         st = os.stat(path)
     except FileNotFoundError:
         pass
+    if st is not None and st.st_nlink > 1:
+        _write_in_place(path, data, directory)
+        return
     if mode is None:
         if st is not None:
             mode = stat.S_IMODE(st.st_mode)
@@ -181,6 +186,25 @@ def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
         except OSError:
             pass
         raise
+
+
+def _write_in_place(path: str, data: bytes, directory: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".kfn-tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:  # room for the new bytes, proven before the original is opened
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with open(path, "r+b") as fh:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def read_bytes(path: str) -> tuple[bytes, os.stat_result]:

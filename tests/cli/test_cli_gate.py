@@ -4,6 +4,7 @@ Ctrl-C is 130.  Real migrator, no TensorFlow (verification is faked where it is 
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -70,6 +71,18 @@ def test_a_read_only_file_is_not_rewritten(tmp_path):
     r = cli("--in-place", f)
     assert r.exit_code == 2 and "read-only" in r.stderr
     assert f.read_bytes() == FIXABLE and (f.stat().st_mode & 0o777) == 0o444
+
+
+def test_a_hard_linked_file_keeps_its_links(tmp_path):
+    """--in-place used to replace the file (temp + rename): the other name kept the old bytes."""
+    f, other = tmp_path / "a.py", tmp_path / "same_file.py"
+    f.write_bytes(FIXABLE)
+    os.link(f, other)
+    r = cli("--in-place", f)
+    assert r.exit_code == 0, r.stderr
+    assert f.read_bytes() == b"from keras.layers import Dense\n"
+    assert other.read_bytes() == f.read_bytes() and os.path.samefile(f, other)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "same_file.py"]  # no temp file left
 
 
 @pytest.mark.parametrize("status,code,kept", [("match", 0, False), ("differ", 1, True), ("error", 2, True),
