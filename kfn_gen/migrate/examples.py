@@ -60,4 +60,5 @@ EXAMPLES: dict[str, str] = {
     "stdlib-removed": "import keras\nimport inspect\ndef f(a, b=1):\n    pass\nspec = inspect.getargspec(f)\n",
     "reset-states": "from keras.models import Sequential\nmodel = Sequential()\nmodel.reset_states()\n",
     "removed-modules": "from keras import engine\nLayer = engine.Layer\n",
+    "layer-defaults": "from keras.layers import AveragePooling2D\npool = AveragePooling2D()\n",
 }
