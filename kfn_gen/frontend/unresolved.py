@@ -7,7 +7,10 @@ public Keras 3 API dumped from the live package (scripts/dump_keras3_api.py; ref
 * `from keras.a import b`: keras.a is a module and b is one of its public names or submodules;
 * `alias.x.y` in code, where `alias` was bound by one of those imports to a Keras 3 module: each step
   is a module or a public name of the module before it (what comes after an object is its own business);
-* `keras_applications` / `keras_preprocessing` (Keras 2's companion packages, not installed with Keras 3).
+* `keras_applications` / `keras_preprocessing` (Keras 2's companion packages, not installed with Keras 3);
+* `from keras.a import *`: a name the file uses and binds nowhere itself, that 2.2.4's star import of
+  keras.a bound (its modules had no `__all__`: `from keras.layers import *` gave scripts `K`) and Keras 3's
+  does not: a NameError on Keras 3.
 
 A name that does not resolve would stop the migrated script with ImportError or AttributeError on
 Keras 3, so it is reported (migrate/pipeline.py: a warning at the original line, unless a rule already said
@@ -18,6 +21,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+import builtins
+
+from kfn_gen.keras224 import api as api224
 from kfn_gen.keras224.api import KERAS_PACKAGES, keras3_has, keras3_modules
 from kfn_gen.linemap import line_map
 
@@ -57,6 +63,7 @@ def unresolved_names(code: str) -> list[Unresolved]:
                 out.append(_companion(node, node.module))
             elif top == "keras":
                 out.extend(_from_import(node, modules, aliases))
+    out.extend(_star_names(tree))
     for node, local in _attributes(tree, frozenset()):  # inner links of a chain name the same first miss
         miss = _chain(node, {k: v for k, v in aliases.items() if k not in local}, modules)
         if miss:
@@ -85,6 +92,37 @@ def _attributes(node: ast.AST, local: frozenset):
 def _companion(node, name: str) -> Unresolved:
     return Unresolved(node.lineno, node.col_offset + 1, name,
                       f"{name.split('.')[0]} is Keras 2's companion package, not installed with Keras 3")
+
+
+def _star_names(tree: ast.Module) -> list[Unresolved]:
+    stars = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module
+             and n.module.split(".")[0] == "keras" and any(a.name == "*" for a in n.names)]
+    if not stars:
+        return []
+    bound = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            bound.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in n.names if a.name != "*")
+        elif isinstance(n, ast.arg):
+            bound.add(n.arg)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            bound.add(n.name)
+    out, seen = [], set()
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Name) or not isinstance(n.ctx, ast.Load) or n.id in bound or n.id in seen \
+                or hasattr(builtins, n.id):
+            continue
+        for mod in stars:
+            if n.id in api224.names_in(mod) and not keras3_has(f"{mod}.{n.id}"):
+                seen.add(n.id)
+                out.append(Unresolved(n.lineno, n.col_offset + 1, f"{mod}.{n.id}",
+                                      f"bound by 2.2.4's `from {mod} import *`, not by Keras 3's (NameError)"))
+                break
+    return out
 
 
 def _from_import(node: ast.ImportFrom, modules, aliases) -> list[Unresolved]:

@@ -147,6 +147,14 @@ SCRIPTS = {
     # 2.2.4's cosine_proximity (losses.py:76, re-exported by keras.metrics) is -sum(l2n(t) * l2n(p));
     # `metrics.cosine_proximity` -> keras.losses.cosine_similarity (Keras 3's keras.metrics has none);
     # control: the positive cosine (keras.metrics.CosineSimilarity's sign) trains the other way
+    # a backend function passed as a value (not called): Keras 3's keras.backend has neither
+    "backend_function_reference": ("""\
+        from keras import backend as K
+        from keras.models import Sequential
+        from keras.layers import Dense, Lambda
+        model = Sequential([Dense(6, input_shape=(5,)), Lambda(K.exp), Lambda(K.tanh), Dense(2)])
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("Lambda(keras.ops.exp)", "Lambda(K.exp)")),
     "cosine_proximity_attribute": ("""\
         from keras import metrics
         from keras.models import Sequential

@@ -34,6 +34,8 @@ IDIOMS = [
     "from keras.preprocessing import image\ny = image.random_rotation\n",
     "import keras.backend as K\nz = K.get_session()\n",
     "from keras import backend as K\nw = K.local_conv1d\n",
+    "from keras.layers import *\nf = K.sqrt\n",
+    "from keras.layers import *\nv = K.epsilon()\n",
 ]
 
 
@@ -55,6 +57,18 @@ def test_the_silent_cases_now_say_so():
         assert any(d.severity == "warning" for d in res.diagnostics), (code, res.code)
     res = migrate_source("from keras.engine.topology import get_source_inputs\n", "t.py")
     assert res.code == "from keras.utils import get_source_inputs\n" and unresolved_names(res.code) == []
+
+
+def test_a_name_only_224s_star_import_bound_is_flagged():
+    """2.2.4's modules had no __all__: `from keras.layers import *` bound `K` (keras.backend).  Keras 3's does not:
+    a K left in the migrated code is a NameError, reported; names Keras 3's star import binds are not."""
+    code = "from keras.layers import *\nx = Input(shape=(3,))\ny = Dense(2)(x)\ne = K.epsilon\n"
+    res = migrate_source(code, "t.py")
+    assert [(u.line, u.name) for u in unresolved_names(res.code)] == [(4, "keras.layers.K")]
+    assert any(d.line == 4 and "`keras.layers.K`: bound by 2.2.4's `from keras.layers import *`" in d.message
+               for d in res.diagnostics)
+    shadowed = "from keras.layers import *\nK = 3\nprint(K)\n"
+    assert unresolved_names(migrate_source(shadowed, "t.py").code) == []
 
 
 def test_names_keras3_has_and_shadowed_aliases_are_not_flagged():

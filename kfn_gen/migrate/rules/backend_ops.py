@@ -99,6 +99,34 @@ class BackendOps(Rule):
             else:
                 why = BACKEND_NO_EQUIVALENT.get(fn, f"keras.backend has no {fn}")
                 ctx.warn(call, f"`{text}` has no faithful Keras 3 equivalent ({why}); migrate by hand")
+        self._references(ctx)
+
+    def _references(self, ctx: Context) -> None:
+        """`Lambda(K.exp)`: a backend function passed as a value, not called here.  It becomes its Keras 3
+        function where that takes the same arguments with the same meaning (no renamed keyword, no
+        default to write), or 2.2.4's helper; anything else is reported (it needs the call's arguments)."""
+        funcs = {id(call.func) for call, _ in calls(ctx)}
+        inside_import = {id(n) for imp in walk(ctx.src.module) if isinstance(imp, (cst.Import, cst.ImportFrom))
+                         for n in walk(imp)}
+        for node in walk(ctx.src.module):
+            if not isinstance(node, cst.Attribute) or id(node) in funcs or id(node) in inside_import:
+                continue
+            fn = _backend_name(ctx.src.identity(node))
+            if fn is None or fn in BACKEND_KEPT or fn in BACKEND_MANUAL:
+                continue
+            text = A.code(ctx.src.module, node)
+            op = BACKEND_OPS.get(fn)
+            if op is not None and not (op.renames or op.defaults or op.keywords or op.drop):
+                ref = ctx.keras(op.target, node)
+                ctx.replace_code(node, ref, f"`{text}` (passed as a function) -> `{ref}`")
+            elif fn in BACKEND_HELPERS:
+                wanted, code = BACKEND_HELPERS[fn]
+                name = ctx.define(wanted, code, node)
+                ctx.replace_code(node, name, f"`{text}` (passed as a function) -> `{name}` (2.2.4's {fn}, "
+                                             "defined in the script)")
+            elif fn in BACKEND_OPS or fn in BACKEND_TEMPLATES:
+                ctx.warn(node, f"`{text}` is passed as a function: its Keras 3 form depends on the arguments it "
+                               f"is called with; write it as a lambda of them, e.g. `lambda x: {text}(x)`")
 
     def _op(self, ctx: Context, call: cst.Call, fn: str, text: str) -> None:
         op = BACKEND_OPS[fn]
