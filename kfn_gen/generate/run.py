@@ -118,7 +118,8 @@ def check_modules(mms: list[ModelModule], captured: Captured, options: VerifyOpt
             # the modules hold code rendered from the script's own Lambdas: they run in the sandbox too
             run = sandbox.Run([sys.executable, CHECKER, os.path.join(work, "jobs.json")], work, work,
                               {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}, so, se, options.memory_mb,
-                              cpu_seconds(timeout), name="check")
+                              cpu_seconds(timeout), name="check",
+                              writable=tuple(os.path.dirname(j["saved_model"]) for j in jobs if j["saved_model"]))
             rc = run.wait(timeout)
         if rc is None:
             for mm in mms:

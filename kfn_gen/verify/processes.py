@@ -49,8 +49,10 @@ def cpu_seconds(timeout_s: float) -> int:
     return int(timeout_s * (os.cpu_count() or 1)) + 60
 
 
-def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_mb: int, seed: int):
-    """Run the runner on spec; return (returncode or None when timed out, stderr tail)."""
+def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_mb: int, seed: int,
+           writable: tuple = ()):
+    """Run the runner on spec (in the sandbox: it may write in work, cwd and writable only); return
+    (returncode or None when timed out, stderr tail)."""
     spec_path = os.path.join(work, f"spec-{side}.json")
     spec = {**spec, "guard_log": os.path.join(work, f"guard-{side}.log")}
     with open(spec_path, "w") as fh:
@@ -58,7 +60,7 @@ def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_
     stdout_path, stderr_path = os.path.join(work, f"{side}.stdout"), os.path.join(work, f"{side}.stderr")
     with open(stdout_path, "wb") as so, open(stderr_path, "wb") as se:
         run = sandbox.Run([sys.executable, RUNNER, spec_path], cwd, work, _env(seed), so, se, memory_mb,
-                          cpu_seconds(timeout_s), name=side)
+                          cpu_seconds(timeout_s), name=side, writable=writable)
         rc = run.wait(timeout_s)
     return rc, _tail(stderr_path)
 
@@ -126,7 +128,7 @@ def run_side(side: str, script: str, work: str, options: VerifyOptions, referenc
     spec.update(extra or {})
     if task == "load":
         spec["load"] = job["script"]
-    rc, err = _spawn(side, spec, work, job["cwd"], timeout_s, memory_mb, seed)
+    rc, err = _spawn(side, spec, work, job["cwd"], timeout_s, memory_mb, seed, (job["out_dir"],))
     return _read_result(side, job, rc, err, timeout_s, memory_mb)
 
 
@@ -149,7 +151,7 @@ def run_side_batch(side: str, scripts: list, work: str, options: VerifyOptions, 
         bwork = os.path.join(work, f"batch-{side}-{n}")
         os.makedirs(bwork, exist_ok=True)
         budget = timeout_s * len(todo) + 60
-        rc, err = _spawn(side, spec, bwork, bwork, budget, memory_mb, seed)
+        rc, err = _spawn(side, spec, bwork, bwork, budget, memory_mb, seed, (work,))
         done = []
         for i in todo:
             if os.path.exists(os.path.join(jobs[i]["out_dir"], f"{side}.json")):
@@ -170,7 +172,7 @@ def run_side_batch(side: str, scripts: list, work: str, options: VerifyOptions, 
         solo = os.path.join(work, f"solo-{side}-{culprit}")
         os.makedirs(solo, exist_ok=True)
         spec1 = {"side": side, "legacy_dir": legacy_dir, "seed": seed, "batch": 4, **jobs[culprit]}
-        rc1, err1 = _spawn(side, spec1, solo, jobs[culprit]["cwd"], timeout_s, memory_mb, seed)
+        rc1, err1 = _spawn(side, spec1, solo, jobs[culprit]["cwd"], timeout_s, memory_mb, seed, (work,))
         out[culprit] = _read_result(side, jobs[culprit], rc1, err1, timeout_s, memory_mb)
         todo = [i for i in rest if i != culprit]
     return out

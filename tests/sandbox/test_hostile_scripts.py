@@ -53,7 +53,7 @@ class Listener:
         self.sock.close()
 
 
-def _scripts(port: int, outside: str) -> dict:
+def _scripts(port: int, outside: str, outside_child: str) -> dict:
     return {
         "secret": MODEL + f"""import os
 secret = os.environ.get("KFN_PLANTED_SECRET")
@@ -75,6 +75,10 @@ if "connected" in out:
     raise RuntimeError("a child process reached the network")
 """,
         "write": MODEL + f"""open({outside!r}, "w").write("escaped")
+""",
+        # a program the script starts has no audit hook: only the kernel (a read-only mount) stops it
+        "write_child": MODEL + f"""import subprocess
+subprocess.run(["sh", "-c", "echo escaped > {outside_child}"])
 """,
         "fork_bomb": MODEL + """import os
 children = []
@@ -102,6 +106,7 @@ raise RuntimeError("daemon %d" % p.pid)
 def reports(tmp_path_factory, legacy_dir):
     listener = Listener()
     outside = str(tmp_path_factory.mktemp("outside") / "escaped.txt")
+    outside_child = str(tmp_path_factory.mktemp("outside") / "escaped_by_a_child.txt")
     old_env = os.environ.get("KFN_PLANTED_SECRET")
     os.environ["KFN_PLANTED_SECRET"] = SECRET
     try:
@@ -113,7 +118,7 @@ def reports(tmp_path_factory, legacy_dir):
             return b
 
         out = verify_in_one_batch(tmp_path_factory, legacy_dir,
-                                  {name: build(name, code) for name, code in _scripts(listener.port, outside).items()},
+                                  {name: build(name, code) for name, code in _scripts(listener.port, outside, outside_child).items()},
                                   timeout_s=300, memory_mb=6000)
     finally:
         if old_env is None:
@@ -121,7 +126,7 @@ def reports(tmp_path_factory, legacy_dir):
         else:
             os.environ["KFN_PLANTED_SECRET"] = old_env
         listener.close()
-    return out, listener, outside
+    return out, listener, outside, outside_child
 
 
 def _errors(report):
@@ -136,7 +141,7 @@ def test_the_environment_is_scrubbed(reports):
 
 
 def test_a_socket_connect_fails_and_is_reported(reports):
-    out, listener, _ = reports
+    out, listener = reports[:2]
     r = out["socket"]
     assert listener.accepted == 0
     assert r.status == "partial", r.format_table()
@@ -145,7 +150,7 @@ def test_a_socket_connect_fails_and_is_reported(reports):
 
 
 def test_a_child_process_has_no_network_or_the_report_says_so(reports):
-    out, listener, _ = reports
+    out, listener = reports[:2]
     r = out["socket_child"]
     why = sandbox.network_namespace()
     if why is None:
@@ -157,12 +162,23 @@ def test_a_child_process_has_no_network_or_the_report_says_so(reports):
 
 
 def test_a_write_outside_the_run_fails_and_is_reported(reports):
-    out, _, outside = reports
+    out, _, outside, _ = reports
     r = out["write"]
     assert not os.path.exists(outside)
     assert sum(f"write to {outside} refused" in b for b in r.sandbox["blocked"]) == 2
     assert r.status == "partial" and "outside the run's directories" in r.reason
-    assert any("writes by C code" in line for line in r.sandbox["not_enforced"])  # what the hook cannot see
+
+
+def test_a_write_outside_by_a_child_program_fails_or_the_report_says_so(reports):
+    out, _, _, outside_child = reports
+    r = out["write_child"]
+    if sandbox.mount_namespace() is None:
+        assert not os.path.exists(outside_child)
+        assert any("a read-only file system (mount namespace)" in line for line in r.sandbox["enforced"])
+    else:
+        assert os.path.exists(outside_child)
+        assert any(line.startswith("writes by C code") and "not confined here" in line
+                   for line in r.sandbox["not_enforced"])
 
 
 def test_a_fork_bomb_is_capped(reports):
