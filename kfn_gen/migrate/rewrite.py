@@ -41,6 +41,7 @@ class Context:
     code: str = ""
     _taken: set[str] | None = None
     _defined: dict[str, str] | None = None
+    calls_cache: list | None = None  # migrate/rule.py: calls(), computed once per file for every rule
 
     # ----- what rules call -----
     def suppressed(self, node: cst.CSTNode) -> bool:

@@ -33,15 +33,20 @@ def calls(ctx: Context) -> Iterator[tuple[cst.Call, str | None]]:
     """Every call in the module with the Keras 2.2.4 identity of what it calls (or None).
 
     The name is resolved lexically first; a layer constructor reached through a variable
-    (`RNN = layers.LSTM; RNN(128)`) gets its class from the graph.
+    (`RNN = layers.LSTM; RNN(128)`) gets its class from the graph.  Rules only register edits, the tree
+    does not change while they run: the list is computed once per file.
     """
-    constructors = ctx.facts.constructors
-    for node in walk(ctx.src.module):
-        if isinstance(node, cst.Call):
-            ident = ctx.src.identity(node.func)
-            if ident is None and node in constructors and constructors[node].kind == "layer":
-                ident = constructors[node].cls
-            yield node, ident
+    if ctx.calls_cache is None:
+        constructors = ctx.facts.constructors
+        found = []
+        for node in walk(ctx.src.module):
+            if isinstance(node, cst.Call):
+                ident = ctx.src.identity(node.func)
+                if ident is None and node in constructors and constructors[node].kind == "layer":
+                    ident = constructors[node].cls
+                found.append((node, ident))
+        ctx.calls_cache = found
+    return iter(ctx.calls_cache)
 
 
 def short(identity: str) -> str:

@@ -94,13 +94,14 @@ class BackendFunction(Rule):
     description = "K.function(inputs, outputs) over Keras tensors -> a keras.Model-backed helper (2.2.4 semantics)"
 
     def run(self, ctx: Context) -> None:
+        functions = [call for call, ident in calls(ctx) if ident == FUNCTION]
+        if not functions:
+            return
         # K.gradients calls that migrate/rules/gradients.py turns into Keras tensors do not taint
         helped = {c for c, ident in calls(ctx) if ident == GRADIENTS and migratable(c)}
         tainted = _tainted_names(ctx.src.module, helped)
         migrated: list[cst.CSTNode] = []
-        for call, ident in calls(ctx):
-            if ident != FUNCTION:
-                continue
+        for call in functions:
             plan = _plan(ctx, call, tainted)
             if plan is None:
                 continue

@@ -25,7 +25,7 @@ import libcst as cst
 import libcst.metadata as md
 
 from kfn_gen.ir.values import LayerVal
-from kfn_gen.frontend.tree import walk
+from kfn_gen.frontend.tree import parents as tree_parents, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule
@@ -80,7 +80,7 @@ class TrainableAtCompile(Rule):
     numeric = True
 
     def run(self, ctx: Context) -> None:
-        parents = _parents(ctx)
+        parents = tree_parents(ctx.src.module)
         sets = [n for n in walk(ctx.src.module) if isinstance(n, cst.Assign)
                 and any(isinstance(t.target, cst.Attribute) and t.target.attr.value == "trainable" for t in n.targets)
                 and not _in_helper(parents, n)]
@@ -125,14 +125,6 @@ class TrainableAtCompile(Rule):
         # positional arguments too: compile-metrics gives them their keywords, and a second run must see the
         # same call as a model's compile (idempotence; found on segmentation-models' recompile(model))
         return any(a.keyword is None or a.keyword.value in COMPILE_ARGS for a in call.args)
-
-
-def _parents(ctx: Context) -> dict:
-    out = {}
-    for node in walk(ctx.src.module):
-        for child in node.children:
-            out[child] = node
-    return out
 
 
 def _inside_function(parents: dict, node) -> bool:
