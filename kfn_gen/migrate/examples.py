@@ -61,4 +61,6 @@ EXAMPLES: dict[str, str] = {
     "reset-states": "from keras.models import Sequential\nmodel = Sequential()\nmodel.reset_states()\n",
     "removed-modules": "from keras import engine\nLayer = engine.Layer\n",
     "layer-defaults": "from keras.layers import AveragePooling2D\npool = AveragePooling2D()\n",
+    "layer-shapes": "from keras.models import load_model\nmodel = load_model('m.h5')\nfor layer in model.layers:\n"
+                    "    print(layer.output_shape)\n",
 }

@@ -155,6 +155,15 @@ SCRIPTS = {
         model = Sequential([Dense(6, input_shape=(5,)), Lambda(K.exp), Lambda(K.tanh), Dense(2)])
         model.compile(loss='mse', optimizer='sgd')
         """, ("Lambda(keras.ops.exp)", "Lambda(K.exp)")),
+    # shapes read from layers known only at run time: Keras 3 layers have no input_shape/output_shape
+    "run_time_layer_shapes": ("""\
+        from keras.models import Sequential
+        from keras.layers import Dense, Reshape
+        model = Sequential([Dense(6, input_shape=(5,)), Reshape((2, 3)), Dense(4)])
+        model.compile(loss='mse', optimizer='sgd')
+        shapes = [(layer.input_shape, layer.output_shape) for layer in model.layers]
+        assert shapes == [((None, 5), (None, 6)), ((None, 6), (None, 2, 3)), ((None, 2, 3), (None, 2, 4))], shapes
+        """, ("keras224_shape(layer, 'output_shape')", "layer.output_shape")),
     "cosine_proximity_attribute": ("""\
         from keras import metrics
         from keras.models import Sequential
