@@ -39,7 +39,7 @@ def test_reads_are_rewritten_and_assignments_kept():
 
 @pytest.mark.tf
 def test_the_helper_keeps_an_attribute_the_class_sets_itself():
-    keras = pytest.importorskip("keras")
+    pytest.importorskip("keras")
     script = "import keras\n" + SCRIPT.replace("model = load_model('m.h5')\n", "model = keras.Sequential("
                                                "[keras.Input((3,)), keras.layers.Dense(2)])\n")
     res = migrate_source(script, "t.py")
