@@ -42,6 +42,7 @@ class Context:
     _taken: set[str] | None = None
     _defined: dict[str, str] | None = None
     calls_cache: list | None = None  # migrate/rule.py: calls(), computed once per file for every rule
+    _keras_line: float | None = None  # the first line that binds `keras` (_keras_bound_before)
 
     # ----- what rules call -----
     def suppressed(self, node: cst.CSTNode) -> bool:
@@ -140,20 +141,24 @@ class Context:
         return self.src.pos(node)[0] * 100000 + self.src.pos(node)[1]
 
     def _keras_bound_before(self, use: cst.CSTNode) -> bool:
-        line = self.src.pos(use)[0]
+        if self._keras_line is None:  # computed once per file: a scan per use made rules quadratic
+            self._keras_line = self._first_keras_binding()
+        return self._keras_line <= self.src.pos(use)[0]
+
+    def _first_keras_binding(self) -> float:
+        """The line of the first module-level statement that binds `keras` (`import keras...`, `from tensorflow
+        import keras`), or infinity."""
         for stmt in self.src.module.body:
-            if self.src.pos(stmt)[0] > line:
-                break
             if isinstance(stmt, cst.SimpleStatementLine):
                 for s in stmt.body:
                     if isinstance(s, cst.Import) and any(
                             a.asname is None and root(a.name) == "keras" for a in s.names):
-                        return True
+                        return self.src.pos(stmt)[0]
                     if (isinstance(s, cst.ImportFrom) and s.module is not None and dotted_name(s.module) == "tensorflow"
                             and not isinstance(s.names, cst.ImportStar)
                             and any(a.asname is None and dotted_name(a.name) == "keras" for a in s.names)):
-                        return True
-        return False
+                        return self.src.pos(stmt)[0]
+        return float("inf")
 
 
 class _Apply(cst.CSTTransformer):

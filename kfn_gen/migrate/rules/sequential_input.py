@@ -84,11 +84,13 @@ class SequentialInput(Rule):
                          "warns and ignores it)")
 
     def container(self, ctx: Context, call: cst.Call):
-        from kfn_gen.frontend.tree import walk
-        for node in walk(ctx.src.module):
-            if isinstance(node, (cst.List, cst.Tuple)) and any(el.value is call for el in node.elements):
-                return node
-        return None
+        """The list or tuple the call is an element of (from the cached parent map: a scan of the module per
+        call made this rule quadratic in the file's size)."""
+        from kfn_gen.frontend.tree import parents
+        up = parents(ctx.src.module)
+        element = up.get(call)
+        holder = up.get(element) if isinstance(element, cst.Element) else None
+        return holder if isinstance(holder, (cst.List, cst.Tuple)) else None
 
     @staticmethod
     def insert_element(lst, call_original, inp: str, ctx: Context):
