@@ -107,6 +107,8 @@ def limits(memory_mb: int, cpu_s: int, network: bool, writable: list[str] | None
 
 def _children(pid: int) -> list[int]:
     out = []
+    if not os.path.isdir("/proc"):  # not Linux: only the run's process group can be found (kill_group)
+        return out
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -169,8 +171,18 @@ def main(argv: list[str]) -> int:
     with open(argv[1]) as fh:
         spec = json.load(fh)
     subreaper = sys.platform.startswith("linux") and _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    started: list = []
+
+    def kill_group():
+        """The run's own session (it called setsid): all a platform without a subreaper can reach."""
+        for p in started:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def stop(signum, frame):
+        kill_group()
         kill_everything_below()
         os._exit(128 + signum)
 
@@ -183,7 +195,9 @@ def main(argv: list[str]) -> int:
     except (OSError, subprocess.SubprocessError) as exc:
         print(f"kfn-gen sandbox: could not start the run: {exc}", file=sys.stderr)
         return 70
+    started.append(proc)
     rc = proc.wait()
+    kill_group()
     left = kill_everything_below() if subreaper else 0
     with open(spec["report"], "w") as fh:
         json.dump({"rc": rc, "subreaper": subreaper, "killed_after_exit": left}, fh)
