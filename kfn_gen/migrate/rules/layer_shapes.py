@@ -31,7 +31,6 @@ class LayerShapes(Rule):
     code = "KFN033"
     name = "layer-shapes"
     description = "layer.input_shape/output_shape of layers known only at run time -> 2.2.4's value (helper)"
-    after = ("node-access",)
 
     def run(self, ctx: Context) -> None:
         up = parents(ctx.src.module)
