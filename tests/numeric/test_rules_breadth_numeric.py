@@ -155,6 +155,16 @@ SCRIPTS = {
         model = Sequential([Dense(6, input_shape=(5,)), Lambda(K.exp), Lambda(K.tanh), Dense(2)])
         model.compile(loss='mse', optimizer='sgd')
         """, ("Lambda(keras.ops.exp)", "Lambda(K.exp)")),
+    # a default Keras 3 made required: AveragePooling2D() pooled 2x2 in 2.2.4, raises TypeError in Keras 3
+    "average_pooling_default": ("""\
+        from keras.models import Sequential
+        from keras.layers import Conv2D, AveragePooling2D, Flatten, Dense
+        from keras.layers.pooling import AveragePooling1D
+        from keras.layers import Reshape
+        model = Sequential([Conv2D(3, (3, 3), input_shape=(8, 8, 1)), AveragePooling2D(), Reshape((9, 3)),
+                            AveragePooling1D(), Flatten(), Dense(2)])
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("AveragePooling2D(pool_size=(2, 2))", "AveragePooling2D()")),
     # shapes read from layers known only at run time: Keras 3 layers have no input_shape/output_shape
     "run_time_layer_shapes": ("""\
         from keras.models import Sequential
