@@ -77,9 +77,13 @@ def install_h5py_bytes_attrs() -> None:
         value = original(self, name)
         if isinstance(value, str):
             return value.encode("utf8")
+        if isinstance(value, np.ndarray) and value.ndim == 1 and value.size == 0:
+            return []  # the empty weight_names of a layer without weights: numpy 2 refuses an empty array's truth
         if isinstance(value, np.ndarray) and value.dtype.kind in "OU":
+            # fixed-length bytes ('S'), as h5py 2 returned them: 2.2.4's H5Dict turns those into a list
+            # (`val.dtype.type == np.string_`), and load_model tests that list's truth
             return np.array([v.encode("utf8") if isinstance(v, str) else v for v in value.flat],
-                            dtype=object).reshape(value.shape)
+                            dtype=bytes).reshape(value.shape)
         return value
 
     getitem._kfn_bytes = True
