@@ -19,7 +19,7 @@ LAYERS = [
     {"ir"},  # the layer/node graph a script builds
     {"migrate"},  # rules -> edits -> migrated text
     {"render", "verify", "files"},  # tf.function and drawings; running both sides; files, trees, notebooks
-    {"generate"},  # capture the models in the verifier's sandbox, render them, check the modules
+    {"generate", "checkpoints"},  # capture + render models; old .h5 checkpoints into Keras 3 files
     {"cli"},
 ]
 LAYER_OF = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -1,0 +1,74 @@
+"""kfn-gen convert: a Keras 2.x HDF5 checkpoint -> a Keras 3 file that plain Keras 3 loads."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from kfn_gen.checkpoints.h5file import CheckpointError, read_checkpoint
+from kfn_gen.checkpoints.model_config import ModelPlan, plan_model
+
+
+@dataclass
+class Converted:
+    source: str
+    output: str
+    keras_version: str
+    backend: str
+    layers: int
+    notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def plan_checkpoint(path: str):
+    """(Checkpoint, ModelPlan) without Keras: everything that can be checked before building."""
+    ck = read_checkpoint(path)
+    if ck.model_config is None:
+        raise CheckpointError(f"{path}: a weights-only file (model.save_weights): it holds no architecture; "
+                              "load it into the migrated script's model with model.load_weights instead")
+    if ck.major not in ("1", "2"):
+        raise CheckpointError(f"{path}: written by Keras {ck.keras_version}, not Keras 1 or 2")
+    return ck, plan_model(ck.model_config, path)
+
+
+def _by_name(plan: ModelPlan) -> dict:
+    return {p.name: p for p in plan.layers}
+
+
+def convert(src: str, dst: str, weights_only: bool = False) -> Converted:
+    """Write dst (a .keras model, or with weights_only a .weights.h5 file); CheckpointError on any failure,
+    and then nothing is written."""
+    suffix = ".weights.h5" if weights_only else ".keras"
+    if not dst.endswith(suffix):
+        raise CheckpointError(f"{dst}: the output must end in {suffix} (Keras 3 writes that format only)")
+    ck, plan = plan_checkpoint(src)
+    try:
+        import keras
+    except ImportError:
+        raise CheckpointError('converting needs Keras 3: pip install "kfn-gen[tf]"') from None
+    from kfn_gen.checkpoints.keras3_model import assign, build
+
+    model = build(plan, keras)
+    plans = _by_name(plan)
+    for name in ck.layer_names:
+        weights = ck.weights[name]
+        if not weights:
+            continue
+        if name not in plans:
+            raise CheckpointError(f"{src}: weights for layer '{name}', which the model config does not have")
+        assign(plans[name], model.get_layer(name), weights, ck)
+    out = Converted(src, dst, ck.keras_version, ck.backend, len(ck.layer_names), plan.notes())
+    if ck.training_config:
+        out.warnings.append("training config and optimizer state not carried: compile the loaded model again "
+                            "(its weights and architecture are converted)")
+    folder = os.path.dirname(os.path.abspath(dst))
+    tmp = os.path.join(folder, f".{os.path.basename(dst)[:-len(suffix)]}.tmp-{os.getpid()}{suffix}")
+    try:
+        if weights_only:
+            model.save_weights(tmp)
+        else:
+            model.save(tmp)
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out

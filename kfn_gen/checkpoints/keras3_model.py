@@ -1,0 +1,114 @@
+"""Build the Keras 3 model of a plan, put the re-laid weights in it, and save it.  Imports Keras 3."""
+from __future__ import annotations
+
+from kfn_gen.checkpoints.h5file import Checkpoint, CheckpointError
+from kfn_gen.checkpoints.layer_config import LayerPlan
+from kfn_gen.checkpoints.model_config import ModelPlan
+from kfn_gen.checkpoints.weights import relayout
+
+RECURRENT = {"SimpleRNN", "LSTM", "GRU", "ConvLSTM2D"}
+
+
+def build(plan, keras):
+    """The Keras 3 layer or model of a LayerPlan / ModelPlan."""
+    if isinstance(plan, ModelPlan):
+        return _sequential(plan, keras) if plan.kind == "sequential" else _functional(plan, keras)
+    config = dict(plan.config)
+    cls = getattr(keras.layers, plan.new_class, None)
+    if cls is None:
+        raise CheckpointError(f"layer '{plan.name}': Keras 3 has no layer {plan.new_class}")
+    if "layer" in config:
+        config["layer"] = build(config["layer"], keras)
+    try:
+        return cls(**config)
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"layer '{plan.name}' ({plan.old_class}): Keras 3's {plan.new_class} refuses its "
+                              f"config: {exc}") from None
+
+
+def _sequential(plan: ModelPlan, keras):
+    model = keras.Sequential(name=plan.name)
+    if plan.input_shape:
+        model.add(keras.Input(batch_shape=tuple(plan.input_shape), dtype=plan.input_dtype or "float32"))
+    for p in plan.layers:
+        model.add(build(p, keras))
+    return model
+
+
+def _functional(plan: ModelPlan, keras):
+    made, outputs, done = {}, {}, {}
+    for p in plan.layers:
+        if p.new_class == "InputLayer":
+            c = p.config
+            shape = c.get("batch_input_shape")
+            outputs[(p.name, 0)] = [keras.Input(batch_shape=tuple(shape) if shape else None, dtype=c.get("dtype"),
+                                                sparse=c.get("sparse") or None, name=p.name)]
+            done[p.name] = 1
+        else:
+            made[p.name] = build(p, keras)
+            done[p.name] = 0
+    progress = True
+    while progress:
+        progress = False
+        for p in plan.layers:
+            nodes = plan.nodes.get(p.name, [])
+            while p.name in made and done[p.name] < len(nodes):
+                node = nodes[done[p.name]]
+                if not all((n, i) in outputs for n, i, _ in node.inputs):
+                    break
+                args = [outputs[(n, i)][t] for n, i, t in node.inputs]
+                outputs[(p.name, done[p.name])] = _call(made[p.name], p, args, node.kwargs)
+                done[p.name] += 1
+                progress = True
+    left = [p.name for p in plan.layers if p.name in made and done[p.name] < len(plan.nodes.get(p.name, []))]
+    if left:
+        raise CheckpointError(f"model '{plan.name}': the nodes of {', '.join(left)} never got their inputs")
+    ins = [outputs[(n, i)][t] for n, i, t in plan.inputs]
+    outs = [outputs[(n, i)][t] for n, i, t in plan.outputs]
+    return keras.Model(ins if len(ins) > 1 else ins[0], outs if len(outs) > 1 else outs[0], name=plan.name)
+
+
+def _call(layer, plan, args, kwargs):
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("mask",)}
+    if isinstance(plan, LayerPlan) and plan.new_class in RECURRENT and len(args) > 1:
+        out = layer(args[0], initial_state=args[1:], **kwargs)  # 2.2.4: RNN([x, *states])
+    else:
+        out = layer(args if len(args) > 1 else args[0], **kwargs)
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def assign(plan, layer, weights: list, ck: Checkpoint) -> None:
+    """Put one saved layer's weights (in 2.2.4's saved order) into its Keras 3 layer."""
+    if isinstance(plan, ModelPlan):
+        subs = [(p, layer.get_layer(p.name)) for p in plan.layers if p.new_class != "InputLayer"]
+        # 2.2.4 saved a nested model's trainable weights layer by layer, then its non-trainable ones
+        parts: dict = {p.name: [] for p, _ in subs}
+        for trainable in (True, False):
+            for p, sub in subs:
+                n = len(sub.trainable_weights) if trainable else len(sub.weights) - len(sub.trainable_weights)
+                parts[p.name] += weights[:n]
+                weights = weights[n:]
+        for p, sub in subs:
+            _assign_leaf_order(p, sub, parts[p.name], ck)
+        return
+    _assign_leaf_order(plan, layer, weights, ck)
+
+
+def _assign_leaf_order(plan, layer, weights, ck):
+    if isinstance(plan, ModelPlan):
+        return assign(plan, layer, weights, ck)
+    if plan.new_class == "Bidirectional":
+        half = len(weights) // 2
+        inner = plan.config["layer"]
+        _assign_leaf_order(inner, layer.forward_layer, weights[:half], ck)
+        _assign_leaf_order(inner, layer.backward_layer, weights[half:], ck)
+        return
+    if plan.new_class == "TimeDistributed":
+        return _assign_leaf_order(plan.config["layer"], layer.layer, weights, ck)
+    want = [tuple(w.shape) for w in layer.weights]
+    ws = relayout(plan, weights, ck.major, ck.backend, want)
+    got = [tuple(w.shape) for w in ws]
+    if got != want:
+        raise CheckpointError(f"layer '{plan.name}' ({plan.old_class}): saved weights {got} do not fit Keras 3's "
+                              f"{plan.new_class} {want}")
+    layer.set_weights(ws)
