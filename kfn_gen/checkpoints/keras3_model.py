@@ -57,7 +57,9 @@ def _functional(plan: ModelPlan, keras):
                 if not all((n, i) in outputs for n, i, _ in node.inputs):
                     break
                 args = [outputs[(n, i)][t] for n, i, t in node.inputs]
-                outputs[(p.name, done[p.name])] = _call(made[p.name], p, args, node.kwargs)
+                # 2.2.4 numbered a nested model's calls from 1: its node 0 is its own input (network.py:846)
+                index = done[p.name] + (1 if isinstance(p, ModelPlan) else 0)
+                outputs[(p.name, index)] = _call(made[p.name], p, args, node.kwargs)
                 done[p.name] += 1
                 progress = True
     left = [p.name for p in plan.layers if p.name in made and done[p.name] < len(plan.nodes.get(p.name, []))]

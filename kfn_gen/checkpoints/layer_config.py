@@ -26,7 +26,7 @@ from kfn_gen.migrate.tables.removed import CUDNN, THRESHOLDED_RELU
 from kfn_gen.checkpoints.h5file import CheckpointError
 
 # Keras 3's hard_sigmoid slope is 1/6: 2.2.4's slope over it is the factor folded into the weights (1.2)
-HARD_SIGMOID_FOLD = HARD_SIGMOID_SLOPE * 6
+HARD_SIGMOID_FOLD = round(HARD_SIGMOID_SLOPE * 6, 12)
 CONTAINERS = {"Sequential", "Model", "Functional", "Network"}
 WRAPPERS = {"Bidirectional", "TimeDistributed"}
 BASE_KEYS = {"name", "trainable", "dtype"}
@@ -36,6 +36,7 @@ NO_EFFECT = {
     "implementation": "a computation layout (2.2.4's implementation=1/2 give the same numbers)",
     "input_length": "shape information, carried by the model's Input",
     "input_dtype": "Keras-1 input dtype, carried by the model's Input",
+    "unroll": "unrolling the time loop changes no number (2.2.4's ConvLSTM2D saved unroll=False)",
 }
 # Keras 3 spells these differently and Keras 3's constructor does not translate them
 KERAS3_KEYS = {("LeakyReLU", "alpha"): "negative_slope"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from kfn_gen import __version__
-from kfn_gen.cli import generate, graph, migrate, rules, verify
+from kfn_gen.cli import convert, generate, graph, migrate, rules, verify
 
 
 class _Group(click.Group):
@@ -26,5 +26,6 @@ main.add_command(migrate.migrate)
 main.add_command(graph.graph)
 main.add_command(verify.verify)
 main.add_command(generate.generate)
+main.add_command(convert.convert)
 main.add_command(rules.rules)
 main.add_command(rules.rule)

@@ -17,6 +17,12 @@ class VerifyOptions:
     argv: tuple[str, ...] | None = None  # the scripts' command line; None: synthetic argparse arguments
     keep_dir: str | None = None  # receives the work directory (specs, npz, both sides' output)
     cwd: str | None = None  # a directory copied into each side's working directory (data the script opens)
+    # each side keeps the weights its script gave its models (kfn-gen convert --verify: the two files' weights are
+    # what is compared), instead of the legacy weights copied into the migrated models; no training step
+    own_weights: bool = False
+    # the legacy side also saves each model it captured as a 2.2.4 HDF5 file, out/models/m<index>.h5 under the
+    # work directory (scripts/checkpoints_table.py: checkpoints of real scripts, written by genuine 2.2.4)
+    save_models: bool = False
 
     def __post_init__(self):
         if self.argv is not None:

@@ -65,7 +65,8 @@ def _spawn(side: str, spec: dict, work: str, cwd: str, timeout_s: float, memory_
     return rc, _tail(stderr_path)
 
 
-def _prepare_job(side: str, script: str, job_dir: str, reference=None, argv=None, data_dir=None) -> dict:
+def _prepare_job(side: str, script: str, job_dir: str, reference=None, argv=None, data_dir=None,
+                 flags: dict | None = None) -> dict:
     """The side's working directory: a copy of `data_dir` (--cwd: the files the script opens by relative
     path; each side gets its own copy, so a script that writes there changes neither the original nor the
     other side), the script, and the synthetic data files standins.CWD_FILES names."""
@@ -83,7 +84,13 @@ def _prepare_job(side: str, script: str, job_dir: str, reference=None, argv=None
         job["reference_json"], job["reference_npz"] = reference
     if argv is not None:
         job["argv"] = list(argv)
+    job.update({k: True for k, v in (flags or {}).items() if v})
     return job
+
+
+def _flags(options: VerifyOptions) -> dict:
+    """What the options ask of the runner beyond the script: VerifyOptions.own_weights, .save_models."""
+    return {"own_weights": options.own_weights, "save_models": options.save_models}
 
 
 def _seed_cwd(cwd: str, script: str):
@@ -119,7 +126,7 @@ def run_side(side: str, script: str, work: str, options: VerifyOptions, referenc
     same for a saved .keras file instead of a script; "bench": time generated modules against their models
     (`extra`: modules, batches, rounds; bench/ only)."""
     timeout_s, memory_mb, seed = options.timeout_s, options.memory_mb, options.seed
-    job = _prepare_job(side, script, work, reference, options.argv, options.cwd)
+    job = _prepare_job(side, script, work, reference, options.argv, options.cwd, _flags(options))
     spec = {"side": side, "legacy_dir": options.legacy_dir, "seed": seed, "batch": 4, **job}
     if task in ("export", "load"):
         spec["task"] = "export"
@@ -138,7 +145,7 @@ def run_side_batch(side: str, scripts: list, work: str, options: VerifyOptions, 
     it was on gets its verdict from a process of its own and the rest continue in a new batch."""
     timeout_s, memory_mb, seed, legacy_dir = options.timeout_s, options.memory_mb, options.seed, options.legacy_dir
     jobs = [_prepare_job(side, s, os.path.join(work, f"job{i}"), references[i] if references else None, options.argv,
-                         options.cwd)
+                         options.cwd, _flags(options))
             for i, s in enumerate(scripts)]
     out = [None] * len(jobs)
     todo = list(range(len(jobs)))

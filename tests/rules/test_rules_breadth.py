@@ -445,7 +445,7 @@ model = load_model('model.h5')
 c = keras224_predict_classes(model, x)
 ''',
         diags=[
-        (3, 'warning', 'training-api', 'load_model: a .h5 file written by Keras 2.2.4 loads in Keras'),
+        (3, 'warning', 'training-api', 'load_model: Keras 3 misreads or refuses most .h5 models w'),
         (4, 'info', 'training-api', 'predict_classes -> keras224_predict_classes(model, ...) (2.2'),
         ]),
     'training_save_names': Case(

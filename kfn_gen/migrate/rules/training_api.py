@@ -331,13 +331,15 @@ class TrainingApi(Rule):
         elif what == "load_model" and not (name is not None and name.tail.endswith(".keras")) \
                 and not any(name is not None and name.shown == old.renamed(drop, ext)
                             for old, drop, ext in saved.values()):
-            self.load_model(ctx, call)
+            self.load_model(ctx, call, name)
 
-    def load_model(self, ctx: Context, call: cst.Call) -> None:
-        ctx.warn(call, "load_model: a .h5 file written by Keras 2.2.4 loads in Keras 3 only with compile=False (its "
-                       "optimizer config uses lr=) and binds 'hard_sigmoid' to Keras 3's different function; re-save "
-                       "it from the migrated script, or pass compile=False and "
-                       "custom_objects={'hard_sigmoid': <2.2.4 hard_sigmoid>}")
+    def load_model(self, ctx: Context, call: cst.Call, name: "_FileName | None") -> None:
+        path = name.shown if name is not None and name.whole else "MODEL.h5"
+        stem = path[:-3] if path.endswith(".h5") else path.rsplit(".", 1)[0] if "." in path else path
+        ctx.warn(call, "load_model: Keras 3 misreads or refuses most .h5 models written by Keras 2 (batch_input_shape, "
+                       "layers nested in Bidirectional/TimeDistributed) and binds 'hard_sigmoid' to a different "
+                       f"function; convert the file once, exactly: `kfn-gen convert {path} -o {stem}.keras --verify`, "
+                       "and load the .keras file")
 
 
 def _wrap_predict(call: cst.Call, suffix: str, threshold: bool) -> cst.BaseExpression:

@@ -26,6 +26,7 @@ class Keras3(Side):
         self.patch_training(model.Model)
         self.patch_get_file(file_utils.get_file)
         self.patch_datasets(["keras.src.datasets"])
+        self.capture_loaded(keras.saving.load_model)
         self.InputLayer = keras.layers.InputLayer
         self.model_cls = keras.Model
 

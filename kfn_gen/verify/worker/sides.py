@@ -90,6 +90,30 @@ class Side:
         __init__.__signature__ = inspect.signature(orig)
         cls.__init__ = __init__
 
+    def capture_loaded(self, func):
+        """A model the script loads from a file is one of its models (2.2.4's load_model built it through the
+        constructors the capture hooks; Keras 3 builds it inside its own from_config, which the hooks skip)."""
+        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
+                                  func.__closure__)
+        real.__kwdefaults__ = func.__kwdefaults__
+        side = self
+
+        def models(model):
+            """The loaded model and the models nested in it, inner ones first (the order 2.2.4 built them)."""
+            for layer in getattr(model, "layers", ()):
+                if side.is_model(layer):
+                    yield from models(layer)
+            yield model
+
+        def load_model(*args, **kwargs):
+            model = real(*args, **kwargs)
+            for m in models(model) if side._depth == 0 else ():
+                if id(m) not in side._seen:
+                    side._seen.add(id(m))
+                    side.captured.append(m)
+            return model
+        self.patch_function_code(func, load_model)
+
     internal_files = ()
 
     def internal(self, frame):
