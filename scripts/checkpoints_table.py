@@ -10,6 +10,7 @@ not a gate.
 
     python scripts/checkpoints_table.py                  # all 42
     python scripts/checkpoints_table.py mnist_mlp imdb_lstm   # a few, table printed, docs untouched
+    python scripts/checkpoints_table.py --write NAME...      # a few, and the docs table of those
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import argparse
 import datetime as _dt
 import glob
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -38,6 +40,7 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", help="example names (default: all 42, and docs/checkpoints-table.md)")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--memory-mb", type=int, default=8000)
+    ap.add_argument("--write", action="store_true", help="write docs/checkpoints-table.md for the names given too")
     args = ap.parse_args(argv)
     examples = sorted(glob.glob(os.path.join(sdist_root(os.path.join(cache_dir(), "sdist")), "examples", "*.py")))
     if args.names:
@@ -82,7 +85,8 @@ def main(argv=None) -> int:
     seconds = time.perf_counter() - t0
     table = _table(rows, seconds)
     print(table)
-    if not args.names:
+    shutil.rmtree(work, ignore_errors=True)
+    if args.write or not args.names:
         with open(os.path.join(ROOT, "docs", "checkpoints-table.md"), "w", encoding="utf-8") as fh:
             fh.write(table)
     return 0

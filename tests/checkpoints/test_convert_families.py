@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 
 from tests.checkpoints.families import FAMILIES, WRITE_224
+from tests.checkpoints.relayout_cases import CASES_224, check_relayout
 from tests.helpers import run_script_npz
 
 pytest.importorskip("tensorflow")
@@ -25,18 +26,18 @@ def converted(tmp_path_factory, legacy_dir):
     from kfn_gen.checkpoints.convert import convert
 
     work = tmp_path_factory.mktemp("checkpoints")
-    run_script_npz(WRITE_224, work, legacy_dir)
+    arrays = run_script_npz(WRITE_224 + CASES_224, work, legacy_dir)  # one 2.2.4 process for both
     done = {f: convert(str(work / f"{f}.h5"), str(work / f"{f}.keras")) for f in FAMILIES}
     # the control of the fold: the same LSTM converted with 2.2.4's hard_sigmoid left to Keras 3's
     with mock.patch("kfn_gen.checkpoints.layer_config._hard_sigmoid", lambda *a: None):
         convert(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))
-    return work, done
+    return work, done, arrays
 
 
 def test_every_family_converts_and_matches_genuine_224(converted, legacy_dir):
     from kfn_gen.checkpoints.check import verify_conversions
 
-    work, done = converted
+    work, done, _ = converted
     pairs = [(str(work / _reference(f)), str(work / f"{f}.keras")) for f in FAMILIES]
     *reports, unfolded = verify_conversions(pairs + [(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))],
                                             _options(legacy_dir))
@@ -66,9 +67,15 @@ def test_control_plain_keras3_on_the_224_files(converted, legacy_dir):
     classes not found, the functional config refused) or loads and computes other numbers (hard_sigmoid)."""
     from kfn_gen.checkpoints.check import verify_conversions
 
-    work, _ = converted
+    work, _, _ = converted
     pairs = [(str(work / _reference(f)), str(work / f"{f}.h5")) for f in FAMILIES]
     table = dict(zip(FAMILIES, verify_conversions(pairs, _options(legacy_dir))))
     assert {f for f, r in table.items() if r.status != "match"} == set(FAMILIES)
     loaded = {f: r.models[0].max_abs_diff for f, r in table.items() if r.models and r.models[0].max_abs_diff}
     assert loaded == {"dense_hard_sigmoid": pytest.approx(0.0804, abs=1e-3)}, loaded
+
+
+def test_relayout_equals_224s_loader(converted):
+    """Keras-1 per-gate LSTM/GRU/ConvLSTM2D weights, Keras-1 channels_first and 1D kernels, Theano-flipped
+    kernels: the converter re-lays them exactly as genuine 2.2.4's loader did (relayout_cases.py)."""
+    check_relayout(converted[2])

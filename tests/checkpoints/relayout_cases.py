@@ -7,11 +7,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 
-from tests.helpers import run_script_npz
-
-pytestmark = pytest.mark.legacy
+# run by tests/checkpoints/test_convert_families.py, in the 2.2.4 process that writes the checkpoints
 
 CASES_224 = r'''
 import json
@@ -59,11 +56,11 @@ np.savez("out.npz", **out)
 '''
 
 
-def test_relayout_equals_224s_loader(tmp_path, legacy_dir):
+def check_relayout(arrays) -> None:
+    """The converter's re-layout of each case equals 2.2.4's (arrays: what CASES_224 saved)."""
     from kfn_gen.checkpoints.layer_config import plan_layer
     from kfn_gen.checkpoints.weights import relayout
 
-    arrays = run_script_npz(CASES_224, tmp_path, legacy_dir)
     configs = json.loads(str(arrays["configs"]))
     assert len(configs) == 6
     for name, (cls, config, version, backend, n_in, n_out) in configs.items():
