@@ -8,12 +8,16 @@ import tempfile
 from dataclasses import replace
 
 LEGACY = "from keras.models import load_model\n\nmodel = load_model({path!r}, compile=False)\n"
+# a weights-only file and the model.to_json() that goes with it
+LEGACY_JSON = ("from keras.models import model_from_json\n\nwith open({arch!r}) as fh:\n"
+               "    model = model_from_json(fh.read())\nmodel.load_weights({path!r})\n")
 # plain Keras 3 on the new file; on an .h5 file this is the control: what a user gets without kfn-gen
 KERAS3 = "import keras\n\nmodel = keras.saving.load_model({path!r}, compile=False)\n"
 
 
-def verify_conversions(pairs, options=None):
-    """[(old .h5 for Keras 2.2.4, new file for Keras 3)] -> [VerifyReport], in two processes (one per side)."""
+def verify_conversions(pairs, options=None, architectures=None):
+    """[(old .h5 for Keras 2.2.4, new file for Keras 3)] -> [VerifyReport], in two processes (one per side).
+    architectures: per pair, None or the model.to_json() file of a weights-only old file."""
     from kfn_gen.verify.options import VerifyOptions
     from kfn_gen.verify.run import verify_many
 
@@ -27,8 +31,13 @@ def verify_conversions(pairs, options=None):
             names = f"old{i}.h5", f"new{i}{'.keras' if new.endswith('.keras') else '.h5'}"
             for src, name in zip((old, new), names):
                 shutil.copyfile(src, os.path.join(data, name))
+            arch = (architectures or [None] * len(pairs))[i]
+            text = LEGACY.format(path=names[0])
+            if arch:
+                shutil.copyfile(arch, os.path.join(data, f"old{i}.json"))
+                text = LEGACY_JSON.format(path=names[0], arch=f"old{i}.json")
             legacy, keras3 = os.path.join(work, f"load_old{i}.py"), os.path.join(work, f"load_new{i}.py")
-            for path, text in ((legacy, LEGACY.format(path=names[0])), (keras3, KERAS3.format(path=names[1]))):
+            for path, text in ((legacy, text), (keras3, KERAS3.format(path=names[1]))):
                 with open(path, "w", encoding="utf-8") as fh:
                     fh.write(text)
             scripts.append((legacy, keras3))

@@ -1,6 +1,7 @@
 """kfn-gen convert: a Keras 2.x HDF5 checkpoint -> a Keras 3 file that plain Keras 3 loads."""
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -19,12 +20,32 @@ class Converted:
     warnings: list = field(default_factory=list)
 
 
-def plan_checkpoint(path: str):
-    """(Checkpoint, ModelPlan) without Keras: everything that can be checked before building."""
+def read_architecture(path: str) -> dict:
+    """The model config of model.to_json() (2.x: {"class_name", "config", "keras_version", "backend"})."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            config = json.load(fh)
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read it: {exc.strerror}") from None
+    except ValueError as exc:
+        raise CheckpointError(f"{path}: not the JSON of model.to_json() ({exc})") from None
+    if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
+        raise CheckpointError(f"{path}: not the JSON of model.to_json() (no class_name/config)")
+    return config
+
+
+def plan_checkpoint(path: str, architecture: str | None = None):
+    """(Checkpoint, ModelPlan) without Keras: everything that can be checked before building.  architecture:
+    the model.to_json() file that goes with a weights-only file (the 2017 pattern model.json + weights.h5)."""
     ck = read_checkpoint(path)
+    if architecture:
+        ck.model_config = read_architecture(architecture)
+        ck.keras_version = ck.keras_version or str(ck.model_config.get("keras_version", ""))
+        ck.backend = ck.backend or str(ck.model_config.get("backend", ""))
     if ck.model_config is None:
-        raise CheckpointError(f"{path}: a weights-only file (model.save_weights): it holds no architecture; "
-                              "load it into the migrated script's model with model.load_weights instead")
+        raise CheckpointError(f"{path}: a weights-only file (model.save_weights): it holds no architecture; give "
+                              "the model's JSON (model.to_json()) with --architecture, or load it with "
+                              "model.load_weights into the migrated script's model")
     if ck.major not in ("1", "2"):
         raise CheckpointError(f"{path}: written by Keras {ck.keras_version}, not Keras 1 or 2")
     return ck, plan_model(ck.model_config, path)
@@ -34,13 +55,13 @@ def _by_name(plan: ModelPlan) -> dict:
     return {p.name: p for p in plan.layers}
 
 
-def convert(src: str, dst: str, weights_only: bool = False) -> Converted:
+def convert(src: str, dst: str, weights_only: bool = False, architecture: str | None = None) -> Converted:
     """Write dst (a .keras model, or with weights_only a .weights.h5 file); CheckpointError on any failure,
     and then nothing is written."""
     suffix = ".weights.h5" if weights_only else ".keras"
     if not dst.endswith(suffix):
         raise CheckpointError(f"{dst}: the output must end in {suffix} (Keras 3 writes that format only)")
-    ck, plan = plan_checkpoint(src)
+    ck, plan = plan_checkpoint(src, architecture)
     try:
         import keras
     except ImportError:

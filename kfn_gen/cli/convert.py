@@ -18,10 +18,13 @@ from kfn_gen.cli.verify_options import verify_options
 @click.option("-o", "--output", "new", type=click.Path(dir_okay=False),
               help="The Keras 3 file (default: OLD with .keras; with --weights-only, .weights.h5).")
 @click.option("--weights-only", is_flag=True, help="Write only the weights, as a Keras 3 .weights.h5 file.")
+@click.option("--architecture", type=click.Path(dir_okay=False),
+              help="For a weights-only OLD (model.save_weights): the model's JSON (model.to_json()).")
 @click.option("--verify", "check", is_flag=True,
               help="Load OLD in genuine Keras 2.2.4 and the output in Keras 3 and compare their outputs.")
 @verify_options
-def convert(old: str, new: str | None, weights_only: bool, check: bool, verify_options) -> None:
+def convert(old: str, new: str | None, weights_only: bool, architecture: str | None, check: bool,
+            verify_options) -> None:
     """Convert a Keras 2.x (or 1.x) .h5 model into a Keras 3 file, exactly (2.2.4's numbers)."""
     from kfn_gen.checkpoints.convert import convert as run
     from kfn_gen.checkpoints.h5file import CheckpointError
@@ -29,7 +32,7 @@ def convert(old: str, new: str | None, weights_only: bool, check: bool, verify_o
     stem = os.path.splitext(old)[0]
     new = new or stem + (".weights.h5" if weights_only else ".keras")
     try:
-        done = run(old, new, weights_only=weights_only)
+        done = run(old, new, weights_only=weights_only, architecture=architecture)
     except CheckpointError as exc:
         click.echo(f"kfn-gen convert: {exc}", err=True)
         sys.exit(2)
@@ -45,6 +48,6 @@ def convert(old: str, new: str | None, weights_only: bool, check: bool, verify_o
         sys.exit(2)
     from kfn_gen.checkpoints.check import verify_conversions
 
-    report = verify_conversions([(old, new)], verify_options)[0]
+    report = verify_conversions([(old, new)], verify_options, architectures=[architecture])[0]
     click.echo(report.format_table())
     sys.exit(report.exit_code)

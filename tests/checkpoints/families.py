@@ -2,7 +2,17 @@
 time (tests/helpers.run_script_npz) to write <family>.h5 in its directory.  Every weight is drawn at random
 (moving variances positive), so that gates, biases and running statistics all count in the outputs."""
 
-WRITE_224 = r'''
+# a script that builds its model and loads weights saved by 2.2.4 (model.load_weights): its migration must load
+# them into the migrated model and compute 2.2.4's numbers
+LOADS_WEIGHTS = """
+from keras.models import Sequential
+from keras.layers import Embedding, LSTM, GRU, Bidirectional, Dense, Conv1D, BatchNormalization
+model = Sequential([Embedding(30, 5, input_length=9), Conv1D(6, 3), BatchNormalization(),
+                    Bidirectional(LSTM(4, return_sequences=True)), GRU(3), Dense(2, activation="hard_sigmoid")])
+"""
+WEIGHTS_ONLY = ["lstm", "bidirectional", "nested_shared", "conv_pool_bn", "time_distributed", "gru"]
+
+WRITE_224 = f"LOADS_WEIGHTS = {LOADS_WEIGHTS!r}\nWEIGHTS_ONLY = {WEIGHTS_ONLY!r}\n" + r'''
 import json
 import numpy as np
 import h5py
@@ -27,6 +37,15 @@ def randomize(model):
 def save(name, model):
     randomize(model)
     model.save(name + ".h5")
+    if name in WEIGHTS_ONLY:  # the 2017 pattern: model.json + weights.h5
+        model.save_weights(name + "_weights.h5")
+        with open(name + ".json", "w") as fh:
+            fh.write(model.to_json())
+
+
+exec(LOADS_WEIGHTS)
+randomize(model)
+model.save_weights("script_weights.h5")
 
 
 x = Input((12,))

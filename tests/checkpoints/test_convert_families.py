@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 
-from tests.checkpoints.families import FAMILIES, WRITE_224
+from tests.checkpoints.families import FAMILIES, LOADS_WEIGHTS, WEIGHTS_ONLY, WRITE_224
 from tests.checkpoints.relayout_cases import CASES_224, check_relayout
 from tests.helpers import run_script_npz
 
@@ -28,6 +28,8 @@ def converted(tmp_path_factory, legacy_dir):
     work = tmp_path_factory.mktemp("checkpoints")
     arrays = run_script_npz(WRITE_224 + CASES_224, work, legacy_dir)  # one 2.2.4 process for both
     done = {f: convert(str(work / f"{f}.h5"), str(work / f"{f}.keras")) for f in FAMILIES}
+    for f in WEIGHTS_ONLY:  # model.json + weights.h5 -> one .keras file
+        convert(str(work / f"{f}_weights.h5"), str(work / f"{f}_from_json.keras"), architecture=str(work / f"{f}.json"))
     # the control of the fold: the same LSTM converted with 2.2.4's hard_sigmoid left to Keras 3's
     with mock.patch("kfn_gen.checkpoints.layer_config._hard_sigmoid", lambda *a: None):
         convert(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))
@@ -39,10 +41,13 @@ def test_every_family_converts_and_matches_genuine_224(converted, legacy_dir):
 
     work, done, _ = converted
     pairs = [(str(work / _reference(f)), str(work / f"{f}.keras")) for f in FAMILIES]
-    *reports, unfolded = verify_conversions(pairs + [(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))],
-                                            _options(legacy_dir))
+    jsons = [(str(work / f"{f}_weights.h5"), str(work / f"{f}_from_json.keras")) for f in WEIGHTS_ONLY]
+    architectures = [None] * len(pairs) + [str(work / f"{f}.json") for f in WEIGHTS_ONLY] + [None]
+    *reports, unfolded = verify_conversions(
+        pairs + jsons + [(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))], _options(legacy_dir),
+        architectures)
     assert unfolded.status == "differ" and unfolded.models[0].max_abs_diff > 1e-3, unfolded.format_table()
-    table = {f: r for f, r in zip(FAMILIES, reports)}
+    table = {f: r for f, r in zip(FAMILIES + [f"{f} (json + weights)" for f in WEIGHTS_ONLY], reports)}
     bad = {f: r.format_table() for f, r in table.items() if r.status != "match"}
     assert not bad, "\n".join(bad.values())
     for family, report in table.items():
@@ -79,3 +84,25 @@ def test_relayout_equals_224s_loader(converted):
     """Keras-1 per-gate LSTM/GRU/ConvLSTM2D weights, Keras-1 channels_first and 1D kernels, Theano-flipped
     kernels: the converter re-lays them exactly as genuine 2.2.4's loader did (relayout_cases.py)."""
     check_relayout(converted[2])
+
+
+def test_a_migrated_script_loads_224_weights_and_computes_224s_numbers(converted, legacy_dir, tmp_path):
+    """model.load_weights('w.h5') of a file 2.2.4 saved, in the migration of the script that built the model:
+    each side keeps the weights it loaded (nothing copied across), and the outputs must match."""
+    from dataclasses import replace
+
+    from kfn_gen.migrate.pipeline import migrate_source
+    from kfn_gen.verify.run import verify_pair
+
+    work, _, _ = converted
+    old = LOADS_WEIGHTS + "model.load_weights('script_weights.h5')\n"
+    result = migrate_source(old, "old.py")
+    (tmp_path / "old.py").write_text(old)
+    (tmp_path / "new.py").write_text(result.code)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "script_weights.h5").write_bytes((work / "script_weights.h5").read_bytes())
+    report = verify_pair(str(tmp_path / "old.py"), str(tmp_path / "new.py"),
+                         replace(_options(legacy_dir), cwd=str(data), own_weights=True))
+    assert report.status == "match", report.format_table()
+    assert report.models[0].max_abs_diff <= 1e-5
