@@ -19,6 +19,9 @@ class Options:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    # Base names of the Keras 2 .h5 models converted to .keras beside them (migrate --convert-checkpoints):
+    # load_model of such a name loads the .keras file instead.
+    checkpoints: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.defaults not in DEFAULTS:

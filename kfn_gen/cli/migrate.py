@@ -73,6 +73,9 @@ def _echo_err(text: str) -> None:
               help="Skip (with a warning) files larger than this; 0: no limit.")
 @click.option("--file-timeout", type=click.FloatRange(min=0), default=120, show_default=True, metavar="SECONDS",
               help="Give up on a file that takes longer (an error, the file untouched); 0: no limit.")
+@click.option("--convert-checkpoints", is_flag=True,
+              help="With --in-place/--out-dir: convert the Keras 2 .h5 models in the tree to .keras files beside "
+                   "them (kfn-gen convert), and have load_model of them load the .keras file.")
 @click.option("--verify", is_flag=True,
               help="Run each changed file against genuine Keras 2.2.4 and Keras 3 (needs TensorFlow).")
 @verify_options
@@ -96,7 +99,8 @@ def _echo_err(text: str) -> None:
 @click.option("--import-style", type=click.Choice(project_config.CHOICES["import-style"]), default=None,
               help="Emit `import keras` or `from tensorflow import keras`.  [default: keras]")
 def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, show_diff, color, jobs, exclude,
-            respect_gitignore, stdin_filename, report_path, summary_md, max_file_size, file_timeout, verify, quiet,
+            respect_gitignore, stdin_filename, report_path, summary_md, max_file_size, file_timeout,
+            convert_checkpoints, verify, quiet,
             output_format, all_files, select, ignore, extend_select, config_path, show_settings, defaults, import_style,
             verify_options) -> None:
     """Migrate Keras 2.2 code in PATHS (files, directories, notebooks, or - for stdin) to Keras 3."""
@@ -131,6 +135,8 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
         raise click.UsageError("--check writes nothing: drop --in-place (or --check)")
     if output and (in_place or out_dir):
         raise click.UsageError("-o/--output cannot be combined with --in-place or --out-dir")
+    if convert_checkpoints and not (in_place or out_dir):
+        raise click.UsageError("--convert-checkpoints writes .keras files: add --in-place or --out-dir")
     if "-" in paths and len(paths) > 1:
         raise click.UsageError("`-` (stdin) must be the only PATH")
     if color is None:
@@ -151,7 +157,8 @@ def migrate(paths, output, in_place, out_dir, check, allow_warnings, exit_zero, 
         rc = _run_stdin(config, stdin_filename or "-", output, verify, quiet, gate, printer)
     else:
         rc = _run_paths(list(paths), config, jobs or os.cpu_count() or 1, exclude, respect_gitignore, output,
-                        report_path, summary_md, verify_options if verify else None, quiet, gate, printer)
+                        report_path, summary_md, verify_options if verify else None, quiet, gate, printer,
+                        convert_checkpoints)
     printer.finish()
     sys.exit(EXIT_OK if (exit_zero and rc == EXIT_CHANGED) else rc)
 
@@ -217,7 +224,7 @@ def _run_stdin(config, name: str, output: str | None, verify: bool, quiet: bool,
 
 
 def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_path, summary_md, verify,
-               quiet, gate: Gate, printer) -> int:
+               quiet, gate: Gate, printer, convert_checkpoints: bool = False) -> int:
     from dataclasses import replace
 
     from kfn_gen.files.batch import colorize, run_batch
@@ -235,6 +242,12 @@ def _run_paths(paths, config, jobs, exclude, respect_gitignore, output, report_p
             if os.path.isdir(p) and os.path.realpath(p) == out_real:
                 raise click.UsageError("--out-dir must not be an input directory (use --in-place)")
     tasks = discover(paths, exclude, respect_gitignore, skip_dirs=[config.out_dir] if config.out_dir else [])
+    if convert_checkpoints:
+        from kfn_gen.checkpoints.tree import convert_tree
+
+        names, notes = convert_tree(tasks, config.in_place, config.out_dir)
+        printer.emit(notes)
+        config = replace(config, options=replace(config.options, checkpoints=names))
     if not config.out_dir:  # other files only matter when mirroring a tree
         tasks = [t for t in tasks if t.kind not in ("copy", "symlink")]
     migratable = [t for t in tasks if t.kind in ("python", "notebook")]

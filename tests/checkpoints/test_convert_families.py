@@ -106,3 +106,29 @@ def test_a_migrated_script_loads_224_weights_and_computes_224s_numbers(converted
                          replace(_options(legacy_dir), cwd=str(data), own_weights=True))
     assert report.status == "match", report.format_table()
     assert report.models[0].max_abs_diff <= 1e-5
+
+
+def test_migrate_convert_checkpoints_in_a_tree(converted, tmp_path):
+    """A tutorial tree with its trained model.h5: migrate --out-dir --convert-checkpoints writes model.keras
+    beside the migrated script and points load_model at it; a weights-only file is left for load_weights."""
+    import keras
+    import numpy as np
+    from click.testing import CliRunner
+
+    from kfn_gen.cli import main
+
+    work, _, _ = converted
+    tree, out = tmp_path / "repo", tmp_path / "out"
+    (tree / "models").mkdir(parents=True)
+    (tree / "models" / "model.h5").write_bytes((work / "lstm.h5").read_bytes())
+    (tree / "models" / "weights.h5").write_bytes((work / "lstm_weights.h5").read_bytes())
+    (tree / "predict.py").write_text("from keras.models import load_model\n\nmodel = load_model('models/model.h5')\n")
+    result = CliRunner().invoke(main, ["migrate", str(tree), "--out-dir", str(out), "--convert-checkpoints"])
+    assert result.exit_code in (0, 1), result.output
+    assert "converted to" in result.output and "weights-only checkpoint left as it is" in result.output
+    assert "load_model('models/model.keras')" in (out / "predict.py").read_text()
+    assert (out / "models" / "weights.h5").exists() and not (out / "models" / "weights.keras").exists()
+    x = np.random.default_rng(0).integers(0, 50, (3, 10))
+    mine = keras.saving.load_model(out / "models" / "model.keras").predict(x, verbose=0)
+    theirs = keras.saving.load_model(work / "lstm.keras").predict(x, verbose=0)
+    np.testing.assert_array_equal(mine, theirs)
