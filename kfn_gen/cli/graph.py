@@ -15,9 +15,11 @@ from kfn_gen.frontend import source as frontend
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "dot", "mermaid"]), default="json", show_default=True)
 def graph(file: str, fmt: str) -> None:
-    """Dump the layer/node graph a legacy Keras script builds."""
+    """Dump the layer/node graph a legacy Keras script (or a Keras 2 .h5 checkpoint) builds."""
     from kfn_gen.sourcefile import SourceError, read_source
 
+    if file.endswith((".h5", ".hdf5")):
+        return _checkpoint(file, fmt)
     try:
         text = read_source(file)
     except SourceError as exc:
@@ -35,6 +37,23 @@ def graph(file: str, fmt: str) -> None:
         click.echo(d.format(), err=True)
     if errors:
         sys.exit(2)
+    _draw(g, file, fmt)
+
+
+def _checkpoint(file: str, fmt: str) -> None:
+    from kfn_gen.checkpoints.convert import plan_checkpoint
+    from kfn_gen.checkpoints.graph import checkpoint_graph
+    from kfn_gen.checkpoints.h5file import CheckpointError
+
+    try:
+        _, plan = plan_checkpoint(file)
+    except CheckpointError as exc:
+        click.echo(f"kfn-gen graph: {exc}", err=True)
+        sys.exit(2)
+    _draw(checkpoint_graph(plan), file, fmt)
+
+
+def _draw(g, file: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(g.to_json(), indent=1))
     elif fmt == "dot":

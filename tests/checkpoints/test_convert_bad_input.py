@@ -89,3 +89,4 @@ def test_output_must_be_a_keras3_file(tmp_path):
     good = _keras_file(tmp_path / "m.h5", [DENSE])
     result = CliRunner().invoke(main, ["convert", str(good), "-o", str(tmp_path / "m.h5.new")])
     assert result.exit_code == 2 and "must end in .keras" in result.output
+
