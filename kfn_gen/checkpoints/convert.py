@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from kfn_gen.checkpoints.h5file import CheckpointError, read_checkpoint
 from kfn_gen.checkpoints.model_config import ModelPlan, plan_model
+from kfn_gen.checkpoints.training import compile_spec
 
 
 @dataclass
@@ -66,7 +67,7 @@ def convert(src: str, dst: str, weights_only: bool = False, architecture: str | 
         import keras
     except ImportError:
         raise CheckpointError('converting needs Keras 3: pip install "kfn-gen[tf]"') from None
-    from kfn_gen.checkpoints.keras3_model import assign, build
+    from kfn_gen.checkpoints.keras3_model import assign, build, compile_model
 
     model = build(plan, keras)
     plans = _by_name(plan)
@@ -78,9 +79,18 @@ def convert(src: str, dst: str, weights_only: bool = False, architecture: str | 
             raise CheckpointError(f"{src}: weights for layer '{name}', which the model config does not have")
         assign(plans[name], model.get_layer(name), weights, ck)
     out = Converted(src, dst, ck.keras_version, ck.backend, len(ck.layer_names), plan.notes())
-    if ck.training_config:
-        out.warnings.append("training config and optimizer state not carried: compile the loaded model again "
-                            "(its weights and architecture are converted)")
+    if ck.training_config and not weights_only:
+        spec = compile_spec(ck.training_config)
+        try:
+            compile_model(model, spec, keras)
+            out.notes.append(f"compiled as saved: optimizer {spec.optimizer['class_name'] if spec.optimizer else '-'}"
+                             f", loss {spec.loss!r}" + (f", metrics {spec.metrics!r}" if spec.metrics else ""))
+        except CheckpointError as exc:
+            spec.warnings.append(f"{exc}: compile the loaded model again")
+        out.warnings += spec.warnings
+        if ck.has_optimizer_state:
+            out.warnings.append("optimizer state (moments, iteration count) not carried: training resumes with "
+                                "a fresh optimizer")
     folder = os.path.dirname(os.path.abspath(dst))
     tmp = os.path.join(folder, f".{os.path.basename(dst)[:-len(suffix)]}.tmp-{os.getpid()}{suffix}")
     try:

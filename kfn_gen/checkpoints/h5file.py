@@ -21,6 +21,7 @@ class Checkpoint:
     layer_names: list[str] = field(default_factory=list)
     weights: dict[str, list] = field(default_factory=dict)  # layer name -> [ndarray, ...] in saved order
     weight_names: dict[str, list[str]] = field(default_factory=dict)
+    has_optimizer_state: bool = False
 
     @property
     def major(self) -> str:
@@ -70,6 +71,7 @@ def _read(f, path: str) -> Checkpoint:
     version = _text(group.attrs.get("keras_version", f.attrs.get("keras_version", b"")))
     backend = _text(group.attrs.get("backend", f.attrs.get("backend", b"")))
     ck = Checkpoint(path, version, backend, model_config, _json_attr(f.attrs, "training_config", path))
+    ck.has_optimizer_state = "optimizer_weights" in f
     for raw in group.attrs["layer_names"]:
         name = _text(raw)
         if name not in group:

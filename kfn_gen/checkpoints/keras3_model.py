@@ -114,3 +114,19 @@ def _assign_leaf_order(plan, layer, weights, ck):
         raise CheckpointError(f"layer '{plan.name}' ({plan.old_class}): saved weights {got} do not fit Keras 3's "
                               f"{plan.new_class} {want}")
     layer.set_weights(ws)
+
+
+def compile_model(model, spec, keras) -> None:
+    """model.compile with a CompileSpec (training.py); the optimizer starts fresh."""
+    optimizer = None
+    if spec.optimizer is not None:
+        config = dict(spec.optimizer["config"])
+        lr = config.get("learning_rate")
+        if isinstance(lr, dict):
+            config["learning_rate"] = getattr(keras.optimizers.schedules, lr["class_name"])(**lr["config"])
+        optimizer = getattr(keras.optimizers, spec.optimizer["class_name"])(**config)
+    try:
+        model.compile(optimizer=optimizer or "rmsprop", loss=spec.loss, metrics=spec.metrics,
+                      loss_weights=spec.loss_weights)
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"the training config does not compile in Keras 3: {exc}") from None

@@ -34,8 +34,21 @@ def randomize(model):
                            else rng.normal(0, 0.6, w.shape) for w, n in zip(ws, names)])
 
 
+from keras.optimizers import SGD, RMSprop, Adam
+
+COMPILED = {  # saved with their training config: the converted file must load compiled the same way
+    "lstm": dict(optimizer=SGD(lr=0.05, momentum=0.9, decay=1e-3, nesterov=True), loss="mse", metrics=["acc"]),
+    "gru": dict(optimizer=RMSprop(lr=0.002), loss="binary_crossentropy"),
+    "conv_pool_bn": dict(optimizer=Adam(amsgrad=True, clipnorm=1.0), loss="categorical_crossentropy",
+                         metrics=["accuracy"]),
+    "nested_shared": dict(optimizer="adam", loss="mae"),
+}
+
+
 def save(name, model):
     randomize(model)
+    if name in COMPILED:
+        model.compile(**COMPILED[name])
     model.save(name + ".h5")
     if name in WEIGHTS_ONLY:  # the 2017 pattern: model.json + weights.h5
         model.save_weights(name + "_weights.h5")

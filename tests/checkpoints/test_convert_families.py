@@ -132,3 +132,27 @@ def test_migrate_convert_checkpoints_in_a_tree(converted, tmp_path):
     mine = keras.saving.load_model(out / "models" / "model.keras").predict(x, verbose=0)
     theirs = keras.saving.load_model(work / "lstm.keras").predict(x, verbose=0)
     np.testing.assert_array_equal(mine, theirs)
+
+
+def test_training_config_carried_as_compile(converted):
+    """The converted files load compiled in plain Keras 3 as 2.2.4 compiled them: optimizer class and
+    hyper-parameters (lr -> learning_rate, decay -> 2.2.4's lr / (1 + decay * iterations) as InverseTimeDecay,
+    clipnorm -> global_clipnorm), loss aliases and metrics; epsilon placement and optimizer state are reported."""
+    import keras
+
+    work, done, _ = converted
+    lstm = keras.saving.load_model(work / "lstm.keras")
+    opt = lstm.optimizer
+    assert type(opt).__name__ == "SGD" and opt.nesterov and opt.momentum == pytest.approx(0.9)
+    schedule = opt._learning_rate
+    assert type(schedule).__name__ == "InverseTimeDecay"
+    assert [float(schedule(step)) for step in (0, 10)] == pytest.approx([0.05, 0.05 / (1 + 1e-3 * 10)])
+    assert lstm.loss == "mean_squared_error"
+    conv = keras.saving.load_model(work / "conv_pool_bn.keras")
+    assert type(conv.optimizer).__name__ == "Adam" and conv.optimizer.amsgrad
+    assert conv.optimizer.global_clipnorm == pytest.approx(1.0)
+    gru = keras.saving.load_model(work / "gru.keras")
+    assert type(gru.optimizer).__name__ == "RMSprop" and float(gru.optimizer.learning_rate) == pytest.approx(0.002)
+    assert any("epsilon inside the square root" in w for w in done["gru"].warnings)
+    assert any("compiled as saved" in n for n in done["nested_shared"].notes)
+    assert not any("compiled" in n for n in done["bidirectional"].notes)  # saved uncompiled
