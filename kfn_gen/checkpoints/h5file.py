@@ -22,10 +22,12 @@ class Checkpoint:
     weights: dict[str, list] = field(default_factory=dict)  # layer name -> [ndarray, ...] in saved order
     weight_names: dict[str, list[str]] = field(default_factory=dict)
     has_optimizer_state: bool = False
+    layout_version: str = ""  # what 2.2.4's loader went by (see _read)
+    layout_backend: str = ""
 
     @property
     def major(self) -> str:
-        return self.keras_version.split(".")[0] if self.keras_version else "2"
+        return self.keras_version.split(".")[0] if self.keras_version else "1"
 
 
 def _text(value) -> str:
@@ -71,6 +73,10 @@ def _read(f, path: str) -> Checkpoint:
     version = _text(group.attrs.get("keras_version", f.attrs.get("keras_version", b"")))
     backend = _text(group.attrs.get("backend", f.attrs.get("backend", b"")))
     ck = Checkpoint(path, version, backend, model_config, _json_attr(f.attrs, "training_config", path))
+    # 2.2.4 re-laid weights by what the weights group itself says (engine/saving.py:228-235): no keras_version
+    # there means Keras 1 layouts ('1'), no backend there means no kernel flip, whatever the file's root says
+    ck.layout_version = "1" if "keras_version" not in group.attrs else version
+    ck.layout_backend = backend if "backend" in group.attrs else ""
     ck.has_optimizer_state = "optimizer_weights" in f
     for raw in group.attrs["layer_names"]:
         name = _text(raw)

@@ -108,7 +108,7 @@ def _assign_leaf_order(plan, layer, weights, ck):
     if plan.new_class == "TimeDistributed":
         return _assign_leaf_order(plan.config["layer"], layer.layer, weights, ck)
     want = [tuple(w.shape) for w in layer.weights]
-    ws = relayout(plan, weights, ck.major, ck.backend, want)
+    ws = relayout(plan, weights, ck.layout_version, ck.layout_backend, want)
     got = [tuple(w.shape) for w in ws]
     if got != want:
         raise CheckpointError(f"layer '{plan.name}' ({plan.old_class}): saved weights {got} do not fit Keras 3's "

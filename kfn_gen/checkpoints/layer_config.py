@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from kfn_gen.keras224 import api as api224
 from kfn_gen.keras224.semantics import HARD_SIGMOID_SLOPE
 from kfn_gen.keras224.signatures import layers as signatures
-from kfn_gen.migrate.tables.arguments import (GRU_RESET_AFTER, KERNEL_KWARGS, LEGACY_KWARGS, LEGACY_VALUES,
-                                              RECURRENT_HARD_SIGMOID)
+from kfn_gen.migrate.tables.arguments import (GRU_RESET_AFTER, KERNEL_KWARGS, LEGACY_DROPPED, LEGACY_KWARGS,
+                                              LEGACY_VALUES, RECURRENT_HARD_SIGMOID, RECURRENT_IDS)
 from kfn_gen.migrate.tables.names import RENAMED
 from kfn_gen.migrate.tables.removed import CUDNN, THRESHOLDED_RELU
 
@@ -123,6 +123,12 @@ def _keras1(plan: LayerPlan, identity: str, config: dict) -> None:
                 if value is None:
                     continue
             config.setdefault(new, value)
+    if identity in RECURRENT_IDS:
+        for key, why in LEGACY_DROPPED.items():
+            if config.pop(key, None) is not None:
+                plan.notes.append(why)
+        if config.pop("forget_bias_init", None) == "one":  # 2.2.4 ignored any other value (with a warning)
+            config.setdefault("unit_forget_bias", True)
     for n, keys in KERNEL_KWARGS.items():
         if all(k in config for k in keys):
             config["kernel_size"] = [config.pop(k) for k in keys]
@@ -174,7 +180,7 @@ def _known_keys(plan: LayerPlan, label: str, short: str, config: dict) -> None:
             continue
         elif key == "activity_regularizer":
             config[key] = value  # every Keras 3 layer takes it (Layer.__init__)
-        elif _default(short, key) == (True, value) or value is None:
-            continue  # 2.2.4's default of an argument Keras 3 no longer has
+        elif _default(short, key) == (True, value) or value in (None, 0, False, "", []):
+            continue  # 2.2.4's default of an argument Keras 3 no longer has, or a Keras-1 switch left off
         else:
             raise CheckpointError(f"{label}: {key}={value!r} has no Keras 3 counterpart on {plan.new_class}")

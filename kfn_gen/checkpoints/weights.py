@@ -15,11 +15,12 @@ from kfn_gen.checkpoints.layer_config import HARD_SIGMOID_FOLD, LayerPlan
 CONV = {"Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "ConvLSTM2D"}
 
 
-def relayout(plan: LayerPlan, weights: list, keras_major: str, backend: str, want: list) -> list:
-    """plan's weights as its Keras 3 layer holds them; `want` is that layer's list of weight shapes."""
+def relayout(plan: LayerPlan, weights: list, version: str, backend: str, want: list) -> list:
+    """plan's weights as its Keras 3 layer holds them; `want` is that layer's list of weight shapes.  version and
+    backend: what the file's weights group says, as 2.2.4's loader read them (exactly "1": Keras 1 layouts)."""
     ws = [np.asarray(w) for w in weights]
     cls = plan.new_class
-    if keras_major == "1":
+    if version == "1":
         ws = _keras1(cls, plan.config, ws)
     if cls in CONV and ws:
         if backend == "theano":

@@ -4,6 +4,7 @@ one per layer family, converted to .keras and loaded by plain Keras 3; each must
 is shown failing or differing where it does."""
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 import pytest
@@ -14,6 +15,54 @@ from tests.helpers import run_script_npz
 
 pytest.importorskip("tensorflow")
 pytestmark = [pytest.mark.tf, pytest.mark.legacy]
+
+
+def _keras1_file(path) -> None:
+    """A Keras 1.2 Theano-backend checkpoint as Keras 1 wrote it (no Keras 1 runs here): a Sequential saved as a
+    list of Keras-1 layer configs (output_dim, init, inner_activation, dim_ordering, border_mode, nb_row,
+    forget_bias_init, consume_less) with per-gate LSTM weights, its version and backend on the file's root only.
+    2.2.4 read the weights group: no keras_version there means Keras 1 layouts, no backend there means no kernel
+    flip (engine/saving.py:228-235), and the conversion must do the same.  (channels_first cannot run on a CPU in
+    Keras 3; relayout_cases.py checks that kernel layout and the Theano flip against 2.2.4.)  Genuine 2.2.4 loads
+    it with its own legacy support; the conversion must compute what 2.2.4 computes from it."""
+    import h5py
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    layers = [
+        {"class_name": "Convolution2D", "config": {
+            "name": "convolution2d_1", "nb_filter": 3, "nb_row": 3, "nb_col": 3, "init": "glorot_uniform",
+            "activation": "relu", "border_mode": "same", "subsample": [1, 1], "dim_ordering": "tf",
+            "W_regularizer": None, "b_regularizer": None, "activity_regularizer": None, "W_constraint": None,
+            "b_constraint": None, "bias": True, "trainable": True, "batch_input_shape": [None, 5, 4, 2],
+            "input_dtype": "float32"}},
+        {"class_name": "Reshape", "config": {"name": "reshape_1", "target_shape": [3, 20], "trainable": True}},
+        {"class_name": "LSTM", "config": {
+            "name": "lstm_1", "output_dim": 4, "init": "glorot_uniform", "inner_init": "orthogonal",
+            "forget_bias_init": "one", "activation": "tanh", "inner_activation": "hard_sigmoid",
+            "W_regularizer": None, "U_regularizer": None, "b_regularizer": None, "dropout_W": 0.0, "dropout_U": 0.0,
+            "return_sequences": False, "go_backwards": False, "stateful": False, "unroll": False,
+            "consume_less": "gpu", "input_dim": 20, "input_length": None, "trainable": True}},
+        {"class_name": "Dense", "config": {
+            "name": "dense_1", "output_dim": 2, "init": "glorot_uniform", "activation": "linear",
+            "W_regularizer": None, "b_regularizer": None, "activity_regularizer": None, "W_constraint": None,
+            "b_constraint": None, "bias": True, "input_dim": 4, "trainable": True}}]
+    shapes = {"convolution2d_1": [("W", (3, 3, 2, 3)), ("b", (3,))],
+              "lstm_1": [(f"{w}_{g}", s) for g in "icfo" for w, s in (("W", (20, 4)), ("U", (4, 4)), ("b", (4,)))],
+              "dense_1": [("W", (4, 2)), ("b", (2,))]}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "1.2.2"
+        f.attrs["backend"] = "theano"
+        f.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": layers}).encode()
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = [layer["config"]["name"].encode() for layer in layers]
+        for layer in layers:
+            name = layer["config"]["name"]
+            lg = g.create_group(name)
+            names = [f"{name}_{w}" for w, _ in shapes.get(name, [])]
+            lg.attrs["weight_names"] = [n.encode() for n in names]
+            for n, (_, shape) in zip(names, shapes.get(name, [])):
+                lg[n] = rng.normal(0, 0.6, shape).astype("float32")
 
 
 def _reference(family: str) -> str:
@@ -30,6 +79,8 @@ def converted(tmp_path_factory, legacy_dir):
     done = {f: convert(str(work / f"{f}.h5"), str(work / f"{f}.keras")) for f in FAMILIES}
     for f in WEIGHTS_ONLY:  # model.json + weights.h5 -> one .keras file
         convert(str(work / f"{f}_weights.h5"), str(work / f"{f}_from_json.keras"), architecture=str(work / f"{f}.json"))
+    _keras1_file(work / "keras1_sequential.h5")
+    done["keras1_sequential"] = convert(str(work / "keras1_sequential.h5"), str(work / "keras1_sequential.keras"))
     # the control of the fold: the same LSTM converted with 2.2.4's hard_sigmoid left to Keras 3's
     with mock.patch("kfn_gen.checkpoints.layer_config._hard_sigmoid", lambda *a: None):
         convert(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))
@@ -42,12 +93,14 @@ def test_every_family_converts_and_matches_genuine_224(converted, legacy_dir):
     work, done, _ = converted
     pairs = [(str(work / _reference(f)), str(work / f"{f}.keras")) for f in FAMILIES]
     jsons = [(str(work / f"{f}_weights.h5"), str(work / f"{f}_from_json.keras")) for f in WEIGHTS_ONLY]
-    architectures = [None] * len(pairs) + [str(work / f"{f}.json") for f in WEIGHTS_ONLY] + [None]
+    keras1 = [(str(work / "keras1_sequential.h5"), str(work / "keras1_sequential.keras"))]
+    architectures = [None] * len(pairs) + [str(work / f"{f}.json") for f in WEIGHTS_ONLY] + [None, None]
     *reports, unfolded = verify_conversions(
-        pairs + jsons + [(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))], _options(legacy_dir),
+        pairs + jsons + keras1 + [(str(work / "lstm.h5"), str(work / "lstm_unfolded.keras"))], _options(legacy_dir),
         architectures)
     assert unfolded.status == "differ" and unfolded.models[0].max_abs_diff > 1e-3, unfolded.format_table()
-    table = {f: r for f, r in zip(FAMILIES + [f"{f} (json + weights)" for f in WEIGHTS_ONLY], reports)}
+    table = {f: r for f, r in zip(FAMILIES + [f"{f} (json + weights)" for f in WEIGHTS_ONLY] + ["keras1_sequential"],
+                                  reports)}
     bad = {f: r.format_table() for f, r in table.items() if r.status != "match"}
     assert not bad, "\n".join(bad.values())
     for family, report in table.items():
