@@ -28,20 +28,21 @@ def verify_conversions(pairs, options=None, architectures=None):
         os.makedirs(data)
         scripts = []
         for i, (old, new) in enumerate(pairs):
-            names = f"old{i}.h5", f"new{i}{'.keras' if new.endswith('.keras') else '.h5'}"
+            # private copies, read by absolute path: the sides may read any file, and nothing is copied per job
+            names = [os.path.join(data, f"old{i}.h5"), os.path.join(data, f"new{i}{os.path.splitext(new)[1]}")]
             for src, name in zip((old, new), names):
-                shutil.copyfile(src, os.path.join(data, name))
+                shutil.copyfile(src, name)
             arch = (architectures or [None] * len(pairs))[i]
             text = LEGACY.format(path=names[0])
             if arch:
                 shutil.copyfile(arch, os.path.join(data, f"old{i}.json"))
-                text = LEGACY_JSON.format(path=names[0], arch=f"old{i}.json")
+                text = LEGACY_JSON.format(path=names[0], arch=os.path.join(data, f"old{i}.json"))
             legacy, keras3 = os.path.join(work, f"load_old{i}.py"), os.path.join(work, f"load_new{i}.py")
             for path, text in ((legacy, text), (keras3, KERAS3.format(path=names[1]))):
                 with open(path, "w", encoding="utf-8") as fh:
                     fh.write(text)
             scripts.append((legacy, keras3))
-        reports = verify_many(scripts, replace(options, cwd=data, own_weights=True))
+        reports = verify_many(scripts, replace(options, own_weights=True))
         return [replace(r, old_path=old, new_path=new) for r, (old, new) in zip(reports, pairs)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
