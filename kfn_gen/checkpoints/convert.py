@@ -52,6 +52,19 @@ def plan_checkpoint(path: str, architecture: str | None = None):
     return ck, plan_model(ck.model_config, path)
 
 
+def _exact(plan: ModelPlan, ck) -> bool:
+    """No weight of the model was rescaled or re-laid (so 2.2.4's optimizer moments still fit them)."""
+    if ck.layout_version == "1" or ck.layout_backend == "theano":
+        return False
+
+    def plain(p) -> bool:
+        if isinstance(p, ModelPlan):
+            return all(plain(q) for q in p.layers)
+        inner = p.config.get("layer")
+        return not p.fold and not p.cudnn and (inner is None or plain(inner))
+    return plain(plan)
+
+
 def _by_name(plan: ModelPlan) -> dict:
     return {p.name: p for p in plan.layers}
 
@@ -67,7 +80,7 @@ def convert(src: str, dst: str, weights_only: bool = False, architecture: str | 
         import keras
     except ImportError:
         raise CheckpointError('converting needs Keras 3: pip install "kfn-gen[tf]"') from None
-    from kfn_gen.checkpoints.keras3_model import assign, build, compile_model
+    from kfn_gen.checkpoints.keras3_model import assign, build, carry_optimizer_state, compile_model
 
     model = build(plan, keras)
     plans = _by_name(plan)
@@ -88,9 +101,14 @@ def convert(src: str, dst: str, weights_only: bool = False, architecture: str | 
         except CheckpointError as exc:
             spec.warnings.append(f"{exc}: compile the loaded model again")
         out.warnings += spec.warnings
-        if ck.has_optimizer_state:
-            out.warnings.append("optimizer state (moments, iteration count) not carried: training resumes with "
-                                "a fresh optimizer")
+        if ck.has_optimizer_state and spec.optimizer is not None and getattr(model, "optimizer", None) is not None:
+            why = carry_optimizer_state(model, spec.optimizer["class_name"], ck.optimizer_weights, _exact(plan, ck))
+            if why is None:
+                out.notes.append(f"optimizer state carried (iteration {int(ck.optimizer_weights[0])})")
+            else:
+                out.warnings.append(f"optimizer state not carried ({why}): training resumes with a fresh optimizer")
+        elif ck.has_optimizer_state:
+            out.warnings.append("optimizer state not carried: training resumes with a fresh optimizer")
     folder = os.path.dirname(os.path.abspath(dst))
     tmp = os.path.join(folder, f".{os.path.basename(dst)[:-len(suffix)]}.tmp-{os.getpid()}{suffix}")
     try:

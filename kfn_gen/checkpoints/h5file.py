@@ -22,6 +22,7 @@ class Checkpoint:
     weights: dict[str, list] = field(default_factory=dict)  # layer name -> [ndarray, ...] in saved order
     weight_names: dict[str, list[str]] = field(default_factory=dict)
     has_optimizer_state: bool = False
+    optimizer_weights: list = field(default_factory=list)  # 2.2.4's optimizer.weights: [iterations, slots...]
     layout_version: str = ""  # what 2.2.4's loader went by (see _read)
     layout_backend: str = ""
 
@@ -78,6 +79,10 @@ def _read(f, path: str) -> Checkpoint:
     ck.layout_version = "1" if "keras_version" not in group.attrs else version
     ck.layout_backend = backend if "backend" in group.attrs else ""
     ck.has_optimizer_state = "optimizer_weights" in f
+    if ck.has_optimizer_state:
+        opt = f["optimizer_weights"]
+        names = [_text(n) for n in opt.attrs.get("weight_names", [])]
+        ck.optimizer_weights = [opt[n][()] for n in names if n in opt]
     for raw in group.attrs["layer_names"]:
         name = _text(raw)
         if name not in group:

@@ -130,3 +130,39 @@ def compile_model(model, spec, keras) -> None:
                       loss_weights=spec.loss_weights)
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"the training config does not compile in Keras 3: {exc}") from None
+
+
+# 2.2.4's optimizer.weights after iterations: one list of slots per trainable weight, in this order
+# (keras/optimizers.py: SGD moments; Adam ms, vs, vhats), and the Keras 3 variable each list becomes
+SLOTS = {"SGD": ["momentum"], "Adam": ["momentum", "velocity", None]}  # None: vhats, zeros of (1,) unless amsgrad
+
+
+def carry_optimizer_state(model, class_name: str, saved: list, exact: bool) -> str | None:
+    """Put 2.2.4's optimizer state (iterations and slots) into the compiled model's optimizer; None when carried,
+    else why not.  exact: no weight was rescaled or re-laid (their moments would no longer fit)."""
+    if not exact:
+        return "weights were rescaled or re-laid, so their optimizer moments no longer apply"
+    if class_name not in SLOTS or (class_name == "Adam" and getattr(model.optimizer, "amsgrad", False)):
+        return f"{class_name}'s state has no mapping to Keras 3's"
+    params = model.trainable_variables
+    kinds = SLOTS[class_name]
+    if len(saved) != 1 + len(kinds) * len(params):
+        return f"{len(saved)} saved optimizer weights for {len(params)} trainable weights"
+    groups = [saved[1 + k * len(params):1 + (k + 1) * len(params)] for k in range(len(kinds))]
+    for kind, group in zip(kinds, groups):
+        if kind is not None and [tuple(w.shape) for w in group] != [tuple(p.shape) for p in params]:
+            return "the saved optimizer slots do not line up with the trainable weights"
+    optimizer = model.optimizer
+    optimizer.build(params)
+    for kind, group in zip(kinds, groups):
+        if kind is None:
+            continue
+        targets = [v for v in optimizer.variables if v.path.endswith(f"_{kind}")]
+        if not targets and class_name == "SGD" and not getattr(optimizer, "momentum", 0):
+            continue  # SGD without momentum: 2.2.4 kept unused moments (-lr * g), Keras 3 keeps nothing
+        if len(targets) != len(group):
+            return f"Keras 3's {class_name} has {len(targets)} {kind} slots for {len(group)} saved"
+        for var, value in zip(targets, group):
+            var.assign(value)
+    optimizer.iterations.assign(int(saved[0]))
+    return None

@@ -96,6 +96,33 @@ _, h, c = LSTM(6, return_state=True)(enc_in)
 dec = LSTM(6, return_sequences=True)(dec_in, initial_state=[h, c])
 save("seq2seq_initial_state", Model([enc_in, dec_in], TimeDistributed(Dense(3, activation="softmax"))(dec)))
 
+# trained a few steps, so the file holds optimizer state; then one more step, whose result the converted model's
+# first step must reproduce (trained_step.npz: the batch and the weights after it).  One trainable layer each:
+# with two, 2.2.4's step of the lower one differs from Keras 3's by ~2.5% even with plain SGD and no state, while
+# the upper one matches exactly (measured; we believe TF1 reference variables let the upper layer's update land
+# before the lower layer's gradient reads it), which is not what these files test.
+step = {}
+for name, model, optimizer in (
+        ("trained_adam", Sequential([Dense(3, activation="softmax", input_shape=(5,))]), "adam"),
+        ("trained_sgd", Sequential([Conv1D(2, 3, activation="tanh", input_shape=(8, 2)), Flatten()]),
+         SGD(lr=0.05, momentum=0.9, nesterov=True, decay=0.01))):
+    randomize(model)
+    model.compile(optimizer, "mse")
+    xs = rng.normal(size=(4, 16) + model.input_shape[1:]).astype("float32")
+    ys = rng.uniform(size=(4, 16) + model.output_shape[1:]).astype("float32")
+    for k in range(3):
+        model.train_on_batch(xs[k], ys[k])
+    model.save(name + ".h5")
+    # what a user resuming from the file gets: 2.2.4 loads it and takes the step (not the in-memory model, whose
+    # BatchNormalization keeps zero-debiasing state of its moving averages that the file does not hold)
+    from keras.models import load_model
+    resumed = load_model(name + ".h5")
+    resumed.train_on_batch(xs[3], ys[3])
+    step[name + "/x"], step[name + "/y"] = xs[3], ys[3]
+    for k, w in enumerate(resumed.get_weights()):
+        step[f"{name}/w/{k}"] = w
+np.savez("trained_step.npz", **step)
+
 # CuDNN layers cannot even be built here (2.2.4 imports tensorflow.contrib for them), so their files are
 # written as 2.2.4 would have: the twin LSTM / GRU(reset_after=True) model is saved (cudnn_*_as_224.h5, what
 # the oracle loads), then copied with the CuDNN class, the CuDNN config keys and the weights put into the
@@ -130,6 +157,8 @@ np.savez("out.npz", done=np.ones(1))
 '''
 
 # every family written above, and whether plain Keras 3 (keras.models.load_model of the .h5) gets it right
+# saved with optimizer state (trained three steps by 2.2.4)
+TRAINED = ["trained_adam", "trained_sgd"]
 FAMILIES = ["dense_hard_sigmoid", "conv_pool_bn", "conv1d_embedding", "simple_rnn", "lstm", "gru",
             "gru_reset_after", "bidirectional", "time_distributed", "convlstm2d", "nested_shared",
             "seq2seq_initial_state", "cudnn_lstm", "cudnn_gru"]

@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from tests.checkpoints.families import FAMILIES, LOADS_WEIGHTS, WEIGHTS_ONLY, WRITE_224
+from tests.checkpoints.families import FAMILIES, LOADS_WEIGHTS, TRAINED, WEIGHTS_ONLY, WRITE_224
 from tests.checkpoints.relayout_cases import CASES_224, check_relayout
 from tests.helpers import run_script_npz
 
@@ -79,6 +79,10 @@ def converted(tmp_path_factory, legacy_dir):
     done = {f: convert(str(work / f"{f}.h5"), str(work / f"{f}.keras")) for f in FAMILIES}
     for f in WEIGHTS_ONLY:  # model.json + weights.h5 -> one .keras file
         convert(str(work / f"{f}_weights.h5"), str(work / f"{f}_from_json.keras"), architecture=str(work / f"{f}.json"))
+    for f in TRAINED:
+        done[f] = convert(str(work / f"{f}.h5"), str(work / f"{f}.keras"))
+    with mock.patch("kfn_gen.checkpoints.keras3_model.carry_optimizer_state", lambda *a: "the control"):
+        convert(str(work / "trained_adam.h5"), str(work / "trained_adam_fresh.keras"))
     _keras1_file(work / "keras1_sequential.h5")
     done["keras1_sequential"] = convert(str(work / "keras1_sequential.h5"), str(work / "keras1_sequential.keras"))
     # the control of the fold: the same LSTM converted with 2.2.4's hard_sigmoid left to Keras 3's
@@ -209,3 +213,25 @@ def test_training_config_carried_as_compile(converted):
     assert any("epsilon inside the square root" in w for w in done["gru"].warnings)
     assert any("compiled as saved" in n for n in done["nested_shared"].notes)
     assert not any("compiled" in n for n in done["bidirectional"].notes)  # saved uncompiled
+
+
+def test_optimizer_state_carried_so_the_next_step_is_224s(converted):
+    """Trained by 2.2.4 (Adam; SGD with nesterov momentum and decay), saved with optimizer state: one more
+    training step of the converted model in Keras 3 gives the weights 2.2.4's next step gave.  The control,
+    the same file converted with a fresh optimizer, does not."""
+    import keras
+    import numpy as np
+
+    work, done, _ = converted
+    step = np.load(work / "trained_step.npz")
+
+    def after_one_step(path, name):
+        model = keras.saving.load_model(path)
+        model.train_on_batch(step[f"{name}/x"], step[f"{name}/y"])
+        got = model.get_weights()
+        return max(float(np.abs(g - step[f"{name}/w/{k}"]).max()) for k, g in enumerate(got))
+
+    for name in TRAINED:
+        assert any("optimizer state carried (iteration 3)" in n for n in done[name].notes), done[name].notes
+        assert after_one_step(work / f"{name}.keras", name) <= 1e-5, name
+    assert after_one_step(work / "trained_adam_fresh.keras", "trained_adam") > 1e-3
