@@ -40,6 +40,7 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", help="example names (default: all 42, and docs/checkpoints-table.md)")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--memory-mb", type=int, default=8000)
+    ap.add_argument("--keep", metavar="DIR", help="keep the checkpoints and converted files here")
     ap.add_argument("--write", action="store_true", help="write docs/checkpoints-table.md for the names given too")
     args = ap.parse_args(argv)
     examples = sorted(glob.glob(os.path.join(sdist_root(os.path.join(cache_dir(), "sdist")), "examples", "*.py")))
@@ -75,6 +76,11 @@ def main(argv=None) -> int:
             pairs.append((row, index, model["saved"], new))
     reports = verify_conversions([(o, n) for _, _, o, n in pairs], options) if pairs else []
     for (row, index, _, _), report in zip(pairs, reports):
+        broken = [e for e in report.script_errors if e.side == "keras 2.2.4"]
+        if broken:  # no reference: 2.2.4 cannot read back what it wrote
+            row["reasons"].append(f"m{index}: genuine 2.2.4's own load_model fails on the file it saved "
+                                  f"({broken[0].type}: {broken[0].message[:80]}), so there is nothing to compare")
+            continue
         diffs = [m.max_abs_diff for m in report.models if m.max_abs_diff is not None]
         if report.status == "match":
             row["match"] += 1
@@ -85,6 +91,8 @@ def main(argv=None) -> int:
     seconds = time.perf_counter() - t0
     table = _table(rows, seconds)
     print(table)
+    if args.keep:
+        shutil.copytree(work, args.keep, dirs_exist_ok=True)
     shutil.rmtree(work, ignore_errors=True)
     if args.write or not args.names:
         with open(os.path.join(ROOT, "docs", "checkpoints-table.md"), "w", encoding="utf-8") as fh:

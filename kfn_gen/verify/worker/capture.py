@@ -55,6 +55,9 @@ def legacy_capture(side, names, ns, result, arrays):
                     outs = list(xs)  # (TF1 refuses to fetch a fed tensor)
                 else:
                     outs = _as_list(legacy_predict(side, model, xs, b))
+                    while any(np.asarray(o).size == 0 for o in outs) and _grow(specs):
+                        xs = draw_inputs(specs, b, rng)  # TF1 gave an empty output: the image was too small
+                        outs = _as_list(legacy_predict(side, model, xs, b))
             except Exception as exc:  # big models (video): retry with one row
                 if b == 1 or not ("OOM" in str(exc) or "Exhausted" in type(exc).__name__):
                     raise
@@ -123,6 +126,17 @@ def legacy_capture(side, names, ns, result, arrays):
     scope.close()
     display_names(models)
     result["models"] = models
+
+
+def _grow(specs, limit: int = 512) -> bool:
+    """Double the free image size of the inputs (64 -> 128 -> ... -> limit): a fully convolutional model without
+    its own minimum (a loaded InceptionV3 needs 75) gave 2.2.4 an empty output, where Keras 3 raises."""
+    grown = False
+    for s in specs:
+        size = max(64, s.get("min_size") or 0)
+        if len(s["shape"]) >= 4 and None in s["shape"][1:] and size * 2 <= limit:
+            s["min_size"], grown = size * 2, True
+    return grown
 
 
 def _save_h5(model, path, d):
