@@ -60,6 +60,10 @@ def main(argv=None) -> int:
         if result is None:
             row["reasons"].append(f"2.2.4 did not run it: {reason}")
             continue
+        if not result.get("models"):
+            errors = result.get("errors") or []
+            row["reasons"].append("2.2.4 built no model here" + (f" ({errors[0].get('type')}: "
+                                  f"{str(errors[0].get('message'))[:100]})" if errors else ""))
         for index, model in enumerate(result.get("models", [])):
             if model.get("save_error"):
                 row["reasons"].append(f"m{index}: 2.2.4 could not save it: {model['save_error'][:120]}")
