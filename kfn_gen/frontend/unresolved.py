@@ -36,6 +36,7 @@ class Unresolved:
     col: int
     name: str
     why: str
+    error: str = "ImportError/AttributeError"  # what the migrated code would raise there
 
 
 def unresolved_names(code: str) -> list[Unresolved]:
@@ -120,7 +121,7 @@ def _star_names(tree: ast.Module) -> list[Unresolved]:
             if n.id in api224.names_in(mod) and not keras3_has(f"{mod}.{n.id}"):
                 seen.add(n.id)
                 out.append(Unresolved(n.lineno, n.col_offset + 1, f"{mod}.{n.id}",
-                                      f"bound by 2.2.4's `from {mod} import *`, not by Keras 3's (NameError)"))
+                                      f"bound by 2.2.4's `from {mod} import *`, not by Keras 3's", "NameError"))
                 break
     return out
 

@@ -138,6 +138,6 @@ def _unresolved(path: str, source: str, code: str, said: list[Diagnostic]) -> li
             continue
         col = u.col if mapping is None or code_lines[u.line - 1] == source_lines[line - 1] else 1
         out.append(Diagnostic(path, line, col, "warning", f"`{u.name}`: {u.why}; the migrated code would stop "
-                              "here with ImportError/AttributeError: migrate it by hand", "unresolved"))
+                              f"here with {u.error}: migrate it by hand", "unresolved"))
         warned.add(line)
     return out
