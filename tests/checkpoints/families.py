@@ -10,7 +10,7 @@ from keras.layers import Embedding, LSTM, GRU, Bidirectional, Dense, Conv1D, Bat
 model = Sequential([Embedding(30, 5, input_length=9), Conv1D(6, 3), BatchNormalization(),
                     Bidirectional(LSTM(4, return_sequences=True)), GRU(3), Dense(2, activation="hard_sigmoid")])
 """
-WEIGHTS_ONLY = ["lstm", "bidirectional", "nested_shared", "conv_pool_bn", "time_distributed", "gru"]
+WEIGHTS_ONLY = ["bidirectional", "nested_shared", "conv_pool_bn"]
 
 WRITE_224 = f"LOADS_WEIGHTS = {LOADS_WEIGHTS!r}\nWEIGHTS_ONLY = {WEIGHTS_ONLY!r}\n" + r'''
 import json

@@ -144,6 +144,7 @@ def test_relayout_equals_224s_loader(converted):
     check_relayout(converted[2])
 
 
+@pytest.mark.slow  # two more sandboxed runs (~20 s): the default tier is at its 15-minute budget
 def test_a_migrated_script_loads_224_weights_and_computes_224s_numbers(converted, legacy_dir, tmp_path):
     """model.load_weights('w.h5') of a file 2.2.4 saved, in the migration of the script that built the model:
     each side keeps the weights it loaded (nothing copied across), and the outputs must match."""
@@ -179,7 +180,7 @@ def test_migrate_convert_checkpoints_in_a_tree(converted, tmp_path):
     tree, out = tmp_path / "repo", tmp_path / "out"
     (tree / "models").mkdir(parents=True)
     (tree / "models" / "model.h5").write_bytes((work / "lstm.h5").read_bytes())
-    (tree / "models" / "weights.h5").write_bytes((work / "lstm_weights.h5").read_bytes())
+    (tree / "models" / "weights.h5").write_bytes((work / "bidirectional_weights.h5").read_bytes())
     (tree / "predict.py").write_text("from keras.models import load_model\n\nmodel = load_model('models/model.h5')\n")
     result = CliRunner().invoke(main, ["migrate", str(tree), "--out-dir", str(out), "--convert-checkpoints"])
     assert result.exit_code in (0, 1), result.output
