@@ -95,9 +95,10 @@ def convert(src: str, dst: str, weights_only: bool = False, architecture: str | 
     if ck.training_config and not weights_only:
         spec = compile_spec(ck.training_config)
         try:
-            compile_model(model, spec, keras)
-            out.notes.append(f"compiled as saved: optimizer {spec.optimizer['class_name'] if spec.optimizer else '-'}"
-                             f", loss {spec.loss!r}" + (f", metrics {spec.metrics!r}" if spec.metrics else ""))
+            if spec.optimizer is not None:  # else the file is written uncompiled (spec.warnings says why)
+                compile_model(model, spec, keras)
+                out.notes.append(f"compiled as saved: optimizer {spec.optimizer['class_name']}, loss {spec.loss!r}"
+                                 + (f", metrics {spec.metrics!r}" if spec.metrics else ""))
         except CheckpointError as exc:
             spec.warnings.append(f"{exc}: compile the loaded model again")
         out.warnings += spec.warnings

@@ -39,10 +39,9 @@ def _functional(plan: ModelPlan, keras):
     made, outputs, done = {}, {}, {}
     for p in plan.layers:
         if p.new_class == "InputLayer":
-            c = p.config
-            shape = c.get("batch_input_shape")
-            outputs[(p.name, 0)] = [keras.Input(batch_shape=tuple(shape) if shape else None, dtype=c.get("dtype"),
-                                                sparse=c.get("sparse") or None, name=p.name)]
+            outputs[(p.name, 0)] = [keras.Input(batch_shape=tuple(p.input_shape) if p.input_shape else None,
+                                                dtype=p.config.get("dtype"), sparse=p.config.get("sparse") or None,
+                                                name=p.name)]
             done[p.name] = 1
         else:
             made[p.name] = build(p, keras)
@@ -80,7 +79,8 @@ def _call(layer, plan, args, kwargs):
 
 
 def assign(plan, layer, weights: list, ck: Checkpoint) -> None:
-    """Put one saved layer's weights (in 2.2.4's saved order) into its Keras 3 layer."""
+    """Put one saved layer's weights (in 2.2.4's saved order) into its Keras 3 layer, as 2.2.4's loader walked
+    nested models and wrappers (engine/saving.py: convert_nested_model, _bidirectional, _time_distributed)."""
     if isinstance(plan, ModelPlan):
         subs = [(p, layer.get_layer(p.name)) for p in plan.layers if p.new_class != "InputLayer"]
         # 2.2.4 saved a nested model's trainable weights layer by layer, then its non-trainable ones
@@ -91,43 +91,32 @@ def assign(plan, layer, weights: list, ck: Checkpoint) -> None:
                 parts[p.name] += weights[:n]
                 weights = weights[n:]
         for p, sub in subs:
-            _assign_leaf_order(p, sub, parts[p.name], ck)
-        return
-    _assign_leaf_order(plan, layer, weights, ck)
-
-
-def _assign_leaf_order(plan, layer, weights, ck):
-    if isinstance(plan, ModelPlan):
-        return assign(plan, layer, weights, ck)
-    if plan.new_class == "Bidirectional":
+            assign(p, sub, parts[p.name], ck)
+    elif plan.new_class == "Bidirectional":
         half = len(weights) // 2
-        inner = plan.config["layer"]
-        _assign_leaf_order(inner, layer.forward_layer, weights[:half], ck)
-        _assign_leaf_order(inner, layer.backward_layer, weights[half:], ck)
-        return
-    if plan.new_class == "TimeDistributed":
-        return _assign_leaf_order(plan.config["layer"], layer.layer, weights, ck)
-    want = [tuple(w.shape) for w in layer.weights]
-    ws = relayout(plan, weights, ck.layout_version, ck.layout_backend, want)
-    got = [tuple(w.shape) for w in ws]
-    if got != want:
-        raise CheckpointError(f"layer '{plan.name}' ({plan.old_class}): saved weights {got} do not fit Keras 3's "
-                              f"{plan.new_class} {want}")
-    layer.set_weights(ws)
+        assign(plan.config["layer"], layer.forward_layer, weights[:half], ck)
+        assign(plan.config["layer"], layer.backward_layer, weights[half:], ck)
+    elif plan.new_class == "TimeDistributed":
+        assign(plan.config["layer"], layer.layer, weights, ck)
+    else:
+        want = [tuple(w.shape) for w in layer.weights]
+        ws = relayout(plan, weights, ck.layout_version, ck.layout_backend, want)
+        got = [tuple(w.shape) for w in ws]
+        if got != want:
+            raise CheckpointError(f"layer '{plan.name}' ({plan.old_class}): saved weights {got} do not fit Keras "
+                                  f"3's {plan.new_class} {want}")
+        layer.set_weights(ws)
 
 
 def compile_model(model, spec, keras) -> None:
-    """model.compile with a CompileSpec (training.py); the optimizer starts fresh."""
-    optimizer = None
-    if spec.optimizer is not None:
-        config = dict(spec.optimizer["config"])
-        lr = config.get("learning_rate")
-        if isinstance(lr, dict):
-            config["learning_rate"] = getattr(keras.optimizers.schedules, lr["class_name"])(**lr["config"])
-        optimizer = getattr(keras.optimizers, spec.optimizer["class_name"])(**config)
+    """model.compile with a CompileSpec whose optimizer maps (training.py); carry_optimizer_state fills it."""
+    config = dict(spec.optimizer["config"])
+    lr = config.get("learning_rate")
+    if isinstance(lr, dict):
+        config["learning_rate"] = getattr(keras.optimizers.schedules, lr["class_name"])(**lr["config"])
+    optimizer = getattr(keras.optimizers, spec.optimizer["class_name"])(**config)
     try:
-        model.compile(optimizer=optimizer or "rmsprop", loss=spec.loss, metrics=spec.metrics,
-                      loss_weights=spec.loss_weights)
+        model.compile(optimizer=optimizer, loss=spec.loss, metrics=spec.metrics, loss_weights=spec.loss_weights)
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"the training config does not compile in Keras 3: {exc}") from None
 

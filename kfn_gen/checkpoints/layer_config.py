@@ -29,7 +29,7 @@ from kfn_gen.checkpoints.h5file import CheckpointError
 HARD_SIGMOID_FOLD = round(HARD_SIGMOID_SLOPE * 6, 12)
 CONTAINERS = {"Sequential", "Model", "Functional", "Network"}
 WRAPPERS = {"Bidirectional", "TimeDistributed"}
-BASE_KEYS = {"name", "trainable", "dtype"}
+BASE_KEYS = {"name", "trainable", "dtype", "activity_regularizer"}  # Keras 3's Layer.__init__ takes these
 SHAPE_KEYS = {"batch_input_shape", "input_shape", "input_dim", "input_length", "batch_size"}
 # Arguments Keras 3 lacks that change no number: dropped with a note.
 NO_EFFECT = {
@@ -176,10 +176,8 @@ def _known_keys(plan: LayerPlan, label: str, short: str, config: dict) -> None:
         elif key in NO_EFFECT:
             if value not in (None, 1, False):
                 plan.notes.append(f"{key}={value!r} dropped: {NO_EFFECT[key]}")
-        elif key in SHAPE_KEYS or key == "activity_regularizer" and value is None:
+        elif key in SHAPE_KEYS:
             continue
-        elif key == "activity_regularizer":
-            config[key] = value  # every Keras 3 layer takes it (Layer.__init__)
         elif _default(short, key) == (True, value) or value in (None, 0, False, "", []):
             continue  # 2.2.4's default of an argument Keras 3 no longer has, or a Keras-1 switch left off
         else:

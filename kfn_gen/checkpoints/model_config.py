@@ -24,7 +24,6 @@ class ModelPlan:
     outputs: list = field(default_factory=list)
     input_shape: list | None = None  # sequential: the first layer's batch_input_shape
     input_dtype: str | None = None
-    trainable: bool = True
 
     @property
     def new_class(self) -> str:
@@ -69,25 +68,16 @@ def plan_model(model_config: dict, where: str) -> ModelPlan:
         layers = config if isinstance(config, list) else (config or {}).get("layers", [])  # Keras 2.0/2.1: a list
         name = "sequential" if isinstance(config, list) else config.get("name", "sequential")
         plans = [plan_any(e, where) for e in layers]
-        if plans and isinstance(plans[0], LayerPlan) and plans[0].new_class == "InputLayer":
-            first = plans.pop(0)
-            shape, dtype = first.config.get("batch_input_shape") or first.input_shape, first.config.get("dtype")
-        else:
-            first_entry = layers[0].get("config", {}) if layers else {}
-            shape = first_entry.get("batch_input_shape") if isinstance(first_entry, dict) else None
-            shape = shape or (plans[0].input_shape if plans else None)
-            dtype = first_entry.get("dtype") if isinstance(first_entry, dict) else None
-        return ModelPlan(name, "sequential", plans, input_shape=shape, input_dtype=dtype)
+        first = plans.pop(0) if plans and plans[0].new_class == "InputLayer" else (plans[0] if plans else None)
+        if isinstance(first, ModelPlan):  # a Sequential whose first layer is a model: that model's input
+            return ModelPlan(name, "sequential", plans, input_shape=first.input_shape, input_dtype=first.input_dtype)
+        return ModelPlan(name, "sequential", plans, input_shape=first.input_shape if first else None,
+                         input_dtype=first.config.get("dtype") if first else None)
     if cls in ("Model", "Functional", "Network"):
         plans, nodes = [], {}
         for entry in config.get("layers", []):
-            if entry.get("class_name") == "InputLayer":
-                c = dict(entry.get("config") or {})
-                plan = LayerPlan(entry.get("name", c.get("name")), "InputLayer", "InputLayer", c)
-                plan.input_shape = c.get("batch_input_shape")
-            else:
-                plan = plan_any({"class_name": entry.get("class_name"), "config": entry.get("config")}, where)
-                plan.name = entry.get("name", plan.name)
+            plan = plan_any({"class_name": entry.get("class_name"), "config": entry.get("config")}, where)
+            plan.name = entry.get("name", plan.name)
             plans.append(plan)
             nodes[plan.name] = [_node(n, where) for n in entry.get("inbound_nodes", [])]
         return ModelPlan(config.get("name", "model"), "functional", plans, nodes,

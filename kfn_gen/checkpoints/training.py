@@ -1,6 +1,6 @@
 """A checkpoint's training config (2.2.4's compile arguments) -> Keras 3 compile arguments, from the migrator's
 tables: optimizer argument names and 2.2.4 meanings (OPTIMIZER_ARGS; `decay` as the InverseTimeDecay schedule
-that is 2.2.4's formula), loss and metric aliases (RENAMED).  Pure Python; optimizer state is not carried."""
+that is 2.2.4's formula), loss aliases (RENAMED).  Pure Python; optimizer state is not carried."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,7 +13,6 @@ _DIGITS = 7
 # Keras 3 places epsilon differently in these (lr*g/sqrt(a+eps) against 2.2.4's lr*g/(sqrt(a)+eps)); the source
 # migrator defines 2.2.4's classes in the script, which a plain Keras 3 file cannot carry
 EPSILON_PLACED = {"RMSprop", "Adagrad"}
-METRICS = {"acc": "accuracy", "ce": "categorical_crossentropy"}
 
 
 @dataclass
@@ -49,9 +48,8 @@ def _map(value, fn):
 def compile_spec(training_config: dict) -> CompileSpec:
     opt = training_config.get("optimizer_config") or {}
     cls, config = opt.get("class_name"), dict(opt.get("config") or {})
-    spec = CompileSpec(None, _map(training_config.get("loss"), _loss_name),
-                       _map(training_config.get("metrics") or None, lambda m: METRICS.get(m, m) if isinstance(m, str)
-                            else m),
+    # metrics as saved: Keras 3 resolves 'acc'/'ce' by the loss, as 2.2.4 did
+    spec = CompileSpec(None, _map(training_config.get("loss"), _loss_name), training_config.get("metrics") or None,
                        training_config.get("loss_weights"))
     if training_config.get("sample_weight_mode"):
         spec.warnings.append(f"sample_weight_mode={training_config['sample_weight_mode']!r} not carried (Keras 3 "
@@ -69,8 +67,9 @@ def compile_spec(training_config: dict) -> CompileSpec:
                                 "config": {"initial_learning_rate": lr, "decay_steps": 1, "decay_rate": decay}}
     elif lr is not None:
         out["learning_rate"] = lr
-    if config.pop("clipnorm", None) is not None:
-        out["global_clipnorm"] = _f32(opt["config"]["clipnorm"])  # 2.2.4 clipped by the norm of all gradients
+    clipnorm = config.pop("clipnorm", None)
+    if clipnorm is not None:
+        out["global_clipnorm"] = clipnorm  # 2.2.4 clipped by the norm of all gradients
     for key in ("clipvalue", "momentum", "nesterov", "rho", "epsilon", "beta_1", "beta_2", "amsgrad"):
         if key in config:
             out[key] = config.pop(key)

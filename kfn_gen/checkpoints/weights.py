@@ -88,7 +88,7 @@ def _from_cudnn(cls: str, ws: list) -> list:
 
 def _fold(cls: str, part: str, ws: list) -> list:
     """Scale the weights feeding 2.2.4's hard_sigmoid by 1.2 (last axis = the gate columns of recurrent layers)."""
-    ws = [w.astype(w.dtype, copy=True) for w in ws]
+    ws = [w.copy() for w in ws]
     if part == "recurrent":
         units = ws[1].shape[-1] // (4 if cls in ("LSTM", "ConvLSTM2D") else 3)
         cols = [*range(0, 2 * units), *range(3 * units, 4 * units)] if cls != "GRU" else list(range(0, 2 * units))
