@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from kfn_gen.verify.worker.describe import _output_shape, describe_layer, describe_model, display_names, leaf_layers, training_mode
-from kfn_gen.verify.worker.inputs import static_shape, _takes, zero_dim, draw_inputs, draw_targets, free_size, legacy_input_values, legacy_predict
+from kfn_gen.verify.worker.inputs import static_shape, _takes, zero_dim, draw_inputs, draw_targets, free_size, grow_images, legacy_input_values, legacy_predict
 from kfn_gen.verify.worker.script import synthesize_models
 from kfn_gen.verify.worker.sides import FatalRun, N_STEPS, _as_list, jsonable
 
@@ -55,7 +55,7 @@ def legacy_capture(side, names, ns, result, arrays):
                     outs = list(xs)  # (TF1 refuses to fetch a fed tensor)
                 else:
                     outs = _as_list(legacy_predict(side, model, xs, b))
-                    while any(np.asarray(o).size == 0 for o in outs) and _grow(specs):
+                    while any(np.asarray(o).size == 0 for o in outs) and grow_images(specs):
                         xs = draw_inputs(specs, b, rng)  # TF1 gave an empty output: the image was too small
                         outs = _as_list(legacy_predict(side, model, xs, b))
             except Exception as exc:  # big models (video): retry with one row
@@ -126,17 +126,6 @@ def legacy_capture(side, names, ns, result, arrays):
     scope.close()
     display_names(models)
     result["models"] = models
-
-
-def _grow(specs, limit: int = 512) -> bool:
-    """Double the free image size of the inputs (64 -> 128 -> ... -> limit): a fully convolutional model without
-    its own minimum (a loaded InceptionV3 needs 75) gave 2.2.4 an empty output, where Keras 3 raises."""
-    grown = False
-    for s in specs:
-        size = max(64, s.get("min_size") or 0)
-        if len(s["shape"]) >= 4 and None in s["shape"][1:] and size * 2 <= limit:
-            s["min_size"], grown = size * 2, True
-    return grown
 
 
 def _save_h5(model, path, d):

@@ -8,6 +8,9 @@ import numpy as np
 
 
 
+IMAGE_SIZE = 64  # the free image size drawn first (grow_images doubles it when a model gives nothing back)
+
+
 def free_size(shape, i, min_size=None):
     """The size drawn for the unknown axis i (> 0) of an input shape: 6 time steps for sequences, 64
     pixels for images (five 2x poolings still leave 2), or the model's own minimum image size when
@@ -17,7 +20,20 @@ def free_size(shape, i, min_size=None):
     address space; with 6 frames it peaks at 3.7 GB)."""
     if len(shape) == 5 and i == 1 and None not in shape[2:]:
         return 6
-    return max(64, min_size or 0) if len(shape) >= 4 else 6
+    return max(IMAGE_SIZE, min_size or 0) if len(shape) >= 4 else 6
+
+
+def grow_images(specs, limit: int = 512) -> bool:
+    """Double the free image size of the inputs that have one (64 -> 128 -> ... -> limit); False when none
+    could grow.  A fully convolutional model without its own minimum (a loaded InceptionV3 needs 75) gave 2.2.4
+    an empty output for a too small image, where Keras 3 raises: the legacy side draws again, larger."""
+    grown = False
+    for s in specs:
+        shape, size = s["shape"], max(IMAGE_SIZE, s.get("min_size") or 0)
+        if any(i and d is None and free_size(shape, i) >= IMAGE_SIZE for i, d in enumerate(shape)) \
+                and size * 2 <= limit:
+            s["min_size"], grown = size * 2, True
+    return grown
 
 
 def zero_dim(shape):

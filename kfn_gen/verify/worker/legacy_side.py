@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-import types
 
 import numpy as np
 
-from kfn_gen.verify.worker.scriptenv import min_image_size
+from kfn_gen.verify.worker.scriptenv import copy_function, min_image_size
 from kfn_gen.verify.worker.inputs import _placeholders, static_shape, ctc_roles
 from kfn_gen.verify.worker.sides import PREDICT_ROWS, PROBE_X, Side
 from kfn_gen.verify.worker.standins import (split_py36)
@@ -61,8 +60,7 @@ class Legacy(Side):
         from keras.backend import tensorflow_backend as tfb
 
         func = tfb.ctc_batch_cost
-        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
-                                  func.__closure__)
+        real = copy_function(func)
         side = self
 
         def ctc_batch_cost(y_true, y_pred, input_length, label_length):
@@ -82,8 +80,7 @@ class Legacy(Side):
         from keras.backend import tensorflow_backend as tfb
 
         func = tfb.clear_session
-        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
-                                  func.__closure__)
+        real = copy_function(func)
         side = self
 
         def clear_session():

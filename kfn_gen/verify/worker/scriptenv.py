@@ -348,7 +348,9 @@ def install_applications_standin(side) -> None:
                 _wrap_application(side, fn, hooks)
 
 
-def _copy_function(fn):
+def copy_function(fn):
+    """A second function object with fn's code, globals, defaults and closure: it keeps running the original
+    code after redirect_function has replaced fn's own."""
     new = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
     new.__kwdefaults__ = fn.__kwdefaults__
     new.__dict__.update(fn.__dict__)
@@ -357,7 +359,7 @@ def _copy_function(fn):
 
 def _wrap_application(side, fn, hooks):
     files_mod, shape_mod, shape_fn, model_cls = hooks
-    orig = _copy_function(fn)
+    orig = copy_function(fn)
     sig = inspect.signature(orig)
     depth = _APP_DEPTH
 

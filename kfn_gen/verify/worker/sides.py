@@ -8,12 +8,11 @@ import inspect
 import os
 import re
 import sys
-import types
 
 import numpy as np
 
 from kfn_gen.migrate.helpers import names as helper_names
-from kfn_gen.verify.worker.scriptenv import redirect_function
+from kfn_gen.verify.worker.scriptenv import copy_function, redirect_function
 from kfn_gen.verify.worker.standins import (DATASETS, fake_load_data, fake_word_index, offline_get_file)
 
 
@@ -93,9 +92,7 @@ class Side:
     def capture_loaded(self, func):
         """A model the script loads from a file is one of its models (2.2.4's load_model built it through the
         constructors the capture hooks; Keras 3 builds it inside its own from_config, which the hooks skip)."""
-        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
-                                  func.__closure__)
-        real.__kwdefaults__ = func.__kwdefaults__
+        real = copy_function(func)
         side = self
 
         def models(model):
@@ -132,9 +129,7 @@ class Side:
         """get_file serves the registered stand-ins (standins.DOWNLOADS) through a copy of this side's
         own get_file, fed a file:// origin (its caching/untar/extract semantics kept); anything else
         raises OfflineError."""
-        real = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__,
-                                  func.__closure__)
-        real.__kwdefaults__ = func.__kwdefaults__
+        real = copy_function(func)
         self.patch_function_code(func, functools.partial(offline_get_file, real=real))
 
     def patch_datasets(self, module_prefixes):
