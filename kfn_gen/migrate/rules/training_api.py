@@ -18,6 +18,9 @@
 """
 from __future__ import annotations
 
+import os
+import posixpath
+
 import libcst as cst
 
 from kfn_gen.ir.values import LayerVal
@@ -334,15 +337,15 @@ class TrainingApi(Rule):
             self.load_model(ctx, call, name)
 
     def load_model(self, ctx: Context, call: cst.Call, name: "_FileName | None") -> None:
-        base = name.tail.replace("\\", "/").rsplit("/", 1)[-1] if name is not None and name.whole else None
+        base = posixpath.basename(name.tail.replace("\\", "/")) if name is not None and name.whole else None
         if base is not None and base in ctx.options.checkpoints:  # migrate --convert-checkpoints converted it
-            drop = base.rsplit(".", 1)[1]
+            drop = os.path.splitext(base)[1][1:]
             name.rewrite(ctx, drop, ".keras", f"load_model: {name.quoted(name.shown)} -> "
                                               f"{name.quoted(name.renamed(drop, '.keras'))} (the file kfn-gen "
                                               "converted it to: Keras 3 loads it as 2.2.4 computed)")
             return
         path = name.shown if name is not None and name.whole else "MODEL.h5"
-        stem = path[:-3] if path.endswith(".h5") else path.rsplit(".", 1)[0] if "." in path else path
+        stem = os.path.splitext(path)[0]
         ctx.warn(call, "load_model: Keras 3 misreads or refuses most .h5 models written by Keras 2 (batch_input_shape, "
                        "layers nested in Bidirectional/TimeDistributed) and binds 'hard_sigmoid' to a different "
                        f"function; convert the file once, exactly: `kfn-gen convert {path} -o {stem}.keras --verify`, "
