@@ -22,26 +22,20 @@ def verify_conversions(pairs, options=None, architectures=None):
     from kfn_gen.verify.run import verify_many
 
     options = options or VerifyOptions()
+    architectures = architectures or [None] * len(pairs)
     work = tempfile.mkdtemp(prefix="kfn-gen-convert-")
     try:
-        data = os.path.join(work, "data")
-        os.makedirs(data)
         scripts = []
-        for i, (old, new) in enumerate(pairs):
-            # private copies, read by absolute path: the sides may read any file, and nothing is copied per job
-            names = [os.path.join(data, f"old{i}.h5"), os.path.join(data, f"new{i}{os.path.splitext(new)[1]}")]
-            for src, name in zip((old, new), names):
-                shutil.copyfile(src, name)
-            arch = (architectures or [None] * len(pairs))[i]
-            text = LEGACY.format(path=names[0])
-            if arch:
-                shutil.copyfile(arch, os.path.join(data, f"old{i}.json"))
-                text = LEGACY_JSON.format(path=names[0], arch=os.path.join(data, f"old{i}.json"))
-            legacy, keras3 = os.path.join(work, f"load_old{i}.py"), os.path.join(work, f"load_new{i}.py")
-            for path, text in ((legacy, text), (keras3, KERAS3.format(path=names[1]))):
+        for i, ((old, new), arch) in enumerate(zip(pairs, architectures)):
+            # the files are read where they are, by absolute path (the sandbox lets a run read, not write, them)
+            old, new = os.path.abspath(old), os.path.abspath(new)
+            sources = (LEGACY_JSON.format(path=old, arch=os.path.abspath(arch)) if arch else LEGACY.format(path=old),
+                       KERAS3.format(path=new))
+            paths = (os.path.join(work, f"load_old{i}.py"), os.path.join(work, f"load_new{i}.py"))
+            for path, source in zip(paths, sources):
                 with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-            scripts.append((legacy, keras3))
+                    fh.write(source)
+            scripts.append(paths)
         reports = verify_many(scripts, replace(options, own_weights=True))
         return [replace(r, old_path=old, new_path=new) for r, (old, new) in zip(reports, pairs)]
     finally:

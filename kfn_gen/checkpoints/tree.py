@@ -23,9 +23,9 @@ def convert_tree(tasks, in_place: bool, out_dir: str | None) -> tuple[tuple[str,
 
     converted, diags = [], []
     for task in tasks:
-        if not task.src.endswith(SUFFIXES) or task.kind not in ("copy", "skip", "python", "notebook"):
+        if task.kind != "copy" or not task.src.endswith(SUFFIXES):  # a regular file other than source
             continue
-        dest = keras_name(task.src if in_place else os.path.join(out_dir or "", *task.rel.split("/")))
+        dest = keras_name(task.src if in_place else os.path.join(out_dir, *task.rel.split("/")))
         try:
             ck = read_checkpoint(task.src)
             if ck.model_config is None:
