@@ -27,12 +27,16 @@ class CaptureError(Exception):
 class Captured:
     source: str  # the script or .keras file the models came from
     models: list[dict]  # export descriptions; a model that could not be exported has "error"
-    arrays: dict[str, np.ndarray] = field(default_factory=dict)  # m<i>/w/<j>, m<i>/in/<k>, m<i>/out/<k>
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)  # m<i>/w/<j>, /c/<k>, /in/<k>, /out/<k>
     script_errors: list[dict] = field(default_factory=list)  # statements that failed under Keras 3
 
     def weights(self, index: int) -> list[np.ndarray]:
         n = len(self.models[index]["weights"])
         return [self.arrays[f"m{index}/w/{j}"] for j in range(n)]
+
+    def constants(self, index: int) -> list[np.ndarray]:
+        n = len(self.models[index].get("constants", []))
+        return [self.arrays[f"m{index}/c/{k}"] for k in range(n)]
 
     def reference(self, index: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
         def take(kind):

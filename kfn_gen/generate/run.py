@@ -80,8 +80,9 @@ def generate(path: str, options: VerifyOptions = VerifyOptions(), jit: bool = Fa
 
 
 def write_weights(path: str, captured: Captured, index: int) -> None:
-    """The captured weights as .npz (w/0, w/1, ...), which the module's from_file() reads."""
-    np.savez(path, **{f"w/{j}": w for j, w in enumerate(captured.weights(index))})
+    """The captured weights as .npz (w/0, w/1, ...; constants c/0, ...), which the module's from_file() reads."""
+    np.savez(path, **{f"w/{j}": w for j, w in enumerate(captured.weights(index))},
+             **{f"c/{k}": c for k, c in enumerate(captured.constants(index))})
 
 
 def check_module(mm: ModelModule, captured: Captured, options: VerifyOptions, saved_model: bool | str) -> None:
@@ -105,6 +106,7 @@ def check_modules(mms: list[ModelModule], captured: Captured, options: VerifyOpt
             xs, ys = captured.reference(mm.index)
             case = os.path.join(work, f"case_{mm.index}.npz")
             np.savez(case, **{f"w/{j}": w for j, w in enumerate(captured.weights(mm.index))},
+                     **{f"c/{k}": c for k, c in enumerate(captured.constants(mm.index))},
                      **{f"in/{k}": x for k, x in enumerate(xs)}, **{f"out/{k}": y for k, y in enumerate(ys)})
             sm = (os.path.abspath(saved_model) if isinstance(saved_model, str)
                   else os.path.join(work, f"saved_model_{mm.index}") if saved_model else None)

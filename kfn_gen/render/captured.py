@@ -54,6 +54,24 @@ class Renderer:
         self.method_of: dict[str, str] = {}  # nested model layer name -> method name
         self.lambda_of: dict[str, str] = {}  # Lambda layer name -> module-level function
         self.extra_helpers: list[str] = []
+        self.constant_attr: dict[int, str] = {}  # arrays the script fed to ops -> module attributes
+
+    def expr(self, arg, value: dict) -> str:
+        """A node argument as an expression: a tensor's variable, a list of them, a constant array the module
+        holds, or a plain value."""
+        if isinstance(arg, dict) and set(arg) == {"tensor"}:
+            return value[arg["tensor"]]
+        if isinstance(arg, list):
+            return "[" + ", ".join(self.expr(a, value) for a in arg) + "]"
+        if isinstance(arg, dict) and "constant" in arg:
+            if arg["dtype"] != "float32":
+                raise GenError(f"a constant {arg['dtype']} array of shape {tuple(arg['shape'])} is an input of the "
+                               "graph: only float32 constants are generated")
+            k = arg["constant"]
+            if k not in self.constant_attr:
+                self.constant_attr[k] = self.members.create(f"constant_{k}")
+            return f"self.{self.constant_attr[k]}"
+        return repr(arg)
 
     def weights(self, layer: dict) -> list[tuple[str, str]]:
         out = []
@@ -97,7 +115,7 @@ class Renderer:
         cls = layer["class"]
         if layer.get("op"):
             try:
-                return op_node(cls, layer["config"], [_expr(a, value) for a in node["args"]])
+                return op_node(cls, layer["config"], [self.expr(a, value) for a in node["args"]])
             except OpError as exc:
                 raise GenError(f"op {node['layer']!r}: {exc}") from None
         if cls == "Lambda":
@@ -113,7 +131,7 @@ class Renderer:
             where = f", defined at {layer['defined_at']}" if layer.get("defined_at") else ""
             raise GenError(f"layer {node['layer']!r} ({cls} from {layer.get('module', '?')}{where}) has no "
                            "tf-function translation")
-        kwargs = {k: _expr(v, value) for k, v in node["kwargs"].items() if k in TENSOR_KWARGS.get(cls, ()) and _tensors(v)}
+        kwargs = {k: self.expr(v, value) for k, v in node["kwargs"].items() if k in TENSOR_KWARGS.get(cls, ()) and _tensors(v)}
         call = Call(cls, layer["config"], xs, in_shapes, node["out_shapes"], self.weights(layer), self.helpers, kwargs)
         try:
             return EMITTERS[cls](call)
@@ -126,12 +144,12 @@ class Renderer:
             fn = (layer.get("function") or {}).get("name") or ""
             name = self.ns.create(fn if fn.isidentifier() else "lambda_" + snake(node["layer"]))
             try:
-                self.extra_helpers.append(translate(layer.get("function") or {}, name))
+                self.extra_helpers.append(translate(layer.get("function") or {}, name, self.helpers))
             except LambdaError as exc:
                 raise GenError(f"layer {node['layer']!r} is a Lambda whose function is not translated to "
                                f"TensorFlow: {exc}") from None
             self.lambda_of[node["layer"]] = name
-        return f"{self.lambda_of[node['layer']]}({_expr(node['args'][0], value)})"
+        return f"{self.lambda_of[node['layer']]}({self.expr(node['args'][0], value)})"
 
     def _method(self, layer_name: str, layer: dict) -> str:
         if layer_name in self.method_of:
@@ -159,6 +177,16 @@ class Renderer:
         unused = [w["label"] for w in weights if w["attr"] is None]
         if unused:
             raise GenError(f"internal: weights {unused} are not used by any generated line")
+        constants = m.get("constants", [])
+        if sorted(self.constant_attr) != list(range(len(constants))):
+            raise GenError("internal: the constants the graph reads are not the ones captured")
+        class_lines, init_lines = [], []
+        if constants:
+            class_lines = ["# Constant arrays the script fed to its ops (a K.variable, a NumPy array): `constants`.",
+                           "CONSTANT_SHAPES = [" + ", ".join(_shape(c["shape"]) for c in constants) + "]"]
+            init_lines = ["constants = check_weights(constants, self.CONSTANT_SHAPES)"] + [
+                f"self.{self.constant_attr[k]} = tf.Variable(constants[{k}], trainable=False, name='constant_{k}')"
+                for k in range(len(constants))]
         specs = [f"tf.TensorSpec({list(i['shape'])!r}, {DTYPES.get(i['dtype'], 'tf.float32')}, name={p!r})"
                  for p, i in zip(params, m["inputs"])]
         what = f"{m['class']} `{m.get('var') or m['name']}`"
@@ -170,10 +198,16 @@ class Renderer:
                   "from_file() on the weights written beside this module); call with "
                   + ", ".join(f"{p}: {_shape(i['shape'])} {i['dtype']}" for p, i in zip(params, m["inputs"])) + ".",
                   "Do not edit: regenerate instead."]
+        if constants:
+            header[-1:-1] = ["The constant arrays the script fed to its ops (a K.variable, a NumPy array) come second:",
+                             "`constants`, shapes CONSTANT_SHAPES (from_file() reads them too)."]
         return {"header": header, "helpers": [HELPERS[h] for h in HELPERS if h in self.helpers] + self.extra_helpers,
                 "class_name": class_name, "class_doc": f"{what} as a tf.Module.",
                 "module_name": repr(Namespace.sanitize(m.get("var") or m["name"])),
-                "weights": weights, "signature": specs, "jit": "True" if self.jit else "False",
+                "weights": weights, "signature": specs, "class_lines": class_lines, "init_lines": init_lines,
+                "constants_param": ", constants" if constants else "",
+                "constants_arg": (",\n" + " " * 23 + '[data[f"c/{i}"] for i in range(len(cls.CONSTANT_SHAPES))]'
+                                  if constants else ""), "jit": "True" if self.jit else "False",
                 "params": ", ".join(params), "body": body,
                 "call_args": ", ".join(f"tf.convert_to_tensor({p}, {DTYPES.get(i['dtype'], 'tf.float32')})"
                                        for p, i in zip(params, m["inputs"])),
@@ -200,19 +234,6 @@ def _cast(expr: str, dtype: str | None, layer: dict) -> str:
     if layer.get("op") or dtype not in FLOATS or want not in FLOATS or dtype == want:
         return expr
     return f"tf.cast({expr}, tf.{want})"
-
-
-def _expr(arg, value: dict) -> str:
-    """A node argument as an expression: a tensor's variable, a list of them, or a constant."""
-    if isinstance(arg, dict) and set(arg) == {"tensor"}:
-        return value[arg["tensor"]]
-    if isinstance(arg, list):
-        return "[" + ", ".join(_expr(a, value) for a in arg) + "]"
-    if isinstance(arg, dict) and "array" in arg:
-        raise GenError(f"a constant {arg.get('dtype')} array of shape {tuple(arg['array'])} is an input of the "
-                       "graph (a K.variable or NumPy array fed to an op): the module would have to embed it; "
-                       "not generated")
-    return repr(arg)
 
 
 def _tensors(value) -> list[str]:

@@ -46,6 +46,7 @@ OPS: dict[str, tuple[str, tuple]] = {
     "softmax": ("tf.nn.softmax", (_X, ("axis", "axis", -1))),
     "log_softmax": ("tf.nn.log_softmax", (_X, ("axis", "axis", -1))),
     "cast": ("tf.cast", (_X, ("dtype", None, REQUIRED))),
+    "shape": ("tf.shape", (_X,)),  # in a Lambda: `keras.ops.shape(x)[0]`, a dynamic batch size
 }
 INFIX = {"+", "-", "*", "/", "**"}
 

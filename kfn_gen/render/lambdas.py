@@ -2,20 +2,32 @@
 
 Translated: a `lambda` or a `def` whose body is assignments (tuple unpacking included) and one return, made of
 arithmetic, comparisons, subscripts, constants, names bound to plain constants in the script, and calls of
-keras.ops (render/keras3_ops.py), keras.activations and Keras' epsilon().  Anything else (a Python loop, a
-call of another function, randomness) is an error that names the Lambda and what stopped it: the generator
-never writes a module that might compute something else.
+keras.ops (render/keras3_ops.py), keras.activations and Keras' epsilon(); `.shape` and tuple()/list()/len()/
+int()/float() of it (2.2.4's K.int_shape, migrated); the migration's K.shape helper; and keras.random draws
+(the module's random_* helpers, render/tf_helpers.py).
+Anything else (a Python loop, a call of another function) is an error that names the Lambda and what stopped
+it: the generator never writes a module that might compute something else.
 """
 from __future__ import annotations
 
 import ast
+import re
 
+from kfn_gen.migrate.tables.backend import BACKEND_HELPERS
 from kfn_gen.render.keras3_layers import ACTIVATIONS
 from kfn_gen.render.keras3_ops import OpError, call
+from kfn_gen.render.tf_helpers import RANDOM_HELPERS
 
 OPS_PREFIXES = ("keras.ops.", "ops.", "keras.src.ops.")  # not K.*: its defaults differ (K.concatenate axis=-1)
 EPSILON = {"K.epsilon", "keras.backend.epsilon", "keras.config.epsilon", "backend.epsilon"}
 ACTIVATION_PREFIXES = ("keras.activations.", "activations.")
+RANDOM_PREFIX = "keras.random."
+RANDOM_PARAMS = {"normal": ("shape", "mean", "stddev", "dtype", "seed"),
+                 "truncated_normal": ("shape", "mean", "stddev", "dtype", "seed"),
+                 "uniform": ("shape", "minval", "maxval", "dtype", "seed")}
+# helpers the migration defines in the script (maybe suffixed _1, _2 where the name was taken): in TensorFlow
+MIGRATION_HELPERS = {BACKEND_HELPERS["shape"][0]: "tf.shape"}  # 2.2.4's K.shape(x) is tf.shape(x)
+BUILTINS = {"tuple", "list", "len", "int", "float"}  # of static shapes: `tuple(x.shape)[1]` is 2.2.4's int_shape
 
 
 class LambdaError(Exception):
@@ -59,10 +71,11 @@ def find_function(info: dict) -> ast.FunctionDef | ast.Lambda:
 
 
 class Translator:
-    def __init__(self, info: dict):
+    def __init__(self, info: dict, helpers: set[str] | None = None):
         self.info = info
         self.constants = info.get("constants", {})
         self.locals: set[str] = set()
+        self.helpers = helpers if helpers is not None else set()  # the module helpers the translation calls
 
     def function(self, name: str) -> tuple[list[str], str]:
         """(params, body lines) of `def name(params):` computing the Lambda in TensorFlow."""
@@ -117,6 +130,8 @@ class Translator:
             return f"{self.expr(node.value)}[{self.index(node.slice)}]"
         if isinstance(node, ast.Call):
             return self.call(node)
+        if isinstance(node, ast.Attribute) and node.attr == "shape":
+            return f"{self.expr(node.value)}.shape"
         raise LambdaError(f"{type(node).__name__} expressions are not translated")
 
     def index(self, node) -> str:
@@ -138,6 +153,21 @@ class Translator:
                 template = ACTIVATIONS.get(name[len(prefix):], "")
                 if template and "hard_sigmoid" not in template and "mish" not in template:
                     return template.format(x=args[0])
+        helper = re.sub(r"_\d+$", "", name or "")
+        if helper in MIGRATION_HELPERS and len(args) == 1 and not kwargs and name not in self.locals:
+            return f"{MIGRATION_HELPERS[helper]}({args[0]})"
+        if name in BUILTINS and len(args) == 1 and not kwargs and name not in self.locals:
+            return f"{name}({args[0]})"
+        if name and name.startswith(RANDOM_PREFIX) and name[len(RANDOM_PREFIX):] in RANDOM_PARAMS:
+            draw = name[len(RANDOM_PREFIX):]
+            params = RANDOM_PARAMS[draw]
+            if len(args) > len(params) or set(kwargs) - set(params):
+                raise LambdaError(f"{name}(): arguments not understood")
+            seed = kwargs.get("seed", args[4] if len(args) > 4 else "None")
+            if seed != "None" and not seed.isdigit():
+                raise LambdaError(f"{name}(seed={seed}): only an int seed or none is translated")
+            self.helpers.add(RANDOM_HELPERS[draw])
+            return f"{RANDOM_HELPERS[draw]}({', '.join(args + [f'{k}={v}' for k, v in kwargs.items()])})"
         for prefix in OPS_PREFIXES:
             if name and name.startswith(prefix):
                 try:
@@ -157,9 +187,9 @@ def _dotted(node) -> str | None:
     return None
 
 
-def translate(info: dict, name: str) -> str:
-    """`def name(...):` in TensorFlow, for the module's helpers."""
-    params, lines = Translator(info).function(name)
+def translate(info: dict, name: str, helpers: set[str] | None = None) -> str:
+    """`def name(...):` in TensorFlow, for the module's helpers; the module helpers it calls join `helpers`."""
+    params, lines = Translator(info, helpers).function(name)
     arguments = info.get("arguments") or {}
     if arguments:
         raise LambdaError("Lambda(arguments=...) is not translated")

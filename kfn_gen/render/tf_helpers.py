@@ -161,3 +161,25 @@ def run_conv_lstm2d(x, kernel, recurrent_kernel, bias, activation, recurrent_act
 
     output, (h, c) = over_time(step, z_x, (zeros, zeros), return_sequences)
     return output, h, c'''
+
+
+
+def _random(name: str, draw: str, stateless: str, params: str) -> str:
+    names = ", ".join(p.split("=")[0] for p in params.split(", "))
+    return f'''def {name}(shape, {params}, dtype=None, seed=None):
+    """keras.random.{draw}: a new draw on every call, or with an int seed the one Keras 3 draws for it."""
+    dtype = dtype or tf.float32
+    if seed is None:
+        return tf.random.{draw}(shape, {names}, dtype)
+    return tf.random.{stateless}(shape, [seed, 0], {names}, dtype)'''
+
+
+# keras.random.* in a Lambda, same signatures: for an int seed, Keras 3's TensorFlow backend draws with the
+# stateless op and seed [seed, 0].  `kfn-gen generate`'s module check puts the verifier's deterministic
+# stand-in in their place (verify/worker/random_standin.py), as the Keras 3 model it compares with had.
+RANDOM_HELPERS = {"normal": "random_normal", "truncated_normal": "random_truncated_normal",
+                  "uniform": "random_uniform"}
+HELPERS["random_normal"] = _random("random_normal", "normal", "stateless_normal", "mean=0.0, stddev=1.0")
+HELPERS["random_truncated_normal"] = _random("random_truncated_normal", "truncated_normal",
+                                             "stateless_truncated_normal", "mean=0.0, stddev=1.0")
+HELPERS["random_uniform"] = _random("random_uniform", "uniform", "stateless_uniform", "minval=0.0, maxval=1.0")

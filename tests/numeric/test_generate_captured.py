@@ -99,6 +99,25 @@ frames_model = Model(frames, LSTM(3)(TimeDistributed(cnn)(frames)))
 # a float64 input: Keras casts it to the layer's float32
 wide = Input(shape=(4,), dtype='float64')
 float64_model = Model(wide, Dense(2)(wide))
+
+# variational_autoencoder: a Lambda that samples (K.shape, K.int_shape, K.random_normal), and seeded noise
+# through the migration's K.shape helper
+def sampling(args):
+    z_mean, z_log_var = args
+    batch = K.shape(z_mean)[0]
+    dim = K.int_shape(z_mean)[1]
+    epsilon = K.random_normal(shape=(batch, dim))
+    return z_mean + K.exp(0.5 * z_log_var) * epsilon
+
+v_in = Input(shape=(6,))
+z_mean, z_log_var = Dense(2)(v_in), Dense(2)(v_in)
+noisy = Lambda(lambda t: t + K.random_uniform(K.shape(t), -1.0, 1.0, seed=3))(z_mean)
+vae_model = Model(v_in, [z_mean, z_log_var, Lambda(sampling)([z_mean, z_log_var]), noisy])
+
+# neural_style_transfer: a K.variable image concatenated with a placeholder feeds the model
+base_image = K.variable(np.random.RandomState(0).rand(1, 6, 6, 3))
+combination = K.placeholder((1, 6, 6, 3))
+style_model = Model(combination, Conv2D(2, (3, 3))(K.concatenate([base_image, combination], axis=0)))
 """
 
 
@@ -165,6 +184,80 @@ def test_a_model_applied_to_every_frame(idioms):
 def test_a_float64_input_is_cast_as_keras_casts_it(idioms):
     _, m = _model(idioms, "float64_model")
     assert "tf.cast(wide, tf.float32)" in m.code
+
+
+def _module(code: str, path):
+    import importlib.util
+
+    path.write_text(code, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_sampling_lambda_is_compared_with_the_draws_its_model_had(idioms):
+    """The Keras 3 model's outputs were captured with the verifier's deterministic stand-in for keras.random;
+    the check puts the same stand-in in place of the module's random helpers (max abs diff asserted in
+    _model), so the sampled output is compared too, not skipped."""
+    _, m = _model(idioms, "vae_model")
+    assert "batch = tf.shape(z_mean)[0]" in m.code and "dim = tuple(z_mean.shape)[1]" in m.code
+    assert "epsilon = random_normal(shape=(batch, dim))" in m.code
+    assert "random_uniform(tf.shape(t), (-1.0), 1.0, seed=3)" in m.code
+
+
+def test_the_generated_sampling_draws_real_numbers_and_so_does_its_saved_model(idioms, tmp_path):
+    import numpy as np
+    import tensorflow as tf
+
+    captured, modules = idioms
+    m = copy.copy(modules["vae_model"])
+    check_module(m, captured, OPTIONS, saved_model=str(tmp_path / "sm"))
+    assert m.matches, m.error
+    module = _module(m.code, tmp_path / "vae_module.py")
+    x = np.random.default_rng(1).random((4000, 6)).astype("float32")
+    served = tf.saved_model.load(str(tmp_path / "sm")).signatures["serving_default"]
+    for run in (module.__dict__[m.class_name](captured.weights(m.index)),
+                lambda v: [o for _, o in sorted(served(v_in=tf.constant(v)).items(),
+                                                key=lambda kv: int(kv[0].rsplit("_", 1)[1]))]):
+        first, second = [[np.asarray(o) for o in run(x)] for _ in range(2)]
+        eps = (first[2] - first[0]) / np.exp(0.5 * first[1])
+        assert abs(eps.mean()) < 0.05 and abs(eps.std() - 1.0) < 0.05, (eps.mean(), eps.std())
+        assert np.abs(first[2] - second[2]).max() > 1.0  # a new draw per call
+        np.testing.assert_array_equal(first[3], second[3])  # seed=3: the same draw per call, as Keras 3's
+
+
+def test_an_int_seed_draws_what_keras_3_draws():
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from kfn_gen.render.tf_helpers import HELPERS, RANDOM_HELPERS
+
+    ns = {"tf": tf}
+    for draw, helper in RANDOM_HELPERS.items():
+        exec(HELPERS[helper], ns)
+        want = np.asarray(getattr(keras.random, draw)((5, 3), 0.5, 2.0, seed=7))
+        np.testing.assert_array_equal(ns[helper]((5, 3), 0.5, 2.0, seed=7).numpy(), want)
+        assert np.abs(ns[helper]((5, 3), 0.5, 2.0, seed=8).numpy() - want).max() > 0.1  # the seed matters
+
+
+def test_constant_arrays_the_script_fed_to_ops_travel_with_the_module(idioms, tmp_path):
+    import numpy as np
+
+    from kfn_gen.generate.run import write_weights
+
+    captured, modules = idioms
+    desc, m = _model(idioms, "style_model")
+    assert desc["constants"] == [{"shape": [1, 6, 6, 3], "dtype": "float32"}]
+    assert "= tf.concat([self.constant_0, combination], axis=0)" in m.code
+    write_weights(str(tmp_path / "style.weights.npz"), captured, m.index)
+    module = _module(m.code, tmp_path / "style_module.py")
+    built = module.__dict__[m.class_name].from_file(str(tmp_path / "style.weights.npz"))
+    (x,), (want,) = captured.reference(m.index)
+    assert np.abs(np.asarray(built(x)) - want).max() <= ATOL
+    other = module.__dict__[m.class_name](captured.weights(m.index), [np.zeros((1, 6, 6, 3), "float32")])
+    assert np.abs(np.asarray(other(x)) - want).max() > 1e-2  # the constant is used, not baked in
 
 
 def test_the_check_fails_when_the_module_computes_something_else(idioms):

@@ -2,14 +2,22 @@
 
 A job: {"module": MODULE.py, "class": CLASS, "case": CASE.npz, "saved_model": DIR or null}.
 
-Builds the generated class from the captured weights (w/<j>), calls it on the captured inputs (in/<k>) and
-compares with the captured Keras 3 outputs (out/<k>): max abs diff per output.  With SAVED_MODEL_DIR, also
-saves the module as a SavedModel there (serving signature: its serve()), reloads it with tf.saved_model.load
-(no Python class, no Keras), calls the serving signature and compares again.  Only TensorFlow and NumPy are imported, as a user of the module would."""
+Builds the generated class from the captured weights (w/<j>) and constants (c/<k>, where the graph has any),
+calls it on the captured inputs (in/<k>) and compares with the captured Keras 3 outputs (out/<k>): max abs
+diff per output.  With SAVED_MODEL_DIR, also saves the module as a SavedModel there (serving signature: its
+serve()), reloads it with tf.saved_model.load (no Python class, no Keras), calls the serving signature and
+compares again.  Only TensorFlow and NumPy are imported, as a user of the module would.
+
+A module that draws random numbers (its random_* helpers, from a Lambda's keras.random call) is compared with
+those helpers replaced by the verifier's deterministic stand-in, which the Keras 3 model had when its outputs
+were captured (random_standin.py, loaded from its file: the sandbox imports no kfn-gen).  The SavedModel left
+in SAVED_MODEL_DIR is then written again from the module as generated, so that it draws real numbers."""
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import shutil
 import sys
 
 import numpy as np
@@ -36,14 +44,36 @@ def _diffs(got, want):
     return worst, None
 
 
-def check(job, tf):
-    module_path, class_name, case = job["module"], job["class"], job["case"]
-    spec = importlib.util.spec_from_file_location(f"generated_{abs(hash(module_path))}", module_path)
+def _load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+RANDOM_HELPERS = {"random_normal": "normal", "random_truncated_normal": "truncated_normal",
+                  "random_uniform": "uniform"}
+
+
+def _standin_random(module, tf) -> dict:
+    """Put the verifier's deterministic draws in place of the module's random helpers; -> the originals."""
+    present = {h: getattr(module, h) for h in RANDOM_HELPERS if callable(getattr(module, h, None))}
+    if present:
+        standin = _load(os.path.join(os.path.dirname(os.path.abspath(__file__)), "random_standin.py"),
+                        "kfn_gen_random_standin").draws(tf)
+        for helper in present:
+            setattr(module, helper, standin[RANDOM_HELPERS[helper]])
+    return present
+
+
+def check(job, tf):
+    module_path, class_name, case = job["module"], job["class"], job["case"]
+    module = _load(module_path, f"generated_{abs(hash(module_path))}")
+    originals = _standin_random(module, tf)
     npz = np.load(case)
-    weights, xs, want = _arrays(npz, "w"), _arrays(npz, "in"), _arrays(npz, "out")
-    instance = getattr(module, class_name)(weights)
+    weights, constants, xs, want = _arrays(npz, "w"), _arrays(npz, "c"), _arrays(npz, "in"), _arrays(npz, "out")
+    data = (weights, constants) if constants else (weights,)
+    instance = getattr(module, class_name)(*data)
     out = {}
     out["max_abs_diff"], out["error"] = _diffs(instance(*[tf.constant(x) for x in xs]), want)
     if job.get("saved_model") and out["error"] is None:
@@ -53,6 +83,12 @@ def check(job, tf):
         got = loaded.signatures["serving_default"](**{n: tf.constant(x) for n, x in zip(names, xs)})
         got = [got[k] for k in sorted(got, key=lambda k: int(k.rsplit("_", 1)[-1]))]  # output_0, output_1, ...
         out["saved_model_max_abs_diff"], out["error"] = _diffs(got if len(got) > 1 else got[0], want)
+        if originals:  # what is left there draws real random numbers
+            for helper, fn in originals.items():
+                setattr(module, helper, fn)
+            shutil.rmtree(job["saved_model"])
+            real = getattr(module, class_name)(*data)
+            tf.saved_model.save(real, job["saved_model"], signatures=real.serve)
     return out
 
 

@@ -8,13 +8,15 @@ generated module must reproduce).  Plain JSON and arrays: the renderer imports n
 TensorFlow.
 
     {"name", "var", "class", "inputs": [{"tensor", "shape", "dtype", "name", "int_high"}],
-     "weights": [{"shape", "dtype", "path"}], "graph": GRAPH}
+     "weights": [{"shape", "dtype", "path"}], "constants": [{"shape", "dtype"}], "graph": GRAPH}
     GRAPH = {"inputs": [tensor], "input_shapes": [shape], "outputs": [tensor],
              "nodes": [{"layer", "args", "kwargs", "outputs", "out_shapes", "out_dtypes"}],  # calls in order
              "layers": {name: {"class", "module", "config", "weights": [[index, path]], "graph": GRAPH?}},
              "names": {tensor: script variable}}
 
-Tensors are "t<N>" keys; in args/kwargs a tensor is {"tensor": "t<N>"}, any other value is kept as JSON.
+Tensors are "t<N>" keys; in args/kwargs a tensor is {"tensor": "t<N>"}, an array the script fed to an op (a
+K.variable, a NumPy array) is {"constant": k, "shape", "dtype"} with its values in arrays 'c/<k>', any other
+value is kept as JSON.
 """
 from __future__ import annotations
 
@@ -41,6 +43,14 @@ class _Tensors:
         self.model_vars = model_vars  # nested models the script bound to a variable
         self.script = script
         self._classes: dict[str, int] | None = None
+        self.constants: list = []  # arrays fed to ops, in order of first use
+        self._constant_ids: dict[int, int] = {}
+
+    def constant(self, value) -> int:
+        if id(value) not in self._constant_ids:
+            self._constant_ids[id(value)] = len(self.constants)
+            self.constants.append(np.asarray(value))
+        return self._constant_ids[id(value)]
 
     def key(self, tensor) -> str:
         return self.ids.setdefault(id(tensor), f"t{len(self.ids)}")
@@ -87,8 +97,10 @@ def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, m
         specs.append({"tensor": tensors.key(t), "shape": list(t.shape), "dtype": str(t.dtype), "name": layer.name,
                       "int_high": _embedding_range(keras, functional, t), "min_size": min_size})
     desc = {"name": model.name, "var": var, "class": type(model).__name__, "inputs": specs, "graph": graph,
-            "weights": [{"shape": list(v.shape), "dtype": str(v.dtype), "path": v.path} for v in model.weights]}
+            "weights": [{"shape": list(v.shape), "dtype": str(v.dtype), "path": v.path} for v in model.weights],
+            "constants": [{"shape": list(c.shape), "dtype": str(c.dtype)} for c in tensors.constants]}
     arrays = {f"w/{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
+    arrays.update({f"c/{k}": c for k, c in enumerate(tensors.constants)})
     xs = draw_inputs(specs, batch, rng)
     outs = _as_list(model(xs if len(xs) > 1 else xs[0], training=False))
     for k, x in enumerate(xs):
@@ -215,7 +227,8 @@ def _structure(keras, value, tensors):
     if isinstance(value, (list, tuple)):
         return [_structure(keras, v, tensors) for v in value]
     if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, (np.generic,)):
-        return {"array": [None if d is None else int(d) for d in value.shape], "dtype": str(value.dtype)}
+        k = tensors.constant(value)
+        return {"constant": k, "shape": list(tensors.constants[k].shape), "dtype": str(tensors.constants[k].dtype)}
     return jsonable(value)
 
 
