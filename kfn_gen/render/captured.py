@@ -101,11 +101,11 @@ class Renderer:
                 if t not in value:
                     raise GenError(f"internal: tensor {t} used before it is computed")
             in_exprs = [_cast(value[t], dtypes.get(t), layer) for t in xs]
-            outs = [local.create(names.get(t) or snake(node["layer"])) for t in node["outputs"]]
             if "graph" in layer:
                 expr = f"self.{self._method(node['layer'], layer)}({', '.join(in_exprs)})"
-            else:
+            else:  # before the outputs are named: a function it defines at module level takes its name first
                 expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs], value)
+            outs = [local.create(names.get(t) or snake(node["layer"])) for t in node["outputs"]]
             lines.append(f"{', '.join(outs)} = {expr}")
             for t, name, shape, dtype in zip(node["outputs"], outs, node["out_shapes"], node["out_dtypes"]):
                 value[t], shapes[t], dtypes[t] = name, shape, dtype
@@ -127,6 +127,8 @@ class Renderer:
             x = xs[0]
             return (f"tf.reshape(self.{method}(tf.reshape({x}, [-1, {dims(in_shape)}])), "
                     f"[tf.shape({x})[0], tf.shape({x})[1], {dims(out_shape)}])")
+        if cls not in EMITTERS and (layer.get("function") or {}).get("method"):
+            return self._custom(node, layer, value)
         if cls not in EMITTERS:
             where = f", defined at {layer['defined_at']}" if layer.get("defined_at") else ""
             raise GenError(f"layer {node['layer']!r} ({cls} from {layer.get('module', '?')}{where}) has no "
@@ -150,6 +152,25 @@ class Renderer:
                                f"TensorFlow: {exc}") from None
             self.lambda_of[node["layer"]] = name
         return f"{self.lambda_of[node['layer']]}({self.expr(node['args'][0], value)})"
+
+    def _custom(self, node: dict, layer: dict, value: dict) -> str:
+        """A custom layer whose call() translates (as a Lambda's function does): a module-level function of
+        its input and its weights."""
+        info = layer["function"]
+        if node["layer"] not in self.lambda_of:
+            name = self.ns.create(snake(layer["class"]))
+            where = f", defined at {layer['defined_at']}" if layer.get("defined_at") else ""
+            try:
+                self.extra_helpers.append(translate(info, name, self.helpers, f"{layer['class']}.call()" + (
+                    f" (the script's class at {layer['defined_at']})" if layer.get("defined_at") else "")))
+            except LambdaError as exc:
+                raise GenError(f"layer {node['layer']!r} ({layer['class']} from {layer.get('module', '?')}{where}): "
+                               f"its call() is not translated to TensorFlow: {exc}") from None
+            self.lambda_of[node["layer"]] = name
+        attrs = dict(self.weights(layer))  # every weight of the layer gets its module variable
+        by_index = {index: attrs[path] for index, path in layer["weights"]}
+        weights = [by_index[i] for i in info.get("self", {}).get("weights", {}).values()]
+        return f"{self.lambda_of[node['layer']]}({', '.join([self.expr(node['args'][0], value), *weights])})"
 
     def _method(self, layer_name: str, layer: dict) -> str:
         if layer_name in self.method_of:

@@ -49,14 +49,24 @@ OPS: dict[str, tuple[str, tuple]] = {
     "shape": ("tf.shape", (_X,)),  # in a Lambda: `keras.ops.shape(x)[0]`, a dynamic batch size
 }
 INFIX = {"+", "-", "*", "/", "**"}
+# keras.ops functions that are several TensorFlow ops: name -> (expression over {param}, parameters as in OPS).
+# An argument used twice in the expression must be a plain name (it is not evaluated twice).
+COMPOSITE: dict[str, tuple[str, tuple]] = {
+    # keras.ops.normalize with order 2 (keras/src/ops/nn.py _normalize): x * min(rsqrt(sum(x^2)), 1/epsilon)
+    "normalize": ("{x} * tf.minimum(tf.math.rsqrt(tf.reduce_sum(tf.square({x}), axis={axis}, keepdims=True)), "
+                  "1.0 / {epsilon})", (_X, ("axis", "axis", -1), ("order", "order", 2), ("epsilon", "epsilon", None))),
+}
 
 
 class OpError(Exception):
     pass
 
 
-def call(name: str, args: list[str], kwargs: dict[str, str]) -> str:
-    """The TensorFlow expression of keras.ops.<name>(*args, **kwargs), arguments already as expressions."""
+def call(name: str, args: list[str], kwargs: dict[str, str], epsilon: float = 1e-7) -> str:
+    """The TensorFlow expression of keras.ops.<name>(*args, **kwargs), arguments already as expressions;
+    `epsilon`: Keras' epsilon(), what an epsilon=None argument means."""
+    if name in COMPOSITE:
+        return _composite(name, args, kwargs, epsilon)
     if name not in OPS:
         raise OpError(f"keras.ops.{name} has no TensorFlow translation")
     fn, params = OPS[name]
@@ -80,6 +90,24 @@ def call(name: str, args: list[str], kwargs: dict[str, str]) -> str:
     if fn in INFIX:
         return f"({positional[0]} {fn} {positional[1]})"
     return f"{fn}({', '.join(positional + keywords)})"
+
+
+def _composite(name: str, args: list[str], kwargs: dict[str, str], epsilon: float) -> str:
+    template, params = COMPOSITE[name]
+    names = [p[0] for p in params]
+    if len(args) > len(names) or set(kwargs) - set(names):
+        raise OpError(f"keras.ops.{name}: arguments not understood")
+    bound = {**{p[0]: repr(p[2]) for p in params if p[2] is not REQUIRED}, **dict(zip(names, args)), **kwargs}
+    if set(names) - set(bound):
+        raise OpError(f"keras.ops.{name}: missing argument {sorted(set(names) - set(bound))[0]}")
+    if name == "normalize" and bound["order"] != "2":
+        raise OpError(f"keras.ops.normalize(order={bound['order']}) is not translated (order 2 is)")
+    if bound.get("epsilon") == "None":
+        bound["epsilon"] = repr(epsilon)
+    for p in names:
+        if template.count("{" + p + "}") > 1 and not bound[p].isidentifier():
+            raise OpError(f"keras.ops.{name} of an expression is not translated: assign {bound[p]} to a name first")
+    return "(" + template.format(**bound) + ")"
 
 
 def op_node(class_name: str, config: dict, args: list[str]) -> str:

@@ -70,19 +70,35 @@ def find_function(info: dict) -> ast.FunctionDef | ast.Lambda:
     return fits[0]
 
 
+BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
+
+
 class Translator:
     def __init__(self, info: dict, helpers: set[str] | None = None):
         self.info = info
         self.constants = info.get("constants", {})
         self.locals: set[str] = set()
         self.helpers = helpers if helpers is not None else set()  # the module helpers the translation calls
+        self.self_name: str | None = None  # a custom layer's call(): its `self`
+        self.self_info = info.get("self", {})
 
     def function(self, name: str) -> tuple[list[str], str]:
-        """(params, body lines) of `def name(params):` computing the Lambda in TensorFlow."""
+        """(params, body lines) of `def name(params):` computing the Lambda in TensorFlow.  A custom layer's
+        call(self, inputs, ...) becomes (inputs, self_<weight>, ...): its weights are passed in."""
         fn = find_function(self.info)
         if fn.args.vararg or fn.args.kwarg or fn.args.kwonlyargs:
             raise LambdaError("*args/**kwargs parameters are not translated")
         params = [a.arg for a in fn.args.args]
+        if self.info.get("method"):
+            if len(params) < 2:
+                raise LambdaError("call() takes no input")
+            self.self_name, params, rest = params[0], params[1:2], params[2:]
+            defaults = self.info.get("defaults", {})
+            missing = [p for p in rest if p not in defaults]
+            if missing:
+                raise LambdaError(f"call() parameter {missing[0]!r} has no plain default")
+            self.constants = {**self.constants, **{p: defaults[p] for p in rest}}
+            params += [f"self_{attr}" for attr in self.self_info.get("weights", {})]
         self.locals = set(params)
         if isinstance(fn, ast.Lambda):
             return params, [f"return {self.expr(fn.body)}"]
@@ -90,14 +106,22 @@ class Translator:
         body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
         for stmt in body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                target = self.target(stmt.targets[0])
-                lines.append(f"{target} = {self.expr(stmt.value)}")
+                value = self.expr(stmt.value)
+                lines.append(f"{self.target(stmt.targets[0])} = {value}")
+            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and type(stmt.op) in BINOPS:
+                value = f"({self.expr(stmt.target)} {BINOPS[type(stmt.op)]} {self.expr(stmt.value)})"
+                lines.append(f"{self.target(stmt.target)} = {value}")
             elif isinstance(stmt, ast.Return) and stmt.value is not None and stmt is body[-1]:
                 lines.append(f"return {self.expr(stmt.value)}")
             else:
-                raise LambdaError(f"line {stmt.lineno - 1 + self.info.get('line', 1)}: "
-                                  f"{type(stmt).__name__} statements are not translated")
+                raise LambdaError(f"line {self.line(stmt)}: {type(stmt).__name__} statements are not translated")
         return params, lines
+
+    def line(self, node) -> int:
+        """The script's line of a node of the function's source (line_map: the migration's lines -> the
+        script's, where the function came from a migrated script)."""
+        line = node.lineno - 1 + self.info.get("line", 1)
+        return self.info.get("line_map", {}).get(str(line), line)
 
     def target(self, node) -> str:
         if isinstance(node, ast.Name):
@@ -117,7 +141,7 @@ class Translator:
                 return repr(self.constants[node.id])
             raise LambdaError(f"name {node.id!r} is not a parameter, a local or a plain constant of the script")
         if isinstance(node, ast.BinOp):
-            op = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}.get(type(node.op))
+            op = BINOPS.get(type(node.op))
             if op is None:
                 raise LambdaError(f"operator {type(node.op).__name__} is not translated")
             return f"({self.expr(node.left)} {op} {self.expr(node.right)})"
@@ -130,6 +154,13 @@ class Translator:
             return f"{self.expr(node.value)}[{self.index(node.slice)}]"
         if isinstance(node, ast.Call):
             return self.call(node)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self.self_name:
+            if node.attr in self.self_info.get("weights", {}):
+                return f"self_{node.attr}"
+            if node.attr in self.self_info.get("constants", {}):
+                return repr(self.self_info["constants"][node.attr])
+            raise LambdaError(f"{self.self_name}.{node.attr} is neither one of the layer's weights nor a plain "
+                              "constant")
         if isinstance(node, ast.Attribute) and node.attr == "shape":
             return f"{self.expr(node.value)}.shape"
         raise LambdaError(f"{type(node).__name__} expressions are not translated")
@@ -171,7 +202,7 @@ class Translator:
         for prefix in OPS_PREFIXES:
             if name and name.startswith(prefix):
                 try:
-                    return call(name[len(prefix):], args, kwargs)
+                    return call(name[len(prefix):], args, kwargs, self.info.get("epsilon", 1e-7))
                 except OpError as exc:
                     raise LambdaError(str(exc)) from None
         raise LambdaError(f"the call {name or '(...)'}() is not translated")
@@ -187,11 +218,13 @@ def _dotted(node) -> str | None:
     return None
 
 
-def translate(info: dict, name: str, helpers: set[str] | None = None) -> str:
-    """`def name(...):` in TensorFlow, for the module's helpers; the module helpers it calls join `helpers`."""
+def translate(info: dict, name: str, helpers: set[str] | None = None, what: str | None = None) -> str:
+    """`def name(...):` in TensorFlow, for the module's helpers; the module helpers it calls join `helpers`.
+    `what` the docstring says it is (default: the Lambda's function)."""
     params, lines = Translator(info, helpers).function(name)
     arguments = info.get("arguments") or {}
     if arguments:
         raise LambdaError("Lambda(arguments=...) is not translated")
     body = "\n".join("    " + line for line in lines)
-    return f"def {name}({', '.join(params)}):\n    \"\"\"The Lambda's function {info.get('name')!r}, in TensorFlow.\"\"\"\n{body}"
+    what = what or f"The Lambda's function {info.get('name')!r}"
+    return f"def {name}({', '.join(params)}):\n    \"\"\"{what}, in TensorFlow.\"\"\"\n{body}"

@@ -17,13 +17,21 @@ class Namespace:
         base = set(dir(builtins)) | set(keyword.kwlist) | set(keyword.softkwlist) if parent is None else set()
         self._used: set[str] = set(reserved) | base
         self._counts: dict[str, int] = {}
+        self._children: list[Namespace] = []
 
     def scope(self, reserved=()) -> "Namespace":
-        """A nested scope (a function body): its names avoid this scope's names, not its siblings'."""
-        return Namespace(reserved, parent=self)
+        """A nested scope (a function body): its names avoid this scope's names, not its siblings'; a name
+        this scope creates later avoids the nested scopes' names (a module function named after a layer
+        must not be shadowed by a local that took the name first)."""
+        child = Namespace(reserved, parent=self)
+        self._children.append(child)
+        return child
 
     def taken(self, name: str) -> bool:
         return name in self._used or (self.parent is not None and self.parent.taken(name))
+
+    def _taken_below(self, name: str) -> bool:
+        return any(name in c._used or c._taken_below(name) for c in self._children)
 
     @staticmethod
     def sanitize(candidate: str) -> str:
@@ -36,11 +44,11 @@ class Namespace:
     def create(self, candidate: str) -> str:
         base = self.sanitize(candidate)
         name = base
-        if self.taken(name):
+        if self.taken(name) or self._taken_below(name):
             m = re.fullmatch(r"(.*?)_(\d+)", base)
             stem = m.group(1) if m and m.group(1) else base
             n = self._counts.get(stem, 0)
-            while self.taken(name):
+            while self.taken(name) or self._taken_below(name):
                 n += 1
                 name = f"{stem}_{n}"
             self._counts[stem] = n

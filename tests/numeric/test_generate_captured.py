@@ -32,7 +32,7 @@ IDIOMS = """\
 import numpy as np
 import keras
 from keras.layers import (Input, Conv2D, Convolution2D, Flatten, Dense, LSTM, GRU, Embedding, Bidirectional,
-                          Lambda, TimeDistributed, concatenate)
+                          Lambda, Layer, TimeDistributed, concatenate)
 from keras.layers.convolutional_recurrent import ConvLSTM2D
 from keras.layers.normalization import BatchNormalization
 from keras.models import Model, Sequential
@@ -118,6 +118,33 @@ vae_model = Model(v_in, [z_mean, z_log_var, Lambda(sampling)([z_mean, z_log_var]
 base_image = K.variable(np.random.RandomState(0).rand(1, 6, 6, 3))
 combination = K.placeholder((1, 6, 6, 3))
 style_model = Model(combination, Conv2D(2, (3, 3))(K.concatenate([base_image, combination], axis=0)))
+
+# antirectifier: custom layers whose call() is backend arithmetic; one reads its weights, a constant attribute
+# and has a parameter with a default
+class Antirectifier(Layer):
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], 2 * input_shape[1])
+
+    def call(self, inputs):
+        inputs -= K.mean(inputs, axis=1, keepdims=True)
+        inputs = K.l2_normalize(inputs, axis=1)
+        return K.concatenate([K.relu(inputs), K.relu(-inputs)], axis=1)
+
+class Scale(Layer):
+    def __init__(self, offset=0.5, **kwargs):
+        super(Scale, self).__init__(**kwargs)
+        self.offset = offset
+
+    def build(self, input_shape):
+        self.gamma = self.add_weight(name='gamma', shape=(input_shape[-1],), initializer='uniform')
+        self.beta = self.add_weight(name='beta', shape=(input_shape[-1],), initializer='uniform')
+        super(Scale, self).build(input_shape)
+
+    def call(self, x, mask=None):
+        return K.tanh(x * self.gamma + self.beta) + self.offset
+
+custom_in = Input(shape=(5,))
+custom_model = Model(custom_in, Dense(2)(Scale(offset=0.25)(Antirectifier()(Dense(6)(custom_in)))))
 """
 
 
@@ -260,6 +287,13 @@ def test_constant_arrays_the_script_fed_to_ops_travel_with_the_module(idioms, tm
     assert np.abs(np.asarray(other(x)) - want).max() > 1e-2  # the constant is used, not baked in
 
 
+def test_custom_layers_whose_call_translates_generate(idioms):
+    _, m = _model(idioms, "custom_model")
+    assert "def antirectifier(inputs):" in m.code and "tf.math.rsqrt(" in m.code
+    assert "def scale(x, self_gamma, self_beta):" in m.code and "+ 0.25)" in m.code  # the instance's offset
+    assert "Scale.call() (the script's class at idioms.py:" in m.code
+
+
 def test_the_check_fails_when_the_module_computes_something_else(idioms):
     captured, modules = idioms
     m = copy.copy(modules["conv_model"])
@@ -306,7 +340,9 @@ from keras.models import Model
 
 class Twice(Layer):
     def call(self, x):
-        return x * 2
+        for _ in range(2):  # a Python loop: not translated
+            x = x + x
+        return x
 
 class Subclassed(Model):
     def call(self, x):
@@ -332,7 +368,8 @@ def test_what_cannot_be_generated_is_named_not_a_traceback(tmp_path):
     path.write_text(CANNOT, encoding="utf-8")
     _, modules = generate(str(path), OPTIONS)
     said = {m.var: m.error for m in modules}
-    assert "(Twice from __main__, defined at cannot.py:5)" in said["custom_model"]
+    assert "(Twice from __main__, defined at cannot.py:5): its call() is not translated" in said["custom_model"]
+    assert "line 7: For statements are not translated" in said["custom_model"]
     assert "is a Lambda whose function is not translated" in said["lambda_model"]
     assert "subclassed" in said["sub_model"]
     (names,) = [m for m in modules if m.var == "names_model"]

@@ -11,7 +11,7 @@ keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 np = pytest.importorskip("numpy")
 
-from kfn_gen.render.keras3_ops import INFIX, OPS, REQUIRED, call  # noqa: E402
+from kfn_gen.render.keras3_ops import COMPOSITE, INFIX, OPS, REQUIRED, call  # noqa: E402
 
 pytestmark = pytest.mark.tf
 
@@ -23,9 +23,9 @@ def _resolve(dotted: str):
     return obj
 
 
-@pytest.mark.parametrize("name", sorted(OPS))
+@pytest.mark.parametrize("name", sorted(OPS) + sorted(COMPOSITE))
 def test_each_entry_matches_the_live_keras_ops_signature(name):
-    fn, params = OPS[name]
+    fn, params = OPS.get(name) or ("tf.identity", COMPOSITE[name][1])
     live = inspect.signature(getattr(keras.ops, name)).parameters
     assert [p[0] for p in params] == list(live)[:len(params)], f"keras.ops.{name}{inspect.signature(getattr(keras.ops, name))}"
     for pname, _, default in params:
@@ -38,7 +38,8 @@ CASES = [("sum", ["x"], {"axis": "1", "keepdims": "True"}), ("mean", ["x"], {}),
          ("square", ["x"], {}), ("abs", ["x"], {}), ("maximum", ["x", "y"], {}), ("subtract", ["x", "y"], {}),
          ("concatenate", ["[x, y]"], {}), ("concatenate", ["[x, y]"], {"axis": "-1"}),
          ("expand_dims", ["x"], {"axis": "1"}), ("transpose", ["x"], {}), ("softmax", ["x"], {}),
-         ("clip", ["x", "-0.5", "0.5"], {}), ("stack", ["[x, y]"], {"axis": "1"}), ("power", ["x", "2.0"], {})]
+         ("clip", ["x", "-0.5", "0.5"], {}), ("stack", ["[x, y]"], {"axis": "1"}), ("power", ["x", "2.0"], {}),
+         ("normalize", ["x"], {"axis": "1"}), ("normalize", ["x"], {"epsilon": "10.0"})]
 
 
 @pytest.mark.parametrize("name, args, kwargs", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -50,3 +51,14 @@ def test_each_translation_computes_what_keras_ops_computes(name, args, kwargs):
                            {"keras": keras, **scope}))
     got = np.asarray(eval(call(name, args, kwargs), {"tf": tf, "x": tf.constant(x), "y": tf.constant(y)}))
     assert got.shape == want.shape and float(np.max(np.abs(got - want))) <= 1e-6
+
+
+def test_a_composite_op_never_evaluates_an_argument_twice():
+    """normalize reads x twice: a random draw or any call passed as x would run twice; it is refused."""
+    from kfn_gen.render.keras3_ops import OpError
+
+    with pytest.raises(OpError, match="assign"):
+        call("normalize", ["random_normal((2, 3))"], {})
+    with pytest.raises(OpError, match="order"):
+        call("normalize", ["x"], {"order": "1"})
+    assert call("normalize", ["x"], {}, epsilon=0.5).endswith("1.0 / 0.5))")

@@ -170,6 +170,8 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
         out["defined_at"] = line
     if type(layer).__name__ == "Lambda":
         out["function"] = lambda_function(keras, layer)
+    elif line and not isinstance(layer, keras.Model) and callable(getattr(type(layer), "call", None)):
+        out["function"] = call_method(keras, layer, index)
     if isinstance(layer, keras.Model):
         out["graph"] = _graph(keras, _functional(keras, layer), index, tensors, keys)
         if id(layer) in tensors.model_vars:
@@ -183,14 +185,42 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
 
 
 def lambda_function(keras, layer) -> dict:
-    """What the generator needs to translate a Lambda: the source of its function (the def, or the one lambda
-    expression on its line), the names it reads from the script with their values when they are plain
-    constants, Keras' epsilon, and the Lambda's `arguments`."""
-    fn = layer.function
+    """What the generator needs to translate a Lambda: its function (function_info) and its `arguments`."""
+    out = function_info(keras, layer.function)
+    out["arguments"] = jsonable(getattr(layer, "arguments", None) or {})
+    return out
+
+
+def call_method(keras, layer, index) -> dict:
+    """A custom layer's call() for the generator, as a Lambda's function plus what `self.<name>` is: one of
+    the model's weights (its index) or a plain constant; the defaults of its parameters after the input."""
+    fn = type(layer).call
+    out = function_info(keras, fn)
+    out["method"] = True
+    weights, constants = {}, {}
+    for attr, value in vars(layer).items():
+        if id(value) in index:
+            weights[attr] = index[id(value)]
+        elif _plain(value):
+            constants[attr] = value
+    out["self"] = {"weights": weights, "constants": jsonable(constants)}
+    defaults = fn.__defaults__ or ()
+    params = out.get("params") or []
+    out["defaults"] = jsonable({p: d for p, d in zip(params[len(params) - len(defaults):], defaults) if _plain(d)})
+    return out
+
+
+def _plain(value) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str)) or (
+        isinstance(value, tuple) and all(isinstance(v, (int, float)) for v in value))
+
+
+def function_info(keras, fn) -> dict:
+    """The source of a function (the def, or the one lambda expression on its line), its parameters, the names
+    it reads from the script with their values when they are plain constants, and Keras' epsilon."""
     code = getattr(fn, "__code__", None)
-    out = {"name": getattr(fn, "__name__", "?"), "arguments": jsonable(getattr(layer, "arguments", None) or {}),
-           "params": list(code.co_varnames[:code.co_argcount]) if code else None,
-           "epsilon": float(keras.config.epsilon())}
+    out = {"name": getattr(fn, "__name__", "?"), "epsilon": float(keras.config.epsilon()),
+           "params": list(code.co_varnames[:code.co_argcount]) if code else None}
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:
@@ -204,8 +234,7 @@ def lambda_function(keras, layer) -> dict:
                       if _has_contents(c)})
     for name in fn.__code__.co_names + fn.__code__.co_freevars:
         value = scope.get(name)
-        if isinstance(value, (bool, int, float, str)) or (isinstance(value, tuple) and
-                                                          all(isinstance(v, (int, float)) for v in value)):
+        if value is not None and _plain(value):
             constants[name] = value
     out["constants"] = jsonable(constants)
     return out
