@@ -39,13 +39,19 @@ class Captured:
         return [self.arrays[f"m{index}/c/{k}"] for k in range(n)]
 
     def reference(self, index: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        def take(kind):
-            out, k = [], 0
-            while f"m{index}/{kind}/{k}" in self.arrays:
-                out.append(self.arrays[f"m{index}/{kind}/{k}"])
-                k += 1
-            return out
-        return take("in"), take("out")
+        """(the seeded inputs, the model's outputs on them)."""
+        return self._take(index, "in"), self._take(index, "out")
+
+    def again(self, index: int) -> list[np.ndarray]:
+        """A stateful model's outputs on a second call with the same inputs (empty for any other model)."""
+        return self._take(index, "again")
+
+    def _take(self, index: int, kind: str) -> list[np.ndarray]:
+        out, k = [], 0
+        while f"m{index}/{kind}/{k}" in self.arrays:
+            out.append(self.arrays[f"m{index}/{kind}/{k}"])
+            k += 1
+        return out
 
 
 def capture(path: str, options: VerifyOptions = VerifyOptions()) -> Captured:

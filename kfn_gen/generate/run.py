@@ -107,7 +107,8 @@ def check_modules(mms: list[ModelModule], captured: Captured, options: VerifyOpt
             case = os.path.join(work, f"case_{mm.index}.npz")
             np.savez(case, **{f"w/{j}": w for j, w in enumerate(captured.weights(mm.index))},
                      **{f"c/{k}": c for k, c in enumerate(captured.constants(mm.index))},
-                     **{f"in/{k}": x for k, x in enumerate(xs)}, **{f"out/{k}": y for k, y in enumerate(ys)})
+                     **{f"in/{k}": x for k, x in enumerate(xs)}, **{f"out/{k}": y for k, y in enumerate(ys)},
+                     **{f"again/{k}": y for k, y in enumerate(captured.again(mm.index))})
             sm = (os.path.abspath(saved_model) if isinstance(saved_model, str)
                   else os.path.join(work, f"saved_model_{mm.index}") if saved_model else None)
             jobs.append({"index": mm.index, "module": module, "class": mm.class_name, "case": case,

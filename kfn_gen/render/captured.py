@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kfn_gen import __version__
-from kfn_gen.render.keras3_layers import EMITTERS, TENSOR_KWARGS, Call, GenError
+from kfn_gen.render.keras3_layers import EMITTERS, RNN_HELPERS, TENSOR_KWARGS, Call, GenError
 from kfn_gen.render.keras3_ops import OpError, op_node
 from kfn_gen.render.lambdas import LambdaError, translate
 from kfn_gen.render.namespace import Namespace, snake
@@ -55,6 +55,7 @@ class Renderer:
         self.lambda_of: dict[str, str] = {}  # Lambda layer name -> module-level function
         self.extra_helpers: list[str] = []
         self.constant_attr: dict[int, str] = {}  # arrays the script fed to ops -> module attributes
+        self.states: list[dict] = []  # stateful RNNs: {"param", "new", "shape"}, serve()'s state arguments
 
     def expr(self, arg, value: dict) -> str:
         """A node argument as an expression: a tensor's variable, a list of them, a constant array the module
@@ -101,12 +102,22 @@ class Renderer:
                 if t not in value:
                     raise GenError(f"internal: tensor {t} used before it is computed")
             in_exprs = [_cast(value[t], dtypes.get(t), layer) for t in xs]
+            state_params: list[str] = []
             if "graph" in layer:
                 expr = f"self.{self._method(node['layer'], layer)}({', '.join(in_exprs)})"
+            elif layer["class"] in RNN_HELPERS and layer["config"].get("stateful"):
+                expr, state_params = self._stateful(graph, node, layer, in_exprs, [shapes.get(t) for t in xs], local)
             else:  # before the outputs are named: a function it defines at module level takes its name first
                 expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs], value)
             outs = [local.create(names.get(t) or snake(node["layer"])) for t in node["outputs"]]
-            lines.append(f"{', '.join(outs)} = {expr}")
+            extra = []  # the new states of a stateful RNN that does not return them itself
+            if state_params:
+                returned = layer["config"].get("return_state")
+                extra = [] if returned else [local.create(f"{p}_next") for p in state_params]
+                shape = [node["out_shapes"][0][0], layer["config"]["units"]]
+                self.states += [{"param": p, "new": n, "shape": shape}
+                                for p, n in zip(state_params, outs[1:] if returned else extra)]
+            lines.append(f"{', '.join(outs + extra)} = {expr}")
             for t, name, shape, dtype in zip(node["outputs"], outs, node["out_shapes"], node["out_dtypes"]):
                 value[t], shapes[t], dtypes[t] = name, shape, dtype
         return lines, [value[t] for t in graph["outputs"]]
@@ -153,6 +164,21 @@ class Renderer:
             self.lambda_of[node["layer"]] = name
         return f"{self.lambda_of[node['layer']]}({self.expr(node['args'][0], value)})"
 
+    def _stateful(self, graph: dict, node: dict, layer: dict, xs: list[str], in_shapes: list,
+                  local: Namespace) -> tuple[str, list[str]]:
+        """A stateful RNN: its states are arguments of serve() and its new states are returned after the
+        outputs (a SavedModel serves without hidden state); __call__ keeps them between calls, as Keras does.
+        -> (the call, returning the output and the new states; the state parameters)."""
+        cls, cfg = layer["class"], layer["config"]
+        if graph is not self.model["graph"]:
+            raise GenError(f"layer {node['layer']!r}: a stateful {cls} inside a nested model is not generated")
+        if node["out_shapes"][0][0] is None:
+            raise GenError(f"layer {node['layer']!r}: a stateful {cls} without a fixed batch size")
+        params = [local.create(f"{snake(node['layer'])}_{k}") for k in (("h", "c") if cls == "LSTM" else ("h",))]
+        call = Call(cls, dict(cfg, stateful=False, return_state=True), xs, in_shapes, node["out_shapes"],
+                    self.weights(layer), self.helpers, {"initial_state": f"[{', '.join(params)}]"})
+        return EMITTERS[cls](call), params
+
     def _custom(self, node: dict, layer: dict, value: dict) -> str:
         """A custom layer whose call() translates (as a Lambda's function does): a module-level function of
         its input and its weights."""
@@ -181,7 +207,7 @@ class Renderer:
         local = self.ns.scope({"self"})
         params = [local.create(f"x{i}" if len(graph["inputs"]) > 1 else "x") for i in range(len(graph["inputs"]))]
         lines, outs = self.graph(graph, params, local)
-        self.methods.append({"name": name, "params": ", ".join(params), "lines": lines,
+        self.methods.append({"name": name, "params": "".join(", " + p for p in params), "lines": lines,
                              "doc": f"The nested {layer['class']} `{layer.get('var') or layer_name}`.",
                              "returns": ", ".join(outs) if len(outs) > 1 else outs[0]})
         return name
@@ -210,6 +236,21 @@ class Renderer:
                 for k in range(len(constants))]
         specs = [f"tf.TensorSpec({list(i['shape'])!r}, {DTYPES.get(i['dtype'], 'tf.float32')}, name={p!r})"
                  for p, i in zip(params, m["inputs"])]
+        call_args = ", ".join(f"tf.convert_to_tensor({p}, {DTYPES.get(i['dtype'], 'tf.float32')})"
+                              for p, i in zip(params, m["inputs"]))
+        call_lines, methods = [f"return self._forward({call_args})"], []
+        if self.states:  # serve(inputs, states) -> [outputs, new states]; __call__ keeps the states
+            specs += [f"tf.TensorSpec({s['shape']!r}, tf.float32, name={s['param']!r})" for s in self.states]
+            init_lines.append("self.reset_states()")
+            n = len(outs)
+            call_lines = [f"outputs = self._forward({call_args}, *self.states)",
+                          f"self.states = list(outputs[{n}:])",
+                          f"return {'outputs[0]' if n == 1 else f'list(outputs[:{n}])'}"]
+            methods.append({"name": "reset_states", "params": "", "lines": [
+                "self.states = [" + ", ".join(f"tf.zeros({s['shape']!r})" for s in self.states) + "]"],
+                "doc": "Zero states, as Keras' reset_states(); serve() takes and returns them explicitly.",
+                "returns": "None"})
+        returns = outs + [s["new"] for s in self.states]
         what = f"{m['class']} `{m.get('var') or m['name']}`"
         header = [f"Generated by kfn-gen {__version__} (`kfn-gen generate tf-function`) from {self.source}:",
                   f"{what}, {len(params)} input(s) -> {len(outs)} output(s), as the script built it.",
@@ -219,6 +260,10 @@ class Renderer:
                   "from_file() on the weights written beside this module); call with "
                   + ", ".join(f"{p}: {_shape(i['shape'])} {i['dtype']}" for p, i in zip(params, m["inputs"])) + ".",
                   "Do not edit: regenerate instead."]
+        if self.states:
+            header[-1:-1] = ["Stateful recurrent layers: serve() takes their states after the inputs and returns",
+                             "the new ones after the outputs; __call__ keeps them between calls (reset_states()",
+                             "zeroes them)."]
         if constants:
             header[-1:-1] = ["The constant arrays the script fed to its ops (a K.variable, a NumPy array) come second:",
                              "`constants`, shapes CONSTANT_SHAPES (from_file() reads them too)."]
@@ -229,11 +274,10 @@ class Renderer:
                 "constants_param": ", constants" if constants else "",
                 "constants_arg": (",\n" + " " * 23 + '[data[f"c/{i}"] for i in range(len(cls.CONSTANT_SHAPES))]'
                                   if constants else ""), "jit": "True" if self.jit else "False",
-                "params": ", ".join(params), "body": body,
-                "call_args": ", ".join(f"tf.convert_to_tensor({p}, {DTYPES.get(i['dtype'], 'tf.float32')})"
-                                       for p, i in zip(params, m["inputs"])),
-                "returns": f"[{', '.join(outs)}]" if len(outs) > 1 else outs[0],
-                "out_doc": ", ".join(_shape(s) for s in _output_shapes(m)), "methods": self.methods}
+                "params": ", ".join(params + [s["param"] for s in self.states]), "body": body,
+                "call_params": ", ".join(params), "call_lines": call_lines,
+                "returns": f"[{', '.join(returns)}]" if len(returns) > 1 else returns[0],
+                "out_doc": ", ".join(_shape(s) for s in _output_shapes(m)), "methods": self.methods + methods}
 
 
 def _output_shapes(model: dict) -> list:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 
@@ -145,6 +146,12 @@ class Scale(Layer):
 
 custom_in = Input(shape=(5,))
 custom_model = Model(custom_in, Dense(2)(Scale(offset=0.25)(Antirectifier()(Dense(6)(custom_in)))))
+
+# lstm_stateful: stateful recurrent layers with a fixed batch
+stateful_model = Sequential()
+stateful_model.add(LSTM(5, batch_input_shape=(4, 3, 1), return_sequences=True, stateful=True))
+stateful_model.add(GRU(3, stateful=True))
+stateful_model.add(Dense(1))
 """
 
 
@@ -292,6 +299,26 @@ def test_custom_layers_whose_call_translates_generate(idioms):
     assert "def antirectifier(inputs):" in m.code and "tf.math.rsqrt(" in m.code
     assert "def scale(x, self_gamma, self_beta):" in m.code and "+ 0.25)" in m.code  # the instance's offset
     assert "Scale.call() (the script's class at idioms.py:" in m.code
+
+
+def test_stateful_recurrent_layers_take_and_return_their_states(idioms):
+    """serve() takes the states and returns the new ones; __call__ carries them as Keras does.  The check
+    calls the module twice and compares both calls with the model's (the second starts from the states the
+    first left); a module that dropped the states fails it."""
+    import numpy as np
+
+    captured, modules = idioms
+    desc, m = _model(idioms, "stateful_model")
+    serve = re.search(r"def serve\(self, \w+, (lstm\w*)_h, \1_c, gru\w*_h\):", m.code)
+    assert serve, m.code
+    assert f"initial_state=[{serve[1]}_h, {serve[1]}_c])" in m.code and "self.states = list(outputs[1:])" in m.code
+    first, second = captured.arrays[f"m{m.index}/out/0"], captured.arrays[f"m{m.index}/again/0"]
+    assert np.abs(first - second).max() > 1e-3  # the model's second call depends on its states
+    stateless = copy.copy(m)
+    stateless.code = m.code.replace("self.states = list(outputs[1:])", "pass")
+    stateless.max_abs_diff = stateless.saved_model_max_abs_diff = None
+    check_module(stateless, captured, OPTIONS, saved_model=False)
+    assert stateless.max_abs_diff > 1e-3 and not stateless.matches
 
 
 def test_the_check_fails_when_the_module_computes_something_else(idioms):

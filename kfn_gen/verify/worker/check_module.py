@@ -6,7 +6,8 @@ Builds the generated class from the captured weights (w/<j>) and constants (c/<k
 calls it on the captured inputs (in/<k>) and compares with the captured Keras 3 outputs (out/<k>): max abs
 diff per output.  With SAVED_MODEL_DIR, also saves the module as a SavedModel there (serving signature: its
 serve()), reloads it with tf.saved_model.load (no Python class, no Keras), calls the serving signature and
-compares again.  Only TensorFlow and NumPy are imported, as a user of the module would.
+compares again.  Only TensorFlow and NumPy are imported, as a user of the module would.  A stateful model
+(again/<k>: its outputs on a second call) is called twice; its SavedModel is fed zero states.
 
 A module that draws random numbers (its random_* helpers, from a Lambda's keras.random call) is compared with
 those helpers replaced by the verifier's deterministic stand-in, which the Keras 3 model had when its outputs
@@ -76,12 +77,18 @@ def check(job, tf):
     instance = getattr(module, class_name)(*data)
     out = {}
     out["max_abs_diff"], out["error"] = _diffs(instance(*[tf.constant(x) for x in xs]), want)
+    again = _arrays(npz, "again")  # a stateful model: the second call, from the states the first one left
+    if again and out["error"] is None:
+        diff, out["error"] = _diffs(instance(*[tf.constant(x) for x in xs]), again)
+        out["max_abs_diff"] = max(out["max_abs_diff"], diff) if diff is not None else None
     if job.get("saved_model") and out["error"] is None:
         tf.saved_model.save(instance, job["saved_model"], signatures=instance.serve)
         loaded = tf.saved_model.load(job["saved_model"])
-        names = [spec.name for spec in instance.serve.input_signature]
-        got = loaded.signatures["serving_default"](**{n: tf.constant(x) for n, x in zip(names, xs)})
-        got = [got[k] for k in sorted(got, key=lambda k: int(k.rsplit("_", 1)[-1]))]  # output_0, output_1, ...
+        specs = instance.serve.input_signature  # the inputs, then a stateful model's states (zero at first)
+        feed = {s.name: tf.constant(x) for s, x in zip(specs, xs)}
+        feed.update({s.name: tf.zeros(s.shape, s.dtype) for s in specs[len(xs):]})
+        got = loaded.signatures["serving_default"](**feed)
+        got = [got[k] for k in sorted(got, key=lambda k: int(k.rsplit("_", 1)[-1]))][:len(want)]  # output_0, ...
         out["saved_model_max_abs_diff"], out["error"] = _diffs(got if len(got) > 1 else got[0], want)
         if originals:  # what is left there draws real random numbers
             for helper, fn in originals.items():

@@ -8,7 +8,8 @@ generated module must reproduce).  Plain JSON and arrays: the renderer imports n
 TensorFlow.
 
     {"name", "var", "class", "inputs": [{"tensor", "shape", "dtype", "name", "int_high"}],
-     "weights": [{"shape", "dtype", "path"}], "constants": [{"shape", "dtype"}], "graph": GRAPH}
+     "weights": [{"shape", "dtype", "path"}], "constants": [{"shape", "dtype"}], "graph": GRAPH,
+     "stateful": [layer name]}  # stateful RNNs: outputs from zero states (out/<k>), then again (again/<k>)
     GRAPH = {"inputs": [tensor], "input_shapes": [shape], "outputs": [tensor],
              "nodes": [{"layer", "args", "kwargs", "outputs", "out_shapes", "out_dtypes"}],  # calls in order
              "layers": {name: {"class", "module", "config", "weights": [[index, path]], "graph": GRAPH?}},
@@ -102,12 +103,24 @@ def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, m
     arrays = {f"w/{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
     arrays.update({f"c/{k}": c for k, c in enumerate(tensors.constants)})
     xs = draw_inputs(specs, batch, rng)
+    stateful = _stateful_layers(keras, model)
+    for layer in stateful:  # from zero states, then a second call from the states the first one left
+        layer.reset_state()
     outs = _as_list(model(xs if len(xs) > 1 else xs[0], training=False))
     for k, x in enumerate(xs):
         arrays[f"in/{k}"] = x
     for k, o in enumerate(outs):
         arrays[f"out/{k}"] = np.asarray(o)
+    if stateful:
+        desc["stateful"] = [layer.name for layer in stateful]
+        for k, o in enumerate(_as_list(model(xs if len(xs) > 1 else xs[0], training=False))):
+            arrays[f"again/{k}"] = np.asarray(o)
     return jsonable(desc), arrays
+
+
+def _stateful_layers(keras, model) -> list:
+    return [layer for layer in model._flatten_layers(include_self=False, recursive=True)
+            if getattr(layer, "stateful", False) and callable(getattr(layer, "reset_state", None))]
 
 
 def _functional(keras, model):
