@@ -102,12 +102,16 @@ def _to_original_lines(result: dict, lines: dict) -> None:
                 name, line = where.rsplit(":", 1)
                 mapped = lines.get(int(line)) if line.isdigit() else None
                 layer["defined_at"] = f"{name}:{mapped}" if mapped else name
-            fn = layer.get("function") or {}
-            if isinstance(fn.get("line"), int) and fn.get("source"):
-                span = range(fn["line"], fn["line"] + fn["source"].count("\n") + 1)
-                fn["line_map"] = {str(k): lines[k] for k in span if lines.get(k)}
+            function(layer.get("function") or {})
             if "graph" in layer:
                 graph(layer["graph"])
+
+    def function(fn):
+        if isinstance(fn.get("line"), int) and fn.get("source"):
+            span = range(fn["line"], fn["line"] + fn["source"].count("\n") + 1)
+            fn["line_map"] = {str(k): lines[k] for k in span if lines.get(k)}
+        for called in (fn.get("functions") or {}).values():
+            function(called)
     for m in result.get("models", []):
         if "graph" in m:
             graph(m["graph"])

@@ -55,6 +55,7 @@ class Renderer:
         self.lambda_of: dict[str, str] = {}  # Lambda layer name -> module-level function
         self.extra_helpers: list[str] = []
         self.constant_attr: dict[int, str] = {}  # arrays the script fed to ops -> module attributes
+        self.functions: dict[tuple, str] = {}  # the script's functions that translated code calls
         self.states: list[dict] = []  # stateful RNNs: {"param", "new", "shape"}, serve()'s state arguments
 
     def expr(self, arg, value: dict) -> str:
@@ -157,12 +158,27 @@ class Renderer:
             fn = (layer.get("function") or {}).get("name") or ""
             name = self.ns.create(fn if fn.isidentifier() else "lambda_" + snake(node["layer"]))
             try:
-                self.extra_helpers.append(translate(layer.get("function") or {}, name, self.helpers))
+                self.extra_helpers.append(translate(layer.get("function") or {}, name, self.helpers,
+                                                    define=self._define))
             except LambdaError as exc:
                 raise GenError(f"layer {node['layer']!r} is a Lambda whose function is not translated to "
                                f"TensorFlow: {exc}") from None
             self.lambda_of[node["layer"]] = name
         return f"{self.lambda_of[node['layer']]}({self.expr(node['args'][0], value)})"
+
+    def _define(self, name: str, info: dict) -> str:
+        """A function of the script that a Lambda, a call() or another such function calls: translated once,
+        defined at module level; -> its name there."""
+        key = (name, info.get("line"), info.get("source"))
+        if key not in self.functions:
+            self.functions[key] = self.ns.create(name)
+            try:
+                code = translate(info, self.functions[key], self.helpers, f"The script's function {name!r}",
+                                 self._define)
+            except LambdaError as exc:
+                raise LambdaError(f"{name}(), which it calls: {exc}") from None
+            self.extra_helpers.append(code)
+        return self.functions[key]
 
     def _stateful(self, graph: dict, node: dict, layer: dict, xs: list[str], in_shapes: list,
                   local: Namespace) -> tuple[str, list[str]]:
@@ -188,7 +204,8 @@ class Renderer:
             where = f", defined at {layer['defined_at']}" if layer.get("defined_at") else ""
             try:
                 self.extra_helpers.append(translate(info, name, self.helpers, f"{layer['class']}.call()" + (
-                    f" (the script's class at {layer['defined_at']})" if layer.get("defined_at") else "")))
+                    f" (the script's class at {layer['defined_at']})" if layer.get("defined_at") else ""),
+                    self._define))
             except LambdaError as exc:
                 raise GenError(f"layer {node['layer']!r} ({layer['class']} from {layer.get('module', '?')}{where}): "
                                f"its call() is not translated to TensorFlow: {exc}") from None

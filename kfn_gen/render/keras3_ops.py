@@ -55,6 +55,11 @@ COMPOSITE: dict[str, tuple[str, tuple]] = {
     # keras.ops.normalize with order 2 (keras/src/ops/nn.py _normalize): x * min(rsqrt(sum(x^2)), 1/epsilon)
     "normalize": ("{x} * tf.minimum(tf.math.rsqrt(tf.reduce_sum(tf.square({x}), axis={axis}, keepdims=True)), "
                   "1.0 / {epsilon})", (_X, ("axis", "axis", -1), ("order", "order", 2), ("epsilon", "epsilon", None))),
+    # keras.ops.ctc_loss (keras/src/backend/tensorflow/nn.py): batch-major logits, int32 labels
+    "ctc_loss": ("tf.nn.ctc_loss(labels=tf.cast({target}, tf.int32), logits={output}, label_length={target_length}, "
+                 "logit_length={output_length}, blank_index={mask_index}, logits_time_major=False)",
+                 (("target", None, REQUIRED), ("output", None, REQUIRED), ("target_length", None, REQUIRED),
+                  ("output_length", None, REQUIRED), ("mask_index", None, 0))),
 }
 
 

@@ -74,8 +74,9 @@ BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"
 
 
 class Translator:
-    def __init__(self, info: dict, helpers: set[str] | None = None):
+    def __init__(self, info: dict, helpers: set[str] | None = None, define=None):
         self.info = info
+        self.define = define  # (name, function info) -> the module-level name of that function, translated
         self.constants = info.get("constants", {})
         self.locals: set[str] = set()
         self.helpers = helpers if helpers is not None else set()  # the module helpers the translation calls
@@ -100,6 +101,12 @@ class Translator:
             self.constants = {**self.constants, **{p: defaults[p] for p in rest}}
             params += [f"self_{attr}" for attr in self.self_info.get("weights", {})]
         self.locals = set(params)
+        defaults = self.info.get("defaults", {}) if not self.info.get("method") else {}
+        n_defaults = len(fn.args.defaults)
+        for param in params[len(params) - n_defaults:] if n_defaults and not self.info.get("method") else []:
+            if param not in defaults:
+                raise LambdaError(f"the default of parameter {param!r} is not a plain constant")
+        params = [f"{p}={defaults[p]!r}" if p in defaults else p for p in params]
         if isinstance(fn, ast.Lambda):
             return params, [f"return {self.expr(fn.body)}"]
         lines = []
@@ -205,6 +212,9 @@ class Translator:
                     return call(name[len(prefix):], args, kwargs, self.info.get("epsilon", 1e-7))
                 except OpError as exc:
                     raise LambdaError(str(exc)) from None
+        functions = self.info.get("functions") or {}
+        if name in functions and name not in self.locals and self.define is not None:
+            return f"{self.define(name, functions[name])}({', '.join(args + [f'{k}={v}' for k, v in kwargs.items()])})"
         raise LambdaError(f"the call {name or '(...)'}() is not translated")
 
 
@@ -218,10 +228,12 @@ def _dotted(node) -> str | None:
     return None
 
 
-def translate(info: dict, name: str, helpers: set[str] | None = None, what: str | None = None) -> str:
+def translate(info: dict, name: str, helpers: set[str] | None = None, what: str | None = None,
+              define=None) -> str:
     """`def name(...):` in TensorFlow, for the module's helpers; the module helpers it calls join `helpers`.
-    `what` the docstring says it is (default: the Lambda's function)."""
-    params, lines = Translator(info, helpers).function(name)
+    `what` the docstring says it is (default: the Lambda's function); `define(name, info)` translates a
+    function of the script it calls and returns its module-level name (None: such calls are errors)."""
+    params, lines = Translator(info, helpers, define).function(name)
     arguments = info.get("arguments") or {}
     if arguments:
         raise LambdaError("Lambda(arguments=...) is not translated")

@@ -147,6 +147,18 @@ class Scale(Layer):
 custom_in = Input(shape=(5,))
 custom_model = Model(custom_in, Dense(2)(Scale(offset=0.25)(Antirectifier()(Dense(6)(custom_in)))))
 
+# capsule's squash/softmax: a Lambda that calls the script's own functions (a default argument, a nested call)
+def own_softmax(x, axis=-1):
+    ex = K.exp(x - K.max(x, axis=axis, keepdims=True))
+    return ex / K.sum(ex, axis=axis, keepdims=True)
+
+def squash(x, axis=-1):
+    s_squared_norm = K.sum(K.square(x), axis, keepdims=True) + K.epsilon()
+    return K.sqrt(s_squared_norm) / (0.5 + s_squared_norm) * own_softmax(x, axis)
+
+fn_in = Input(shape=(3, 4))
+functions_model = Model(fn_in, Lambda(lambda t: squash(t, 1) + own_softmax(t))(fn_in))
+
 # lstm_stateful: stateful recurrent layers with a fixed batch
 stateful_model = Sequential()
 stateful_model.add(LSTM(5, batch_input_shape=(4, 3, 1), return_sequences=True, stateful=True))
@@ -299,6 +311,12 @@ def test_custom_layers_whose_call_translates_generate(idioms):
     assert "def antirectifier(inputs):" in m.code and "tf.math.rsqrt(" in m.code
     assert "def scale(x, self_gamma, self_beta):" in m.code and "+ 0.25)" in m.code  # the instance's offset
     assert "Scale.call() (the script's class at idioms.py:" in m.code
+
+
+def test_a_lambda_calling_the_scripts_own_functions_generates(idioms):
+    _, m = _model(idioms, "functions_model")
+    assert m.code.count("def own_softmax(x, axis=-1):") == 1 and "def squash(x, axis=-1):" in m.code
+    assert "(squash(t, 1) + own_softmax(t))" in m.code
 
 
 def test_stateful_recurrent_layers_take_and_return_their_states(idioms):

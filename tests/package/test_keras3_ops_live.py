@@ -62,3 +62,20 @@ def test_a_composite_op_never_evaluates_an_argument_twice():
     with pytest.raises(OpError, match="order"):
         call("normalize", ["x"], {"order": "1"})
     assert call("normalize", ["x"], {}, epsilon=0.5).endswith("1.0 / 0.5))")
+
+
+def test_ctc_loss_computes_what_keras_ops_computes():
+    """image_ocr's loss (the migration's K.ctc_batch_cost helper calls keras.ops.ctc_loss)."""
+    rng = np.random.default_rng(0)
+    logits = rng.standard_normal((3, 7, 5)).astype("float32")
+    labels = np.array([[1, 2, 0], [3, 3, 1], [2, 0, 0]], "int32")
+    lengths = {"t": np.array([3, 3, 1], "int32"), "o": np.array([7, 6, 7], "int32")}
+    want = np.asarray(keras.ops.ctc_loss(labels, logits, lengths["t"], lengths["o"], mask_index=4))
+    expr = call("ctc_loss", ["labels", "logits", "t", "o"], {"mask_index": "4"})
+    got = np.asarray(eval(expr, {"tf": tf, "labels": tf.constant(labels), "logits": tf.constant(logits),
+                                 "t": tf.constant(lengths["t"]), "o": tf.constant(lengths["o"])}))
+    assert got.shape == (3,) and float(np.max(np.abs(got - want))) <= 1e-5
+    other = np.asarray(eval(call("ctc_loss", ["labels", "logits", "t", "o"], {}), {
+        "tf": tf, "labels": tf.constant(labels), "logits": tf.constant(logits), "t": tf.constant(lengths["t"]),
+        "o": tf.constant(lengths["o"])}))
+    assert float(np.max(np.abs(other - want))) > 0.1  # the blank index matters

@@ -25,6 +25,7 @@ import ast
 import inspect
 import os
 import textwrap
+import types
 
 import numpy as np
 
@@ -217,9 +218,6 @@ def call_method(keras, layer, index) -> dict:
         elif _plain(value):
             constants[attr] = value
     out["self"] = {"weights": weights, "constants": jsonable(constants)}
-    defaults = fn.__defaults__ or ()
-    params = out.get("params") or []
-    out["defaults"] = jsonable({p: d for p, d in zip(params[len(params) - len(defaults):], defaults) if _plain(d)})
     return out
 
 
@@ -228,12 +226,15 @@ def _plain(value) -> bool:
         isinstance(value, tuple) and all(isinstance(v, (int, float)) for v in value))
 
 
-def function_info(keras, fn) -> dict:
-    """The source of a function (the def, or the one lambda expression on its line), its parameters, the names
-    it reads from the script with their values when they are plain constants, and Keras' epsilon."""
+def function_info(keras, fn, depth: int = 3) -> dict:
+    """The source of a function (the def, or the one lambda expression on its line), its parameters and their
+    plain defaults, the names it reads from the script with their values when they are plain constants, the
+    functions of the same script it calls (the same, `depth` calls deep), and Keras' epsilon."""
     code = getattr(fn, "__code__", None)
     out = {"name": getattr(fn, "__name__", "?"), "epsilon": float(keras.config.epsilon()),
            "params": list(code.co_varnames[:code.co_argcount]) if code else None}
+    defaults, params = getattr(fn, "__defaults__", None) or (), out["params"] or []
+    out["defaults"] = jsonable({p: d for p, d in zip(params[len(params) - len(defaults):], defaults) if _plain(d)})
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:
@@ -245,11 +246,16 @@ def function_info(keras, fn) -> dict:
     if getattr(fn, "__closure__", None):
         scope.update({n: c.cell_contents for n, c in zip(fn.__code__.co_freevars, fn.__closure__)
                       if _has_contents(c)})
+    functions = {}
     for name in fn.__code__.co_names + fn.__code__.co_freevars:
         value = scope.get(name)
         if value is not None and _plain(value):
             constants[name] = value
+        elif (depth > 0 and isinstance(value, types.FunctionType) and value is not fn
+              and value.__module__ == fn.__module__):
+            functions[name] = function_info(keras, value, depth - 1)
     out["constants"] = jsonable(constants)
+    out["functions"] = functions
     return out
 
 
