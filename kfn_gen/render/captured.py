@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kfn_gen import __version__
-from kfn_gen.render.keras3_layers import EMITTERS, RNN_HELPERS, TENSOR_KWARGS, Call, GenError
+from kfn_gen.render.keras3_layers import EMITTERS, MASK_CONSUMERS, RNN_HELPERS, TENSOR_KWARGS, Call, GenError
 from kfn_gen.render.keras3_ops import OpError, op_node
 from kfn_gen.render.lambdas import LambdaError, translate
 from kfn_gen.render.namespace import Namespace, snake
@@ -22,7 +22,8 @@ TF_MODULE_MEMBERS = {"name", "name_scope", "variables", "trainable_variables", "
                      "submodules", "with_name_scope", "WEIGHT_SHAPES", "weights", "serve", "from_file", "_forward"}
 DTYPES = {"float32": "tf.float32", "float64": "tf.float64", "float16": "tf.float16", "int32": "tf.int32",
           "int64": "tf.int64", "int8": "tf.int8", "uint8": "tf.uint8", "int16": "tf.int16", "bool": "tf.bool"}
-# what a node may receive besides its inputs and still be generated (Keras passes mask=None itself)
+# what a node may receive besides its inputs and still be generated (Keras passes mask=None itself; a mask
+# tensor only to a layer whose call() takes it: uses_mask, MASK_CONSUMERS)
 INERT_KWARGS = {"training", "mask"}
 
 
@@ -94,8 +95,11 @@ class Renderer:
             layer = graph["layers"][node["layer"]]
             xs = _tensors(node["args"][0] if node["args"] else None)
             takes = TENSOR_KWARGS.get(layer["class"], set())
+            mask = node["kwargs"].get("mask") if _tensors(node["kwargs"].get("mask")) else None
+            if mask and node.get("uses_mask") and layer["class"] not in MASK_CONSUMERS:
+                raise GenError(f"layer {node['layer']!r} ({layer['class']}) reads the mask it receives: not generated")
             extra = [k for k, v in node["kwargs"].items()
-                     if k not in takes and (k not in INERT_KWARGS or _tensors(v))]
+                     if k not in takes and (k not in INERT_KWARGS or (_tensors(v) and k != "mask"))]
             if (len(node["args"]) > 1 and not layer.get("op")) or extra:
                 raise GenError(f"layer {node['layer']!r} ({layer['class']}) is called with "
                                f"{', '.join(extra) or 'more than one argument'}: not generated")
@@ -103,13 +107,16 @@ class Renderer:
                 if t not in value:
                     raise GenError(f"internal: tensor {t} used before it is computed")
             in_exprs = [_cast(value[t], dtypes.get(t), layer) for t in xs]
+            mask = self.expr(mask, value) if mask and node.get("uses_mask") else None  # else it changes nothing
             state_params: list[str] = []
+            if mask and ("graph" in layer or layer["config"].get("stateful")):
+                raise GenError(f"layer {node['layer']!r} ({layer['class']}) reads the mask it receives: not generated")
             if "graph" in layer:
                 expr = f"self.{self._method(node['layer'], layer)}({', '.join(in_exprs)})"
             elif layer["class"] in RNN_HELPERS and layer["config"].get("stateful"):
                 expr, state_params = self._stateful(graph, node, layer, in_exprs, [shapes.get(t) for t in xs], local)
             else:  # before the outputs are named: a function it defines at module level takes its name first
-                expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs], value)
+                expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs], value, mask)
             outs = [local.create(names.get(t) or snake(node["layer"])) for t in node["outputs"]]
             extra = []  # the new states of a stateful RNN that does not return them itself
             if state_params:
@@ -123,7 +130,8 @@ class Renderer:
                 value[t], shapes[t], dtypes[t] = name, shape, dtype
         return lines, [value[t] for t in graph["outputs"]]
 
-    def emit(self, node: dict, layer: dict, xs: list[str], in_shapes: list, value: dict) -> str:
+    def emit(self, node: dict, layer: dict, xs: list[str], in_shapes: list, value: dict,
+             mask: str | None = None) -> str:
         cls = layer["class"]
         if layer.get("op"):
             try:
@@ -145,7 +153,10 @@ class Renderer:
             where = f", defined at {layer['defined_at']}" if layer.get("defined_at") else ""
             raise GenError(f"layer {node['layer']!r} ({cls} from {layer.get('module', '?')}{where}) has no "
                            "tf-function translation")
-        kwargs = {k: self.expr(v, value) for k, v in node["kwargs"].items() if k in TENSOR_KWARGS.get(cls, ()) and _tensors(v)}
+        kwargs = {k: self.expr(v, value) for k, v in node["kwargs"].items()
+                  if k in TENSOR_KWARGS.get(cls, ()) and _tensors(v)}
+        if mask:
+            kwargs["mask"] = mask
         call = Call(cls, layer["config"], xs, in_shapes, node["out_shapes"], self.weights(layer), self.helpers, kwargs)
         try:
             return EMITTERS[cls](call)

@@ -284,9 +284,13 @@ def batch_normalization(c: Call) -> str:
 
 
 def embedding(c: Call) -> str:
-    if c.cfg.get("mask_zero"):
-        raise GenError("Embedding(mask_zero=True): mask propagation is not generated yet")
     return f"tf.gather({c.w('embeddings')}, tf.cast({c.x}, tf.int32))"
+
+
+def masking(c: Call) -> str:
+    """Masking: the masked steps (every feature == mask_value) become zeros (its mask is a graph op)."""
+    keep = f"tf.reduce_any(tf.not_equal({c.x}, {float(c.cfg['mask_value'])!r}), axis=-1, keepdims=True)"
+    return f"tf.where({keep}, {c.x}, tf.zeros_like({c.x}))"
 
 
 # ----- merging -----
@@ -330,8 +334,10 @@ def dot(c: Call) -> str:
 RNN_HELPERS = {"LSTM": "run_lstm", "GRU": "run_gru", "SimpleRNN": "run_simple_rnn"}
 
 
-def _rnn_call(c: Call, cls: str, cfg: dict, x: str, weights, initial_state: str | None = None) -> str:
-    """The helper call of one recurrent layer: (output, *states), as Keras returns them with return_state."""
+def _rnn_call(c: Call, cls: str, cfg: dict, x: str, weights, initial_state: str | None = None,
+              zero_output_for_mask: bool = False) -> str:
+    """The helper call of one recurrent layer: (output, *states), as Keras returns them with return_state;
+    the mask the layer receives (Call.kwargs["mask"]) skips steps as Keras' rnn does."""
     if cfg.get("stateful"):
         raise GenError(f"{cls}(stateful=True) is not generated")
     helper = RNN_HELPERS[cls]
@@ -347,6 +353,10 @@ def _rnn_call(c: Call, cls: str, cfg: dict, x: str, weights, initial_state: str 
         args.append(f"reset_after={bool(cfg.get('reset_after', True))}")
     if initial_state is not None:
         args.append(f"initial_state={initial_state}")
+    if c.kwargs.get("mask"):
+        args.append(f"mask={c.kwargs['mask']}")
+        if zero_output_for_mask:
+            args.append("zero_output_for_mask=True")
     return f"{helper}({', '.join(args)})"
 
 
@@ -379,8 +389,9 @@ def bidirectional(c: Call) -> str:
     if f_cfg.get("return_state"):
         raise GenError("Bidirectional(return_state=True) is not generated")
     half = len(c.weights) // 2
-    f_expr = _rnn_call(c, f_cls, f_cfg, c.x, c.weights[:half])
-    b_expr = _rnn_call(c, b_cls, b_cfg, c.x, c.weights[half:])
+    zero = bool(f_cfg.get("return_sequences"))  # Keras 3's Bidirectional forces zero_output_for_mask so
+    f_expr = _rnn_call(c, f_cls, f_cfg, c.x, c.weights[:half], zero_output_for_mask=zero)
+    b_expr = _rnn_call(c, b_cls, b_cfg, c.x, c.weights[half:], zero_output_for_mask=zero)
     f_out, b_out = f"{f_expr}[0]", f"{b_expr}[0]"
     if f_cfg.get("return_sequences"):
         b_out = f"tf.reverse({b_out}, [1])"
@@ -424,7 +435,7 @@ EMITTERS = {
     "UpSampling1D": upsampling1d, "UpSampling2D": upsampling2d,
     "ZeroPadding1D": zero_padding(1), "ZeroPadding2D": zero_padding(2), "ZeroPadding3D": zero_padding(3),
     "Cropping1D": cropping(1), "Cropping2D": cropping(2), "Cropping3D": cropping(3),
-    "BatchNormalization": batch_normalization, "Embedding": embedding,
+    "BatchNormalization": batch_normalization, "Embedding": embedding, "Masking": masking,
     "Add": merge("add"), "Subtract": merge("subtract"), "Multiply": merge("multiply"), "Average": merge("average"),
     "Maximum": merge("maximum"), "Minimum": merge("minimum"), "Concatenate": concatenate, "Dot": dot,
     "LSTM": recurrent, "GRU": recurrent, "SimpleRNN": recurrent, "Bidirectional": bidirectional,
@@ -433,3 +444,6 @@ EMITTERS = {
 }
 # the tensor keyword arguments a layer's emitter takes
 TENSOR_KWARGS = {"LSTM": {"initial_state"}, "GRU": {"initial_state"}, "SimpleRNN": {"initial_state"}}
+# layers whose computation reads the mask they receive (Call.kwargs["mask"]: the graph computes it with
+# keras.ops nodes from an Embedding(mask_zero=True) or a Masking, as Keras 3's compute_mask does)
+MASK_CONSUMERS = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}

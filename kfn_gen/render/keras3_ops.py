@@ -35,6 +35,7 @@ OPS: dict[str, tuple[str, tuple]] = {
     "sum": ("tf.reduce_sum", _REDUCE), "mean": ("tf.reduce_mean", _REDUCE), "max": ("tf.reduce_max", _REDUCE),
     "min": ("tf.reduce_min", _REDUCE), "prod": ("tf.reduce_prod", _REDUCE),
     "logsumexp": ("tf.reduce_logsumexp", _REDUCE),
+    "any": ("tf.reduce_any", _REDUCE), "all": ("tf.reduce_all", _REDUCE),  # Masking's mask
     # shapes
     "concatenate": ("tf.concat", (("xs", None, REQUIRED), ("axis", "axis", 0))),
     "stack": ("tf.stack", (("x", None, REQUIRED), ("axis", "axis", 0))),

@@ -31,31 +31,44 @@ def time_major_matmul(x, kernel):
     z = tf.matmul(tf.reshape(x, [-1, x.shape[-1]]), kernel)
     return tf.reshape(z, [tf.shape(x)[0], -1, kernel.shape[-1]])''',
     "over_time": '''\
-def over_time(step, z_x, states, return_sequences):
+def over_time(step, z_x, states, return_sequences, mask=None, go_backwards=False, zero_output_for_mask=False):
     """Run `states = step(z_t, states)` over time-major z_x in a tf.while_loop (no unrolling).
 
-    Returns (the first state at every step, batch major, if return_sequences else the last one; states)."""
+    mask: (batch, time) booleans, in the input's order (reversed here with go_backwards, as z_x was).  At a
+    masked step the states keep their values and the output is the last unmasked one (zeros before any, or
+    zeros always with zero_output_for_mask), as Keras' rnn computes it.
+    Returns (the output at every step, batch major, if return_sequences else the last one; states)."""
     steps = tf.shape(z_x)[0]
     inputs = tf.TensorArray(z_x.dtype, size=steps).unstack(z_x)
     outputs = tf.TensorArray(z_x.dtype, size=steps)
+    masks = None
+    if mask is not None:
+        mask = tf.transpose(tf.cast(mask, tf.bool))
+        masks = tf.TensorArray(tf.bool, size=steps).unstack(tf.reverse(mask, [0]) if go_backwards else mask)
 
-    def body(t, outputs, states):
-        states = step(inputs.read(t), states)
+    def body(t, outputs, states, last):
+        new = step(inputs.read(t), states)
+        out = new[0]
+        if masks is not None:
+            keep = tf.reshape(masks.read(t), [-1] + [1] * (len(out.shape) - 1))
+            out = tf.where(keep, out, tf.zeros_like(out) if zero_output_for_mask else last)
+            new = tuple(tf.where(keep, n, s) for n, s in zip(new, states))
         if return_sequences:
-            outputs = outputs.write(t, states[0])
-        return t + 1, outputs, states
+            outputs = outputs.write(t, out)
+        return t + 1, outputs, new, out
 
-    _, outputs, states = tf.while_loop(lambda t, outputs, states: t < steps, body, (0, outputs, tuple(states)),
-                                       maximum_iterations=steps)
+    _, outputs, states, last = tf.while_loop(lambda t, *_: t < steps, body,
+                                             (0, outputs, tuple(states), tf.zeros_like(states[0])),
+                                             maximum_iterations=steps)
     if return_sequences:
         stacked = outputs.stack()
         return tf.transpose(stacked, [1, 0] + list(range(2, len(stacked.shape)))), states
-    return states[0], states''',
+    return last, states''',
     "run_lstm": '''\
 def run_lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
-         go_backwards=False, initial_state=None):
-    """LSTM (gates i, f, c, o) over x: (batch, time, features), from initial_state (h, c) or zeros;
-    returns (output, h, c)."""
+         go_backwards=False, initial_state=None, mask=None, zero_output_for_mask=False):
+    """LSTM (gates i, f, c, o) over x: (batch, time, features), from initial_state (h, c) or zeros, skipping
+    the steps `mask` (batch, time) masks; returns (output, h, c)."""
     z_x = time_major_matmul(x, kernel)
     if bias is not None:
         z_x = z_x + bias
@@ -71,12 +84,12 @@ def run_lstm(x, kernel, recurrent_kernel, bias, activation, recurrent_activation
         return h, c
 
     states = (zeros, zeros) if initial_state is None else tuple(initial_state)
-    output, (h, c) = over_time(step, z_x, states, return_sequences)
+    output, (h, c) = over_time(step, z_x, states, return_sequences, mask, go_backwards, zero_output_for_mask)
     return output, h, c''',
     "run_gru": '''\
 def run_gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation, return_sequences,
-        go_backwards=False, reset_after=False, initial_state=None):
-    """GRU (gates z, r, h) over x: (batch, time, features); returns (output, h).
+        go_backwards=False, reset_after=False, initial_state=None, mask=None, zero_output_for_mask=False):
+    """GRU (gates z, r, h) over x: (batch, time, features), skipping masked steps; returns (output, h).
 
     reset_after=False is Keras 2.2.4's cell: one bias of 3*units, reset gate applied before the
     recurrent matmul.  reset_after=True: bias (2, 3*units) = (input bias, recurrent bias)."""
@@ -110,12 +123,12 @@ def run_gru(x, kernel, recurrent_kernel, bias, activation, recurrent_activation,
         return (z * h + (1.0 - z) * hh,)
 
     h0 = tf.zeros([tf.shape(x)[0], units], x.dtype) if initial_state is None else initial_state[0]
-    output, (h,) = over_time(step, z_x, (h0,), return_sequences)
+    output, (h,) = over_time(step, z_x, (h0,), return_sequences, mask, go_backwards, zero_output_for_mask)
     return output, h''',
     "run_simple_rnn": '''\
 def run_simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequences, go_backwards=False,
-                   initial_state=None):
-    """SimpleRNN over x: (batch, time, features); returns (output, h)."""
+                   initial_state=None, mask=None, zero_output_for_mask=False):
+    """SimpleRNN over x: (batch, time, features), skipping masked steps; returns (output, h)."""
     z_x = time_major_matmul(x, kernel)
     if bias is not None:
         z_x = z_x + bias
@@ -124,7 +137,7 @@ def run_simple_rnn(x, kernel, recurrent_kernel, bias, activation, return_sequenc
     zeros = tf.zeros([tf.shape(x)[0], recurrent_kernel.shape[0]], x.dtype)
     h0 = zeros if initial_state is None else initial_state[0]
     output, (h,) = over_time(lambda z_t, states: (activation(z_t + tf.matmul(states[0], recurrent_kernel)),),
-                             z_x, (h0,), return_sequences)
+                             z_x, (h0,), return_sequences, mask, go_backwards, zero_output_for_mask)
     return output, h''',
 }
 

@@ -33,7 +33,7 @@ IDIOMS = """\
 import numpy as np
 import keras
 from keras.layers import (Input, Conv2D, Convolution2D, Flatten, Dense, LSTM, GRU, Embedding, Bidirectional,
-                          Lambda, Layer, TimeDistributed, concatenate)
+                          Lambda, Layer, TimeDistributed, concatenate, Masking, SimpleRNN, Dropout)
 from keras.layers.convolutional_recurrent import ConvLSTM2D
 from keras.layers.normalization import BatchNormalization
 from keras.models import Model, Sequential
@@ -158,6 +158,14 @@ def squash(x, axis=-1):
 
 fn_in = Input(shape=(3, 4))
 functions_model = Model(fn_in, Lambda(lambda t: squash(t, 1) + own_softmax(t))(fn_in))
+
+# masks: Embedding(mask_zero=True) and Masking reach recurrent layers through layers that pass them on (the
+# inputs hold zero ids and padded steps)
+mask_ids = Input(shape=(7,), dtype='int32')
+m_seq = LSTM(5, return_sequences=True)(Embedding(20, 4, mask_zero=True)(mask_ids))
+mask_model = Model(mask_ids, [GRU(3, go_backwards=True)(Dropout(0.2)(m_seq)),
+                              Bidirectional(SimpleRNN(2, return_sequences=True))(m_seq)])
+masking_model = Sequential([Masking(mask_value=0.0, input_shape=(6, 3)), TimeDistributed(Dense(4)), LSTM(3)])
 
 # lstm_stateful: stateful recurrent layers with a fixed batch
 stateful_model = Sequential()
@@ -317,6 +325,25 @@ def test_a_lambda_calling_the_scripts_own_functions_generates(idioms):
     _, m = _model(idioms, "functions_model")
     assert m.code.count("def own_softmax(x, axis=-1):") == 1 and "def squash(x, axis=-1):" in m.code
     assert "(squash(t, 1) + own_softmax(t))" in m.code
+
+
+def test_masks_from_embedding_and_masking_reach_the_recurrent_layers(idioms):
+    """The mask is computed by the graph's own ops and skips steps in the recurrent helpers as Keras does;
+    padded steps are in the inputs (a module that ignored the mask fails the check)."""
+    captured, modules = idioms
+    for var in ("mask_model", "masking_model"):
+        _, m = _model(idioms, var)
+        assert m.code.split("def serve(")[1].count(", mask=") == (4 if var == "mask_model" else 1)
+    m = modules["masking_model"]
+    (x,), _ = captured.reference(m.index)
+    padded = (x == 0.0).all(axis=-1)
+    assert padded.any() and not padded.all()
+    unmasked = copy.copy(m)
+    head, serve = m.code.split("def serve(")
+    unmasked.code = head + "def serve(" + re.sub(r", mask=\w+", "", serve)
+    unmasked.max_abs_diff = unmasked.saved_model_max_abs_diff = None
+    check_module(unmasked, captured, OPTIONS, saved_model=False)
+    assert unmasked.max_abs_diff > 1e-3 and not unmasked.matches
 
 
 def test_stateful_recurrent_layers_take_and_return_their_states(idioms):

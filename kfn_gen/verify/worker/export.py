@@ -11,7 +11,7 @@ TensorFlow.
      "weights": [{"shape", "dtype", "path"}], "constants": [{"shape", "dtype"}], "graph": GRAPH,
      "stateful": [layer name]}  # stateful RNNs: outputs from zero states (out/<k>), then again (again/<k>)
     GRAPH = {"inputs": [tensor], "input_shapes": [shape], "outputs": [tensor],
-             "nodes": [{"layer", "args", "kwargs", "outputs", "out_shapes", "out_dtypes"}],  # calls in order
+             "nodes": [{"layer", "args", "kwargs", "outputs", "out_shapes", "out_dtypes", "uses_mask"}],  # in order
              "layers": {name: {"class", "module", "config", "weights": [[index, path]], "graph": GRAPH?}},
              "names": {tensor: script variable}}
 
@@ -97,7 +97,8 @@ def export_model(keras, model, var: str | None, ns: dict, rng, batch: int = 4, m
     for t in functional.inputs:
         layer = t._keras_history.operation
         specs.append({"tensor": tensors.key(t), "shape": list(t.shape), "dtype": str(t.dtype), "name": layer.name,
-                      "int_high": _embedding_range(keras, functional, t), "min_size": min_size})
+                      "int_high": _embedding_range(keras, functional, t), "min_size": min_size,
+                      "mask_value": _mask_value(keras, functional, t)})
     desc = {"name": model.name, "var": var, "class": type(model).__name__, "inputs": specs, "graph": graph,
             "weights": [{"shape": list(v.shape), "dtype": str(v.dtype), "path": v.path} for v in model.weights],
             "constants": [{"shape": list(c.shape), "dtype": str(c.dtype)} for c in tensors.constants]}
@@ -158,6 +159,7 @@ def _graph(keras, functional, index, tensors, keys: dict) -> dict:
             nodes.append({"layer": key,
                           "args": _structure(keras, node.arguments.args, tensors),
                           "kwargs": _structure(keras, node.arguments.kwargs, tensors),
+                          "uses_mask": _uses_mask(keras, layer),
                           "outputs": [tensors.key(t) for t in node.output_tensors],
                           "out_shapes": [list(t.shape) for t in node.output_tensors],
                           "out_dtypes": [str(t.dtype) for t in node.output_tensors]})
@@ -166,6 +168,19 @@ def _graph(keras, functional, index, tensors, keys: dict) -> dict:
             "input_dtypes": [str(t.dtype) for t in functional.inputs],
             "outputs": [tensors.key(t) for t in _as_list(functional.outputs)],
             "nodes": nodes, "layers": layers}
+
+
+def _uses_mask(keras, layer) -> bool:
+    """Whether the mask Keras passes a layer (the node's `mask` argument, computed by the graph's own ops from
+    an Embedding(mask_zero=True) or a Masking) changes what it computes: its call() takes `mask` (a Lambda:
+    its function does; a wrapper: the layer inside does)."""
+    if type(layer).__name__ == "Lambda":
+        code = getattr(layer.function, "__code__", None)
+        return code is not None and "mask" in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    inner = getattr(layer, "forward_layer", None) or getattr(layer, "layer", None)
+    if isinstance(inner, keras.layers.Layer) and not isinstance(layer, keras.Model):
+        return bool(getattr(inner, "_call_has_mask_arg", False))
+    return bool(getattr(layer, "_call_has_mask_arg", False))
 
 
 def _layer(keras, layer, index, tensors, keys) -> dict:
@@ -280,13 +295,25 @@ def _structure(keras, value, tensors):
     return jsonable(value)
 
 
-def _embedding_range(keras, functional, tensor):
-    """input_dim of an Embedding this input feeds directly: ids are drawn below it."""
+def _fed_layer(functional, tensor, cls):
+    """A layer of class `cls` that this input feeds directly, or None."""
     for nodes in functional._nodes_by_depth.values():
         for node in nodes:
-            if isinstance(node.operation, keras.layers.Embedding) and any(t is tensor for t in node.input_tensors):
-                return int(node.operation.input_dim)
+            if isinstance(node.operation, cls) and any(t is tensor for t in node.input_tensors):
+                return node.operation
     return None
+
+
+def _mask_value(keras, functional, tensor):
+    """mask_value of a Masking layer this input feeds directly: some steps are drawn equal to it."""
+    masking = _fed_layer(functional, tensor, keras.layers.Masking)
+    return float(masking.mask_value) if masking is not None else None
+
+
+def _embedding_range(keras, functional, tensor):
+    """input_dim of an Embedding this input feeds directly: ids are drawn below it."""
+    embedding = _fed_layer(functional, tensor, keras.layers.Embedding)
+    return int(embedding.input_dim) if embedding is not None else None
 
 
 def export_captured(side, names, ns, result, arrays):

@@ -122,9 +122,24 @@ def draw_inputs(specs, batch, rng):
             a = rng.integers(0, 10, size=shape)
         else:
             a = rng.random(shape)
+        if s.get("mask_value") is not None and len(shape) >= 3:
+            mask_steps(a, s["mask_value"])
         xs.append(a.astype(s["dtype"] if s["dtype"] in ("float16", "float32", "float64", "int32", "int64", "uint8")
                            else "float32"))
     return xs
+
+
+def mask_steps(a, value) -> None:
+    """An input that feeds a Masking layer: padded steps, as pad_sequences makes them, so that the masked
+    path is compared too.  Row b has b % steps of its steps set to `value`: at the start (pre-padding,
+    pad_sequences' default) in odd rows, at the end in even rows; row 0 is not padded."""
+    steps = a.shape[1]
+    for b in range(a.shape[0]):
+        n = b % steps
+        if n and b % 2:
+            a[b, :n] = value
+        elif n:
+            a[b, steps - n:] = value
 
 
 def static_shape(keras_shape, tensor):

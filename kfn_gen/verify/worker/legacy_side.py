@@ -183,23 +183,29 @@ class Legacy(Side):
                         "min_size": min_image_size(model), "placeholder": True}
             else:
                 shape = static_shape(self.K.int_shape(t), t)
+                masking = self._fed_layer(history[0], self.keras.layers.Masking)
                 spec = {"shape": shape, "dtype": dtype, "name": history[0].name,
-                        "int_high": self._embedding_dim(history[0]), "min_size": min_image_size(model)}
+                        "int_high": self._embedding_dim(history[0]), "min_size": min_image_size(model),
+                        "mask_value": float(masking.mask_value) if masking is not None else None}
             specs.append(spec)
         ctc_roles(self.K, feeds, specs, self.ctc_calls)
         return specs
 
-    def _embedding_dim(self, input_layer, depth=0):
-        Embedding = self.keras.layers.Embedding
+    def _embedding_dim(self, input_layer):
+        embedding = self._fed_layer(input_layer, self.keras.layers.Embedding)
+        return int(embedding.input_dim) if embedding is not None else None
+
+    def _fed_layer(self, input_layer, cls, depth=0):
+        """A layer of class `cls` that this input feeds directly (through nested models' inputs), or None."""
         for node in getattr(input_layer, "_outbound_nodes", []):
             out = node.outbound_layer
-            if isinstance(out, Embedding):
-                return int(out.input_dim)
+            if isinstance(out, cls):
+                return out
             if self.is_model(out) and depth < 5:
                 for inner in out._input_layers:
-                    dim = self._embedding_dim(inner, depth + 1)
-                    if dim:
-                        return dim
+                    found = self._fed_layer(inner, cls, depth + 1)
+                    if found is not None:
+                        return found
         return None
 
     def loss_result(self, model, x, y, return_dict=False):
