@@ -61,6 +61,9 @@ EXAMPLES: dict[str, str] = {
     "reset-states": "from keras.models import Sequential\nmodel = Sequential()\nmodel.reset_states()\n",
     "removed-modules": "from keras import engine\nLayer = engine.Layer\n",
     "layer-defaults": "from keras.layers import AveragePooling2D\npool = AveragePooling2D()\n",
+    "masked-bidirectional": "from keras.layers import Input, Embedding, LSTM, Bidirectional\n"
+                            "ids = Input(shape=(20,))\nx = Embedding(1000, 32, mask_zero=True)(ids)\n"
+                            "x = Bidirectional(LSTM(16, return_sequences=True))(x)\n",
     "layer-shapes": "from keras.models import load_model\nmodel = load_model('m.h5')\nfor layer in model.layers:\n"
                     "    print(layer.output_shape)\n",
 }

@@ -165,6 +165,17 @@ SCRIPTS = {
                             AveragePooling1D(), Flatten(), Dense(2)])
         model.compile(loss='mse', optimizer='sgd')
         """, ("AveragePooling2D(pool_size=(2, 2))", "AveragePooling2D()")),
+    # a Bidirectional's sequences at padded steps (the verifier draws padded steps for a Masking input):
+    # 2.2.4 repeats the last output, Keras 3's Bidirectional outputs zeros
+    "masked_bidirectional": ("""\
+        from keras.models import Sequential
+        from keras.layers import Masking, LSTM, Bidirectional, Dense, TimeDistributed
+        model = Sequential()
+        model.add(Masking(mask_value=0.0, input_shape=(6, 3)))
+        model.add(Bidirectional(LSTM(4, return_sequences=True)))
+        model.add(TimeDistributed(Dense(2)))
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("model.add(keras224_Bidirectional(", "model.add(Bidirectional(")),
     # shapes read from layers known only at run time: Keras 3 layers have no input_shape/output_shape
     "run_time_layer_shapes": ("""\
         from keras.models import Sequential

@@ -305,9 +305,13 @@ def _fed_layer(functional, tensor, cls):
 
 
 def _mask_value(keras, functional, tensor):
-    """mask_value of a Masking layer this input feeds directly: some steps are drawn equal to it."""
+    """What a mask this input starts reads as padding (a Masking layer's mask_value, an
+    Embedding(mask_zero=True)'s id 0): some steps are drawn equal to it."""
     masking = _fed_layer(functional, tensor, keras.layers.Masking)
-    return float(masking.mask_value) if masking is not None else None
+    if masking is not None:
+        return float(masking.mask_value)
+    embedding = _fed_layer(functional, tensor, keras.layers.Embedding)
+    return 0.0 if embedding is not None and embedding.mask_zero else None
 
 
 def _embedding_range(keras, functional, tensor):

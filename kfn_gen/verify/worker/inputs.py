@@ -122,7 +122,7 @@ def draw_inputs(specs, batch, rng):
             a = rng.integers(0, 10, size=shape)
         else:
             a = rng.random(shape)
-        if s.get("mask_value") is not None and len(shape) >= 3:
+        if s.get("mask_value") is not None and len(shape) >= 2:
             mask_steps(a, s["mask_value"])
         xs.append(a.astype(s["dtype"] if s["dtype"] in ("float16", "float32", "float64", "int32", "int64", "uint8")
                            else "float32"))
@@ -130,8 +130,8 @@ def draw_inputs(specs, batch, rng):
 
 
 def mask_steps(a, value) -> None:
-    """An input that feeds a Masking layer: padded steps, as pad_sequences makes them, so that the masked
-    path is compared too.  Row b has b % steps of its steps set to `value`: at the start (pre-padding,
+    """An input that starts a mask (it feeds a Masking layer, or an Embedding(mask_zero=True) with id 0):
+    padded steps, as pad_sequences makes them, so that the masked path is compared too.  Row b has b % steps of its steps set to `value`: at the start (pre-padding,
     pad_sequences' default) in odd rows, at the end in even rows; row 0 is not padded."""
     steps = a.shape[1]
     for b in range(a.shape[0]):

@@ -183,10 +183,9 @@ class Legacy(Side):
                         "min_size": min_image_size(model), "placeholder": True}
             else:
                 shape = static_shape(self.K.int_shape(t), t)
-                masking = self._fed_layer(history[0], self.keras.layers.Masking)
                 spec = {"shape": shape, "dtype": dtype, "name": history[0].name,
                         "int_high": self._embedding_dim(history[0]), "min_size": min_image_size(model),
-                        "mask_value": float(masking.mask_value) if masking is not None else None}
+                        "mask_value": self._mask_value(history[0])}
             specs.append(spec)
         ctc_roles(self.K, feeds, specs, self.ctc_calls)
         return specs
@@ -194,6 +193,15 @@ class Legacy(Side):
     def _embedding_dim(self, input_layer):
         embedding = self._fed_layer(input_layer, self.keras.layers.Embedding)
         return int(embedding.input_dim) if embedding is not None else None
+
+    def _mask_value(self, input_layer):
+        """What a mask this input starts reads as padding: a Masking layer's mask_value, an
+        Embedding(mask_zero=True)'s id 0; None when the input starts no mask."""
+        masking = self._fed_layer(input_layer, self.keras.layers.Masking)
+        if masking is not None:
+            return float(masking.mask_value)
+        embedding = self._fed_layer(input_layer, self.keras.layers.Embedding)
+        return 0.0 if embedding is not None and embedding.mask_zero else None
 
     def _fed_layer(self, input_layer, cls, depth=0):
         """A layer of class `cls` that this input feeds directly (through nested models' inputs), or None."""
