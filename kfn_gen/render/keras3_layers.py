@@ -389,9 +389,11 @@ def bidirectional(c: Call) -> str:
     if f_cfg.get("return_state"):
         raise GenError("Bidirectional(return_state=True) is not generated")
     half = len(c.weights) // 2
-    zero = bool(f_cfg.get("return_sequences"))  # Keras 3's Bidirectional forces zero_output_for_mask so
-    f_expr = _rnn_call(c, f_cls, f_cfg, c.x, c.weights[:half], zero_output_for_mask=zero)
-    b_expr = _rnn_call(c, b_cls, b_cfg, c.x, c.weights[half:], zero_output_for_mask=zero)
+    # Keras 3's Bidirectional sets zero_output_for_mask = return_sequences (2.2.4's, migrated: False): the config
+    f_expr = _rnn_call(c, f_cls, f_cfg, c.x, c.weights[:half], zero_output_for_mask=bool(
+        f_cfg.get("zero_output_for_mask", f_cfg.get("return_sequences"))))
+    b_expr = _rnn_call(c, b_cls, b_cfg, c.x, c.weights[half:], zero_output_for_mask=bool(
+        b_cfg.get("zero_output_for_mask", b_cfg.get("return_sequences"))))
     f_out, b_out = f"{f_expr}[0]", f"{b_expr}[0]"
     if f_cfg.get("return_sequences"):
         b_out = f"tf.reverse({b_out}, [1])"

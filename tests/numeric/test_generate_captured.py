@@ -327,7 +327,27 @@ def test_a_lambda_calling_the_scripts_own_functions_generates(idioms):
     assert "(squash(t, 1) + own_softmax(t))" in m.code
 
 
-def test_masks_from_embedding_and_masking_reach_the_recurrent_layers(idioms):
+@pytest.fixture(scope="module")
+def mutants(idioms):
+    """Modules changed to compute something else, checked in one TensorFlow process: the check must fail
+    each.  conv_model: elu for relu; masking_model: the mask ignored; stateful_model: the states dropped."""
+    from kfn_gen.generate.run import check_modules
+
+    captured, modules = idioms
+    changed = {}
+    for var, change in (("conv_model", lambda code: code.replace("tf.nn.relu(", "tf.nn.elu(")),
+                        ("masking_model", lambda code: code.split("def serve(")[0] + "def serve(" + re.sub(
+                            r", mask=\w+", "", code.split("def serve(")[1])),
+                        ("stateful_model", lambda code: code.replace("self.states = list(outputs[1:])", "pass"))):
+        m = copy.copy(modules[var])
+        m.code, m.max_abs_diff, m.saved_model_max_abs_diff = change(m.code), None, None
+        assert m.code != modules[var].code
+        changed[var] = m
+    check_modules(list(changed.values()), captured, OPTIONS, saved_model=False)
+    return changed
+
+
+def test_masks_from_embedding_and_masking_reach_the_recurrent_layers(idioms, mutants):
     """The mask is computed by the graph's own ops and skips steps in the recurrent helpers as Keras does;
     padded steps are in the inputs (a module that ignored the mask fails the check)."""
     captured, modules = idioms
@@ -338,15 +358,11 @@ def test_masks_from_embedding_and_masking_reach_the_recurrent_layers(idioms):
     (x,), _ = captured.reference(m.index)
     padded = (x == 0.0).all(axis=-1)
     assert padded.any() and not padded.all()
-    unmasked = copy.copy(m)
-    head, serve = m.code.split("def serve(")
-    unmasked.code = head + "def serve(" + re.sub(r", mask=\w+", "", serve)
-    unmasked.max_abs_diff = unmasked.saved_model_max_abs_diff = None
-    check_module(unmasked, captured, OPTIONS, saved_model=False)
+    unmasked = mutants["masking_model"]
     assert unmasked.max_abs_diff > 1e-3 and not unmasked.matches
 
 
-def test_stateful_recurrent_layers_take_and_return_their_states(idioms):
+def test_stateful_recurrent_layers_take_and_return_their_states(idioms, mutants):
     """serve() takes the states and returns the new ones; __call__ carries them as Keras does.  The check
     calls the module twice and compares both calls with the model's (the second starts from the states the
     first left); a module that dropped the states fails it."""
@@ -359,19 +375,12 @@ def test_stateful_recurrent_layers_take_and_return_their_states(idioms):
     assert f"initial_state=[{serve[1]}_h, {serve[1]}_c])" in m.code and "self.states = list(outputs[1:])" in m.code
     first, second = captured.arrays[f"m{m.index}/out/0"], captured.arrays[f"m{m.index}/again/0"]
     assert np.abs(first - second).max() > 1e-3  # the model's second call depends on its states
-    stateless = copy.copy(m)
-    stateless.code = m.code.replace("self.states = list(outputs[1:])", "pass")
-    stateless.max_abs_diff = stateless.saved_model_max_abs_diff = None
-    check_module(stateless, captured, OPTIONS, saved_model=False)
+    stateless = mutants["stateful_model"]
     assert stateless.max_abs_diff > 1e-3 and not stateless.matches
 
 
-def test_the_check_fails_when_the_module_computes_something_else(idioms):
-    captured, modules = idioms
-    m = copy.copy(modules["conv_model"])
-    m.code = m.code.replace("tf.nn.relu(", "tf.nn.elu(")
-    m.max_abs_diff = m.saved_model_max_abs_diff = None
-    check_module(m, captured, OPTIONS, saved_model=False)
+def test_the_check_fails_when_the_module_computes_something_else(mutants):
+    m = mutants["conv_model"]
     assert m.max_abs_diff > 1e-3 and not m.matches
 
 

@@ -190,13 +190,16 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
     except Exception as exc:  # noqa: BLE001 - a custom layer without get_config
         config = {"_error": f"{type(exc).__name__}: {exc}"}
     path = getattr(layer, "path", None) or layer.name
-    out = {"class": type(layer).__name__, "module": type(layer).__module__, "config": jsonable(config),
+    base = _keras_base(type(layer))
+    out = {"class": base.__name__, "module": base.__module__, "config": jsonable(config),
            "op": not isinstance(layer, keras.layers.Layer),
            "weights": [[index[id(v)], v.path[len(path) + 1:] if v.path.startswith(path + "/") else v.path]
                        for v in getattr(layer, "weights", []) if id(v) in index]}
-    line = tensors.defined_at(type(layer))
+    line = tensors.defined_at(type(layer)) if base is type(layer) else None
     if line:
         out["defined_at"] = line
+    if base is not type(layer):
+        out["subclass"] = type(layer).__name__
     if type(layer).__name__ == "Lambda":
         out["function"] = lambda_function(keras, layer)
     elif line and not isinstance(layer, keras.Model) and callable(getattr(type(layer), "call", None)):
@@ -211,6 +214,17 @@ def _layer(keras, layer, index, tensors, keys) -> dict:
                         "graph": _graph(keras, _functional(keras, inner), index, tensors, keys)}
     out["dtype"] = str(getattr(layer, "compute_dtype", None) or "float32")
     return out
+
+
+def _keras_base(cls):
+    """The Keras class a layer class computes as: itself, or for a subclass that changes neither call() nor
+    build() (the migration's keras224_Bidirectional only sets zero_output_for_mask, which its config shows)
+    the Keras class it derives from."""
+    if (cls.__module__ or "").startswith("keras"):
+        return cls
+    base = next((b for b in cls.__mro__[1:] if (b.__module__ or "").startswith("keras")), None)
+    same = base is not None and all(getattr(cls, m, None) is getattr(base, m, None) for m in ("call", "build"))
+    return base if same and base.__name__ not in ("Layer", "Model", "Functional", "Sequential") else cls
 
 
 def lambda_function(keras, layer) -> dict:
