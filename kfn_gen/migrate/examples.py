@@ -64,6 +64,8 @@ EXAMPLES: dict[str, str] = {
     "masked-bidirectional": "from keras.layers import Input, Embedding, LSTM, Bidirectional\n"
                             "ids = Input(shape=(20,))\nx = Embedding(1000, 32, mask_zero=True)(ids)\n"
                             "x = Bidirectional(LSTM(16, return_sequences=True))(x)\n",
+    "bidirectional-backwards": "from keras.layers import Bidirectional, GRU\n"
+                               "bi = Bidirectional(GRU(8, return_sequences=True, go_backwards=True))\n",
     "layer-shapes": "from keras.models import load_model\nmodel = load_model('m.h5')\nfor layer in model.layers:\n"
                     "    print(layer.output_shape)\n",
 }

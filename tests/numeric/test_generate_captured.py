@@ -260,6 +260,7 @@ def test_a_sampling_lambda_is_compared_with_the_draws_its_model_had(idioms):
     assert "random_uniform(tf.shape(t), (-1.0), 1.0, seed=3)" in m.code
 
 
+@pytest.mark.slow  # one more TensorFlow process and a SavedModel: the default tier's budget
 def test_the_generated_sampling_draws_real_numbers_and_so_does_its_saved_model(idioms, tmp_path):
     import numpy as np
     import tensorflow as tf

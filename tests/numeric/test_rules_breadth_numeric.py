@@ -176,6 +176,17 @@ SCRIPTS = {
         model.add(TimeDistributed(Dense(2)))
         model.compile(loss='mse', optimizer='sgd')
         """, ("model.add(keras224_Bidirectional(", "model.add(Bidirectional(")),
+    # a Bidirectional of a layer that already runs backwards: 2.2.4's backward copy runs forwards; Keras 3
+    # raises (both backwards) unless given that copy
+    "bidirectional_go_backwards": ("""\
+        from keras.models import Sequential
+        from keras.layers import LSTM, Bidirectional, Dense
+        model = Sequential()
+        model.add(Bidirectional(LSTM(3, return_sequences=True, go_backwards=True), input_shape=(6, 3)))
+        model.add(Dense(2))
+        model.compile(loss='mse', optimizer='sgd')
+        """, (", backward_layer=LSTM(3, return_sequences=True, go_backwards=False, "
+              "recurrent_activation=keras224_hard_sigmoid)", "")),
     # shapes read from layers known only at run time: Keras 3 layers have no input_shape/output_shape
     "run_time_layer_shapes": ("""\
         from keras.models import Sequential
