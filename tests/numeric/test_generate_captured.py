@@ -465,7 +465,7 @@ def test_what_cannot_be_generated_is_named_not_a_traceback(tmp_path):
     assert "cannot generate" in lines["sub_model"] and "1 input(s)" in lines["names_model"]
 
 
-@pytest.mark.parametrize("case", ["mlp", "shared_vision"])
+@pytest.mark.parametrize("case", ["mlp", pytest.param("shared_vision", marks=pytest.mark.slow)])  # budget
 def test_seed_fixtures_generate_and_match(case):
     path = str(ROOT / "fixtures" / "tfgen" / case / "input.py")
     _, modules = generate(path, OPTIONS, last=True)

@@ -33,6 +33,7 @@ def test_random_scripts_migrate_and_are_stable(script):
 
 @pytest.mark.tf
 @pytest.mark.legacy
+@pytest.mark.slow  # two sandboxed verifications (28 s): the default tier's budget
 @settings(max_examples=2, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(legacy_scripts(models=3))
 def test_random_scripts_verify_against_keras224(tmp_path_factory, script):

@@ -59,6 +59,7 @@ def test_k_function_matches_keras224(legacy_dir, tmp_path):
     assert np.max(np.abs(old["t0"] - old["e0"])) > 0.1
 
 
+@pytest.mark.slow  # a sandboxed verification for a pairing detail (13 s): the default tier's budget
 def test_verifier_does_not_count_the_helpers_model(legacy_dir, tmp_path):
     """2.2.4's K.function built no model; the migrated helper's keras.Model is not one of the script's
     (verify/worker/sides.py: HELPER_BUILDERS): the script's one model pairs with the legacy one and matches."""

@@ -72,6 +72,7 @@ def test_k_gradients_matches_keras224(legacy_dir, tmp_path):
     assert np.abs(old["gv"]).mean() > 0.1 and np.abs(old["gi"]).max() > 1e-2 and np.abs(old["gs"]).max() > 1e-2
 
 
+@pytest.mark.slow  # a sandboxed verification for a pairing detail (13 s): the default tier's budget
 def test_verifier_does_not_count_the_helpers_model(legacy_dir, tmp_path):
     """2.2.4's K.gradients built no model; keras224_gradients' keras.Model is internal
     (verify/worker/sides.py: HELPER_BUILDERS): the script's one model pairs with the legacy one and matches."""
