@@ -15,6 +15,20 @@ def positional(call: cst.Call) -> list[cst.Arg]:
     return [a for a in call.args if a.keyword is None and not a.star]
 
 
+def argument(call: cst.Call, index: int, name: str) -> cst.BaseExpression | None:
+    """The value of parameter `name`, passed at position `index` or by keyword; None when not passed."""
+    pos = positional(call)
+    if len(pos) > index:
+        return pos[index].value
+    arg = kwarg(call, name)
+    return arg.value if arg is not None else None
+
+
+def is_name(node, *names: str) -> bool:
+    """Whether `node` is one of the bare names (True, False, None, ...)."""
+    return isinstance(node, cst.Name) and node.value in names
+
+
 def add_kwarg(call: cst.Call, name: str, code: str) -> cst.Call:
     new = cst.Arg(value=cst.parse_expression(code), keyword=cst.Name(name),
                   equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),

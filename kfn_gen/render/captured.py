@@ -109,8 +109,8 @@ class Renderer:
             in_exprs = [_cast(value[t], dtypes.get(t), layer) for t in xs]
             mask = self.expr(mask, value) if mask and node.get("uses_mask") else None  # else it changes nothing
             state_params: list[str] = []
-            if mask and ("graph" in layer or layer["config"].get("stateful")):
-                raise GenError(f"layer {node['layer']!r} ({layer['class']}) reads the mask it receives: not generated")
+            if mask and layer["config"].get("stateful"):  # (a nested model is not a MASK_CONSUMER: refused above)
+                raise GenError(f"layer {node['layer']!r}: a stateful {layer['class']} reading a mask is not generated")
             if "graph" in layer:
                 expr = f"self.{self._method(node['layer'], layer)}({', '.join(in_exprs)})"
             elif layer["class"] in RNN_HELPERS and layer["config"].get("stateful"):
@@ -118,14 +118,14 @@ class Renderer:
             else:  # before the outputs are named: a function it defines at module level takes its name first
                 expr = self.emit(node, layer, in_exprs, [shapes.get(t) for t in xs], value, mask)
             outs = [local.create(names.get(t) or snake(node["layer"])) for t in node["outputs"]]
-            extra = []  # the new states of a stateful RNN that does not return them itself
+            unreturned = []  # the new states of a stateful RNN that does not return them itself
             if state_params:
                 returned = layer["config"].get("return_state")
-                extra = [] if returned else [local.create(f"{p}_next") for p in state_params]
+                unreturned = [] if returned else [local.create(f"{p}_next") for p in state_params]
                 shape = [node["out_shapes"][0][0], layer["config"]["units"]]
                 self.states += [{"param": p, "new": n, "shape": shape}
-                                for p, n in zip(state_params, outs[1:] if returned else extra)]
-            lines.append(f"{', '.join(outs + extra)} = {expr}")
+                                for p, n in zip(state_params, outs[1:] if returned else unreturned)]
+            lines.append(f"{', '.join(outs + unreturned)} = {expr}")
             for t, name, shape, dtype in zip(node["outputs"], outs, node["out_shapes"], node["out_dtypes"]):
                 value[t], shapes[t], dtypes[t] = name, shape, dtype
         return lines, [value[t] for t in graph["outputs"]]

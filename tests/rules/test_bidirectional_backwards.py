@@ -26,3 +26,9 @@ def test_left_alone_otherwise():
     for body in ("bi = Bidirectional(LSTM(4))\n", "bi = Bidirectional(LSTM(4, go_backwards=False))\n",
                  "bi = Bidirectional(LSTM(4, go_backwards=True), backward_layer=LSTM(4))\n"):
         assert _code(body).count("backward_layer=") == body.count("backward_layer=")
+
+
+def test_the_layer_keyword_and_a_module_spelling_inside_a_function():
+    code = _code("import keras\ndef build():\n"
+                 "    return keras.layers.Bidirectional(layer=keras.layers.LSTM(4, go_backwards=True))\n")
+    assert "backward_layer=keras.layers.LSTM(4, go_backwards=False" in code

@@ -47,3 +47,9 @@ def test_an_attribute_spelling_gets_a_warning_not_an_edit():
     assert "keras224_Bidirectional" not in result.code
     assert any("zero_output_for_mask" in d.message and d.rule == "masked-bidirectional"
                for d in result.diagnostics)
+
+
+def test_the_layer_keyword_inside_a_function_is_rewritten():
+    code = _migrate("def build(x):\n    x = Masking()(x)\n"
+                    "    return Bidirectional(layer=GRU(4, return_sequences=True))(x)\n").code
+    assert "return keras224_Bidirectional(layer=GRU(4, return_sequences=True" in code

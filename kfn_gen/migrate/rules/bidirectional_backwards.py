@@ -18,10 +18,6 @@ from kfn_gen.migrate.rule import Rule, calls
 BIDIRECTIONAL = "keras.layers.wrappers.Bidirectional"
 
 
-def _is_true(node) -> bool:
-    return isinstance(node, cst.Name) and node.value == "True"
-
-
 def _backward(layer: cst.Call) -> cst.Call:
     """The wrapped layer's call with go_backwards=False and a `backward_` name."""
     args = []
@@ -46,15 +42,13 @@ class BidirectionalBackwards(Rule):
         for call, ident in calls(ctx):
             if ident != BIDIRECTIONAL or A.kwarg(call, "backward_layer") is not None:
                 continue
-            pos = A.positional(call)
-            if not pos or not isinstance(pos[0].value, cst.Call):
-                continue
-            flag = A.kwarg(pos[0].value, "go_backwards")
-            if flag is None or not _is_true(flag.value):
+            layer = A.argument(call, 0, "layer")
+            flag = A.kwarg(layer, "go_backwards") if isinstance(layer, cst.Call) else None
+            if flag is None or not A.is_name(flag.value, "True"):
                 continue
 
             def edit(c):
-                backward = cst.Module([]).code_for_node(_backward(A.positional(c)[0].value))
+                backward = cst.Module([]).code_for_node(_backward(A.argument(c, 0, "layer")))
                 return A.add_kwarg(c, "backward_layer", backward)
             ctx.edit(call, edit, "Bidirectional of a go_backwards=True layer: backward_layer= its 2.2.4 copy "
                                  "(go_backwards=False; Keras 3 would make both run backwards and raise)")

@@ -31,16 +31,12 @@ class {name}(keras.layers.Bidirectional):
         self.backward_layer.zero_output_for_mask = False'''
 
 
-def _false(node) -> bool:
-    return isinstance(node, cst.Name) and node.value in ("False", "None")
-
-
 def _starts_mask(call: cst.Call, ident: str | None) -> bool:
     if ident == MASKING:
         return True
     if ident == EMBEDDING:
         arg = A.kwarg(call, "mask_zero")
-        return arg is not None and not _false(arg.value)
+        return arg is not None and not A.is_name(arg.value, "False", "None")
     return False
 
 
@@ -49,7 +45,7 @@ def _returns_sequences(layer) -> bool:
     if not isinstance(layer, cst.Call):
         return True
     arg = A.kwarg(layer, "return_sequences")
-    return arg is not None and not _false(arg.value)
+    return arg is not None and not A.is_name(arg.value, "False", "None")
 
 
 class MaskedBidirectional(Rule):
@@ -67,8 +63,7 @@ class MaskedBidirectional(Rule):
         for call, ident in found:
             if ident != BIDIRECTIONAL:
                 continue
-            pos = A.positional(call)
-            layer = pos[0].value if pos else (A.kwarg(call, "layer").value if A.kwarg(call, "layer") else None)
+            layer = A.argument(call, 0, "layer")
             if layer is None or not _returns_sequences(layer):
                 continue
             if not isinstance(call.func, cst.Name):
