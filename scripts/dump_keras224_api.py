@@ -4,7 +4,10 @@ The table maps every public name of every Keras 2.2.4 module to the identity of 
 names ("defining_module.qualname", or "module:NAME" for submodules), so the front end can tell
 `keras.layers.core.Dense`, `keras.layers.Dense` and `from keras.layers import *; Dense` apart from
 `Activition`.  Names a module re-exported from elsewhere (TensorFlow's name_scope in keras.backend)
-are recorded as "reexport:<deepest keras module that binds it>.<name>": they existed in 2.2.4.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]  (default: the verifier's cache, installed if missing)
+are recorded as "reexport:<deepest keras module that binds it>.<name>": they existed in 2.2.4.  Other public
+names a module bound are recorded too: constants such as keras_applications.vgg16.WEIGHTS_PATH as
+"value:<module>.<name>", modules it imported such as the backend's `tf` and `np` as "pymodule:<their name>"
+(`K.tf.slice` ran in 2.2.4).  No rule takes them for a Keras class or function.  keras_applications and keras_preprocessing (installed with 2.2.4) are walked as well.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]  (default: the verifier's cache, installed if missing)
 """
 import importlib
 import inspect
@@ -42,10 +45,20 @@ def kind_of(obj):
     return "function"
 
 
+def _rank(module):
+    """The home of a re-export: the deepest module of keras itself, then of the companion packages."""
+    return (module == "keras" or module.startswith("keras."), len(module))
+
+
 table = {}
 kinds = {}
 reexports, homes = [], {}  # (module, attr, id(obj)); id(obj) -> (deepest module binding it, attr)
-mods = ["keras"] + [m.name for m in pkgutil.walk_packages(keras.__path__, "keras.")]
+import keras_applications  # noqa: E402
+import keras_preprocessing  # noqa: E402
+
+mods = []
+for package in (keras, keras_applications, keras_preprocessing):
+    mods += [package.__name__] + [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
 for name in sorted(mods):
     if "tests" in name or "theano" in name or "cntk" in name:
         continue
@@ -62,8 +75,13 @@ for name in sorted(mods):
         if isinstance(obj, types.ModuleType):
             if obj.__name__.startswith(("keras", "keras_applications", "keras_preprocessing")):
                 entries[attr] = "module:" + obj.__name__
+            else:  # a module it imported (the backend's tf, np): `K.tf.slice` ran in 2.2.4
+                # the verifier's shim gives 2.2.4 TensorFlow's v1 API as `tf`: under TensorFlow 1 it was tensorflow
+                module = "tensorflow" if obj.__name__ == "tensorflow._api.v2.compat.v1" else obj.__name__
+                entries[attr] = "pymodule:" + module
             continue
         if not (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.isbuiltin(obj)):
+            entries[attr] = f"value:{name}.{attr}"  # a constant (WEIGHTS_PATH), an instance
             continue
         owner = getattr(obj, "__module__", "") or ""
         if not owner.startswith(("keras", "keras_applications", "keras_preprocessing")):
@@ -72,7 +90,7 @@ for name in sorted(mods):
             # reexport: so no rule takes it for a Keras object unless it names it
             reexports.append((name, attr, id(obj)))
             home = homes.get(id(obj))
-            if home is None or len(name) > len(home[0]):
+            if home is None or _rank(name) > _rank(home[0]):
                 homes[id(obj)] = (name, attr)
             continue
         entries[attr] = f"{owner}.{obj.__qualname__}"

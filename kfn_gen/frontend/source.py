@@ -205,14 +205,14 @@ def check_names(src: Source) -> list[Diagnostic]:
             for alias in node.names:
                 r = api224.resolve(f"{mod}.{dotted(alias.name)}")
                 if not r.ok and not r.missing.startswith("_"):  # private names: not in the 2.2.4 table
-                    diags.append(_missing_diag(src, alias.name, r))
+                    diags.append(_missing_diag(src, alias.name, r, node))
         elif isinstance(node, cst.Attribute):
             path = src.keras_path(node)
             if path is None or src.keras_path(node.value) is None:
                 continue
             r = api224.resolve(path)
             if not r.ok and r.missing == node.attr.value and not r.missing.startswith("_"):
-                diags.append(_missing_diag(src, node.attr, r))
+                diags.append(_missing_diag(src, node.attr, r, node))
     diags.sort(key=lambda d: (d.line, d.col))
     return diags
 
@@ -272,15 +272,56 @@ def _may_define_dynamically(src: Source) -> bool:
     return False
 
 
-def _missing_diag(src: Source, node, r: api224.Resolved) -> Diagnostic:
+def _missing_diag(src: Source, node, r: api224.Resolved, use: cst.CSTNode) -> Diagnostic:
+    """A name 2.2.4 lacked: an error (2.2.4 itself raised there), unless the script guards the use against
+    the name's absence (version-compatibility code: `if hasattr(optimizers, 'optimizer_from_config')`,
+    `try: from keras.layers import CuDNNLSTM / except ImportError`): then 2.2.4 took the other branch, and
+    the use is reported as a warning."""
     from kfn_gen.keras224.keras1 import KERAS1_ONLY_NAMES  # Keras 1 names 2.2.4 no longer had
 
+    severity = "warning" if _guarded(src, use, r.missing) else "error"
+    kept = " (kept: the script guards this use against the name's absence)" if severity == "warning" else ""
     if r.missing in KERAS1_ONLY_NAMES:
-        return src.diag(node, "error", f"'{r.missing}' is not in Keras 2.2.4: {KERAS1_ONLY_NAMES[r.missing]}",
-                        "unknown-keras-name")
+        return src.diag(node, severity, f"'{r.missing}' is not in Keras 2.2.4: {KERAS1_ONLY_NAMES[r.missing]}"
+                        + kept, "unknown-keras-name")
     hint = f"; did you mean '{r.suggestion}'?" if r.suggestion else ""
     where = f"module '{r.missing_in}'" if r.missing_in else "Keras"
-    return src.diag(node, "error", f"{where} has no attribute '{r.missing}' in Keras 2.2.4{hint}", "unknown-keras-name")
+    return src.diag(node, severity, f"{where} has no attribute '{r.missing}' in Keras 2.2.4{hint}{kept}",
+                    "unknown-keras-name")
+
+
+# exceptions a `try` catches when it guards a name that may be missing
+_GUARD_EXCEPTIONS = {"AttributeError", "ImportError", "ModuleNotFoundError", "NameError", "Exception",
+                     "BaseException"}
+
+
+def _guarded(src: Source, node: cst.CSTNode, name: str) -> bool:
+    """Inside an `if` whose test asks hasattr(..., 'name'), or a `try` body whose handler catches a missing
+    name (AttributeError, ImportError, a bare except)."""
+    up = parents(src.module)
+    child, node = node, up.get(node)
+    while node is not None and not isinstance(node, cst.Module):
+        if isinstance(node, (cst.If, cst.IfExp)) and _asks_hasattr(node.test, name):
+            return True
+        if isinstance(node, cst.Try) and child is node.body and any(
+                h.type is None or _GUARD_EXCEPTIONS & {dotted(t) or "" for t in _types(h.type)}
+                for h in node.handlers):
+            return True
+        child, node = node, up.get(node)
+    return False
+
+
+def _asks_hasattr(test: cst.BaseExpression, name: str) -> bool:
+    for n in walk(test):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in ("hasattr", "getattr") \
+                and len(n.args) >= 2 and isinstance(n.args[1].value, cst.SimpleString) \
+                and n.args[1].value.evaluated_value == name:
+            return True
+    return False
+
+
+def _types(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
+    return [e.value for e in expr.elements] if isinstance(expr, cst.Tuple) else [expr]
 
 
 def _assigned_in_chain(scope, name: str) -> bool:

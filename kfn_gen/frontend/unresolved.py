@@ -142,6 +142,11 @@ def _from_import(node: ast.ImportFrom, modules, aliases) -> list[Unresolved]:
     return out
 
 
+# attributes every Python module has (keras.__version__ is Keras 3's too)
+_EVERY_MODULE_HAS = {"__name__", "__file__", "__doc__", "__path__", "__package__", "__spec__", "__loader__",
+                     "__dict__"}
+
+
 def _chain(node: ast.Attribute, aliases, modules) -> str | None:
     """The first step of `alias.a.b...` that Keras 3 lacks, as a dotted name; None if it resolves (or is
     not rooted at a Keras module alias)."""
@@ -154,6 +159,8 @@ def _chain(node: ast.Attribute, aliases, modules) -> str | None:
         return None
     current = aliases[cur.id]
     for attr in reversed(parts):
+        if attr in _EVERY_MODULE_HAS or (current == "keras" and attr == "__version__"):
+            return None
         nxt = f"{current}.{attr}"
         if nxt in modules:
             current = nxt
