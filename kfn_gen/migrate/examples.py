@@ -60,6 +60,10 @@ EXAMPLES: dict[str, str] = {
     "stdlib-removed": "import keras\nimport inspect\ndef f(a, b=1):\n    pass\nspec = inspect.getargspec(f)\n",
     "reset-states": "from keras.models import Sequential\nmodel = Sequential()\nmodel.reset_states()\n",
     "removed-modules": "from keras import engine\nLayer = engine.Layer\n",
+    "bound-modules": "from keras import backend as K\ndef crop(x, t):\n    return K.tf.slice(x, [0, t], [-1, 2])\n",
+    "removed-functions": "from keras.utils.conv_utils import normalize_tuple\n"
+                         "from keras_applications.imagenet_utils import _obtain_input_shape\n"
+                         "kernel = normalize_tuple(3, 2, 'kernel_size')\n",
     "layer-defaults": "from keras.layers import AveragePooling2D\npool = AveragePooling2D()\n",
     "masked-bidirectional": "from keras.layers import Input, Embedding, LSTM, Bidirectional\n"
                             "ids = Input(shape=(20,))\nx = Embedding(1000, 32, mask_zero=True)(ids)\n"

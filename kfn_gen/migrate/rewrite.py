@@ -213,13 +213,15 @@ def _place_preludes(ctx: Context) -> dict[int, list[cst.BaseStatement]]:
     out: dict[int, list[cst.BaseStatement]] = {}
     for index, codes in by_index.items():
         imports = sorted(c for c in codes if c.startswith(("import ", "from ")))
-        defs = sorted(c for c in codes if c not in imports)
+        # functions before classes: a class body may name a helper function (removed-modules' namespaces)
+        defs = sorted((c for c in codes if c not in imports), key=lambda c: (c.startswith("class "), c))
         stmts: list[cst.BaseStatement] = []
         for code in imports:
             stmts.extend(cst.parse_module(code + "\n").body)
         for code in defs:
             parsed = list(cst.parse_module(code + "\n").body)
-            parsed[0] = parsed[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+            if stmts or index > 0:  # not at the very top of the file
+                parsed[0] = parsed[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
             stmts.extend(parsed)
         out[index] = stmts
     return out

@@ -14,6 +14,8 @@ import os
 
 import pytest
 
+from kfn_gen.keras224 import api as api224
+
 pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
@@ -51,6 +53,14 @@ def assert_kwargs(dotted: str, names) -> None:
 @pytest.mark.parametrize("home", sorted(set(NAMES.MODULE_HOMES.values())))
 def test_module_homes_import(home):
     importlib.import_module(home)
+
+
+@pytest.mark.parametrize("home", sorted(NAMES.COMPANION_HOMES.values()))
+def test_companion_homes_have_the_public_functions_of_the_2_2_4_module(home):
+    module = importlib.import_module(home)
+    companion = [m for m, h in NAMES.COMPANION_HOMES.items() if h == home][0]
+    public = [n for n, ident in api224.names_in(companion).items() if ident.startswith(companion + ".")]
+    assert public and all(hasattr(module, n) for n in public), (companion, public)
 
 
 @pytest.mark.parametrize("target", sorted(NAMES.NAME_HOMES.values()))

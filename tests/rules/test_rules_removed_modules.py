@@ -59,7 +59,8 @@ def test_names_through_removed_modules_get_their_keras3_home():
 
 
 def test_namespace_comes_from_the_tables():
-    kept, left = namespace("keras.engine")
+    kept, functions, left = namespace("keras.engine")
+    assert functions == {}
     assert kept == {"Input": "keras.layers.Input", "InputLayer": "keras.layers.InputLayer",
                     "InputSpec": "keras.layers.InputSpec", "Layer": "keras.layers.Layer",
                     "Model": "keras.models.Model", "get_source_inputs": "keras.utils.get_source_inputs"}
@@ -98,3 +99,11 @@ def test_the_namespace_holds_keras3_objects_and_a_layer_built_on_it_runs(tmp_pat
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-3:] == ["3.0", "True", "True"]
+
+
+def test_a_module_with_2_2_4_functions_keras3_lacks_gets_them_as_helpers():
+    kept, functions, left = namespace("keras.utils.conv_utils")
+    assert kept == {}
+    assert sorted(functions) == ["conv_input_length", "conv_output_length", "convert_kernel", "deconv_length",
+                                 "normalize_padding", "normalize_tuple"]
+    assert left == ["K (a submodule)"]

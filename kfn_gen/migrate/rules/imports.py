@@ -17,7 +17,7 @@ from kfn_gen.keras224 import api as api224
 from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
-from kfn_gen.migrate.tables.names import MODULE_HOMES, NAME_HOMES
+from kfn_gen.migrate.tables.names import COMPANION_HOMES, MODULE_HOMES, NAME_HOMES
 
 
 def home_of(module: str, name: str) -> str:
@@ -40,13 +40,14 @@ def _renamed_leaf(module: str, name: str) -> str | None:
 def _later_leaf(module: str, name: str, leaf: str) -> str | None:
     """The name a later rule gives this import (renamed-names: `ThresholdedReLU` -> `ReLU`), or None
     when a later rule replaces the name and drops its import (layers-removed: print_summary,
-    LocallyConnected1D/2D)."""
+    LocallyConnected1D/2D; removed-functions: 2.2.4 functions defined in the script)."""
+    from kfn_gen.migrate.helpers.functions import FUNCTIONS
     from kfn_gen.migrate.helpers.layers import LOCAL_HELPERS
     from kfn_gen.migrate.tables.names import RENAMED
     from kfn_gen.migrate.tables.removed import PRINT_SUMMARY
 
     ident = api224.names_in(module).get(name)
-    if ident == PRINT_SUMMARY or ident in LOCAL_HELPERS:
+    if ident == PRINT_SUMMARY or ident in LOCAL_HELPERS or ident in FUNCTIONS or f"{module}.{name}" in FUNCTIONS:
         return None
     return RENAMED.get((name, ident), leaf)
 
@@ -110,6 +111,8 @@ class Imports(Rule):
 
     def import_from(self, ctx: Context, node: cst.ImportFrom, tf: bool) -> None:
         mod = dotted(node.module)
+        if mod.split(".")[0] in api224.KERAS_PACKAGES[1:]:
+            self.companion(ctx, node, mod)
         if not api224.is_keras_path(mod):
             return
         if isinstance(node.names, cst.ImportStar):
@@ -123,7 +126,7 @@ class Imports(Rule):
         renamed = {}
         moved_to = {id(a): _module_alias_home(ctx, mod, a) for a in node.names}  # once: it may warn
         for alias in node.names:
-            if dotted(alias.name).startswith("_"):
+            if _private_name(dotted(alias.name)):
                 _private(ctx, alias, f"{mod}.{dotted(alias.name)}")
             home = home_of(mod, dotted(alias.name))
             moved = moved_to[id(alias)]
@@ -170,6 +173,33 @@ class Imports(Rule):
             f"from {mod} import {', '.join(dotted(a.name) for a in moved)} (2.2.4 modules) -> {last}"
         ctx.edit(node, lambda n, c=last: cst.parse_statement(c + "\n").body[0], msg)
 
+    @staticmethod
+    def companion(ctx: Context, node: cst.ImportFrom, mod: str) -> None:
+        """`from keras_applications import imagenet_utils`, `from keras_applications.imagenet_utils import
+        preprocess_input` -> the Keras 3 home (tables.COMPANION_HOMES), when every name it imports has one
+        there or is a 2.2.4 function removed-functions defines."""
+        from kfn_gen.migrate.helpers.functions import FUNCTIONS
+
+        if isinstance(node.names, cst.ImportStar):
+            return
+        target, moves = COMPANION_HOMES.get(mod), False
+        for alias in node.names:
+            name = dotted(alias.name)
+            if f"{mod}.{name}" in FUNCTIONS or api224.names_in(mod).get(name) in FUNCTIONS:
+                continue
+            moves = True
+            home = COMPANION_HOMES.get(f"{mod}.{name}")
+            if home is not None and target is None:
+                if home.rpartition(".")[2] != name:
+                    return
+                target = home.rpartition(".")[0]
+            elif target is None or home is not None or not api224.keras3_has(f"{target}.{name}"):
+                return
+        if target is not None and moves:
+            ctx.edit(node, lambda n, t=target: n.with_changes(module=cst.parse_expression(t)),
+                     f"from {mod} import ... -> from {target} import ... (keras_applications is not installed "
+                     "with Keras 3)")
+
     def plain_import(self, ctx: Context, node: cst.Import, tf: bool) -> None:
         for alias in node.names:
             mod = dotted(alias.name)
@@ -196,7 +226,7 @@ class Imports(Rule):
 
     def attribute(self, ctx: Context, node: cst.Attribute) -> None:
         path = ctx.src.keras_path(node)
-        if path is not None and node.attr.value.startswith("_") and ctx.src.keras_path(node.value) is not None:
+        if path is not None and _private_name(node.attr.value) and ctx.src.keras_path(node.value) is not None:
             _private(ctx, node, path)
             return
         if path is None:
@@ -226,6 +256,11 @@ class Imports(Rule):
 PRIVATE_HINTS = {  # private 2.2.4 names tutorials used, and the public way
     "_get_available_gpus": "use tf.config.list_physical_devices('GPU')",
 }
+
+
+def _private_name(name: str) -> bool:
+    """`_obtain_input_shape`, not `__version__` (Keras 3 has keras.__version__)."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
 def _private(ctx: Context, node: cst.CSTNode, path: str) -> None:

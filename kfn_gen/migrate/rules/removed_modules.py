@@ -5,8 +5,9 @@ Libraries of 2018-2019 re-export Keras' modules from one file (`engine = keras.e
 keras.layers`) and use `engine.Layer` / `engine.InputSpec` elsewhere.  Keras 3 has no keras.engine, so
 that one line stopped every module of the package at import.  The namespace is built from the tables
 (tables.NAME_HOMES, tables.MODULE_HOMES) over 2.2.4's own list of the module's public names: each entry
-is the very object Keras 3 has for that 2.2.4 name; a name with no Keras 3 home is left out (using it
-raises AttributeError naming it), and the rule warns with the names left out.  Uses spelled out in full
+is the very object Keras 3 has for that 2.2.4 name, or 2.2.4's own function defined in the script
+(migrate/helpers/functions.py: conv_utils' normalize_tuple, ...); a name with neither is left out (using
+it raises AttributeError naming it), and the rule warns with the names left out.  Uses spelled out in full
 (`keras.engine.InputSpec`) are the imports rule's business; this rule takes only the module itself.
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ import libcst as cst
 
 from kfn_gen.keras224 import api as api224
 from kfn_gen.frontend.tree import dotted, parents, walk
+from kfn_gen.migrate.helpers.functions import FUNCTIONS, USES_KERAS, Helper
+from kfn_gen.migrate.importing import rebind
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 from kfn_gen.migrate.tables.names import MODULE_HOMES, NAME_HOMES
@@ -31,21 +34,24 @@ def keras3_home(ident: str) -> str | None:
     return home if home and api224.keras3_has(home) else None
 
 
-def namespace(module: str) -> tuple[dict[str, str], list[str]]:
-    """({2.2.4 name: Keras 3 dotted name}, [names left out]) for a 2.2.4 module."""
-    kept, left = {}, []
+def namespace(module: str) -> tuple[dict[str, str], dict[str, Helper], list[str]]:
+    """({2.2.4 name: Keras 3 dotted name}, {2.2.4 name: 2.2.4's own function, defined in the script},
+    [names left out]) for a 2.2.4 module."""
+    kept, functions, left = {}, {}, []
     for name, ident in sorted(api224.names_in(module).items()):
         if ident.startswith("module:"):  # a submodule (keras.engine.training): Keras 3 has no such module
             left.append(f"{name} (a submodule)")
             continue
-        if ident.startswith("reexport:"):
+        if ident.startswith(("reexport:", "value:", "pymodule:")):
             continue
         home = keras3_home(ident)
         if home:
             kept[name] = home
+        elif ident in FUNCTIONS:
+            functions[name] = FUNCTIONS[ident]
         else:
             left.append(name)
-    return kept, left
+    return kept, functions, left
 
 
 def removed(module: str) -> bool:
@@ -78,7 +84,7 @@ class RemovedModules(Rule):
             helper = self.helper(ctx, path, node)
             if helper:
                 ctx.replace_code(node, helper, f"{path} -> {helper} (Keras 3 has no {path}; the class holds the "
-                                 f"Keras 3 objects for its names: {', '.join(namespace(path)[0])})")
+                                 f"Keras 3 objects for its names: {', '.join(sorted({**namespace(path)[0], **namespace(path)[1]}))})")
 
     def import_from(self, ctx: Context, node: cst.ImportFrom) -> None:
         """`from keras import engine [as e]` -> the import without it, and `engine = keras224_engine` after it."""
@@ -90,51 +96,42 @@ class RemovedModules(Rule):
         gone = [a for a in node.names if base and removed(f"{base}.{dotted(a.name)}")]
         if not gone:
             return
-        binds = []
+        helpers = {}
         for alias in gone:
             path = f"{base}.{dotted(alias.name)}"
             helper = self.helper(ctx, path, alias)
             if helper is None:
                 return
-            local = alias.asname.name.value if alias.asname else dotted(alias.name)
-            binds.append(f"{local} = {helper}")
-        line = _line_of(ctx, node)
-        if line is None:
-            return
-        drop = {dotted(a.name) for a in gone}
-
-        def edit(updated, drop=drop, binds=binds):
-            small = updated.body[0]
-            names = [a for a in small.names if dotted(a.name) not in drop]
-            new = [cst.parse_statement(b + "\n") for b in binds]
-            if not names:
-                return cst.FlattenSentinel([new[0].with_changes(leading_lines=updated.leading_lines), *new[1:]])
-            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return cst.FlattenSentinel([updated.with_changes(body=[small.with_changes(names=names)]), *new])
-        ctx.edit(line, edit, f"from {base} import {', '.join(sorted(drop))}: Keras 3 has no "
-                             f"{', '.join(f'{base}.{d}' for d in sorted(drop))}; bound to the namespace of its "
-                             "names Keras 3 has")
+            helpers[dotted(alias.name)] = helper
+        drop = sorted(helpers)
+        rebind(ctx, node, helpers, f"from {base} import {', '.join(drop)}: Keras 3 has no "
+                                   f"{', '.join(f'{base}.{d}' for d in drop)}; bound to the namespace of its "
+                                   "names Keras 3 has")
 
     @staticmethod
     def helper(ctx: Context, path: str, use: cst.CSTNode) -> str | None:
-        kept, left = namespace(path)
+        kept, functions, left = namespace(path)
+        used = _attribute_names(ctx)  # 2.2.4's functions: only those the script may reach (`.normalize_tuple`)
+        keras_homes = bool(kept)
+        for name, function in functions.items():
+            if name in used:
+                kept[name] = ctx.define(function.wanted, function.template, use,
+                                        imports_keras=function in USES_KERAS)
         if not kept:
             return None
         wanted = PREFIX + path[len("keras."):].replace(".", "_")
-        body = "\n".join(f"    {k} = {v}" for k, v in kept.items())
+        body = "\n".join(f"    {k} = {v}" for k, v in sorted(kept.items()))
+        what = "as far as Keras 3 has its names" if len(kept) == len(namespace(path)[0]) else \
+            "with 2.2.4's own functions where Keras 3 has none"
         template = ("class {name}:\n"
-                    f'    """Keras 2.2.4\'s {path}, as far as Keras 3 has its names (Keras 3 has no {path})."""\n'
+                    f'    """Keras 2.2.4\'s {path}, {what} (Keras 3 has no {path})."""\n'
                     + body.replace("{", "{{").replace("}", "}}"))
-        name = ctx.define(wanted, template, use)
+        name = ctx.define(wanted, template, use, imports_keras=keras_homes)
         if left:
             ctx.warn(use, f"{path}: Keras 3 has no home for {', '.join(left)}; uses of those names through "
                           f"{name} raise AttributeError: migrate them by hand")
         return name
 
 
-def _line_of(ctx: Context, node: cst.ImportFrom):
-    """The statement line that holds only this import (None when it shares the line)."""
-    for stmt in walk(ctx.src.module):
-        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and stmt.body[0] is node:
-            return stmt
-    return None
+def _attribute_names(ctx: Context) -> set[str]:
+    return {n.attr.value for n in walk(ctx.src.module) if isinstance(n, cst.Attribute)}

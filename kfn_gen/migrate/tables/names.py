@@ -33,6 +33,14 @@ MODULE_HOMES = {
     "keras.objectives": "keras.losses",
 }
 
+# Modules of Keras 2's companion packages (not installed with Keras 3) -> their Keras 3 home.  keras_applications
+# 1.0.6's imagenet_utils.preprocess_input / decode_predictions compute what keras.applications.imagenet_utils'
+# do (tests/numeric/test_removed_functions_numeric.py); its model modules take backend=/layers= keywords Keras 3's
+# do not, so they are not here.
+COMPANION_HOMES = {
+    "keras_applications.imagenet_utils": "keras.applications.imagenet_utils",
+}
+
 # Keras 2.2.4 identity -> Keras 3 dotted name, where the module mapping above does not say it.
 NAME_HOMES = {
     "keras.engine.input_layer.Input": "keras.layers.Input",

@@ -1,0 +1,245 @@
+"""Keras 2.2.4 functions that Keras 3 lacks, and that 2018-2019 code imports: 2.2.4's own implementation,
+defined in the migrated script (removed-functions binds the script's name for it to the helper).
+
+Each body is 2.2.4's code (keras/utils/conv_utils.py, keras/utils/layer_utils.py, keras/engine/saving.py) or
+keras_applications 1.0.6's (imagenet_utils.py, __init__.py), with what Keras 3 spells differently changed and
+said so in the helper's docstring:
+* `convert_kernel` indexed with a list of slices, which numpy >= 1.23 rejects; a tuple means the same.
+* `normalize_padding` allowed 'full' only on Theano: dropped.
+* `correct_pad(backend, inputs, kernel_size)` read `backend.int_shape(inputs)`; Keras 3's backend has no
+  int_shape, so the shape is `inputs.shape` (the same tuple) and the data format Keras 3's.
+* `model_from_config` deserialized through 2.2.4's layer registry, which knew Sequential and Model; Keras 3's
+  `keras.layers.deserialize` does not, so they are passed as custom objects (a functional model's class name
+  is 'Functional' in Keras 3).
+* `convert_all_kernels_in_model` set the flipped kernels with K.batch_set_value: `variable.assign`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Helper:
+    wanted: str  # the helper's name in the script (ctx.define may add a suffix)
+    code: str  # its definition, with {name} for the name
+
+    @property
+    def template(self) -> str:
+        return self.code.replace("{", "{{").replace("}", "}}").replace("{{name}}", "{name}")
+
+
+NORMALIZE_TUPLE = Helper("keras224_normalize_tuple", '''def {name}(value, n, name):
+    """Keras 2.2.4's conv_utils.normalize_tuple: an int or an iterable of n ints -> a tuple of n ints."""
+    if isinstance(value, int):
+        return (value,) * n
+    try:
+        value_tuple = tuple(value)
+    except TypeError:
+        raise ValueError('The `' + name + '` argument must be a tuple of ' + str(n) + ' integers. Received: '
+                         + str(value))
+    if len(value_tuple) != n:
+        raise ValueError('The `' + name + '` argument must be a tuple of ' + str(n) + ' integers. Received: '
+                         + str(value))
+    for single_value in value_tuple:
+        try:
+            int(single_value)
+        except ValueError:
+            raise ValueError('The `' + name + '` argument must be a tuple of ' + str(n) + ' integers. Received: '
+                             + str(value) + ' including element ' + str(single_value) + ' of type '
+                             + str(type(single_value)))
+    return value_tuple
+''')
+
+NORMALIZE_PADDING = Helper("keras224_normalize_padding", '''def {name}(value):
+    """Keras 2.2.4's conv_utils.normalize_padding ('full' was Theano's only)."""
+    padding = value.lower()
+    if padding not in {'valid', 'same', 'causal'}:
+        raise ValueError('The `padding` argument must be one of "valid", "same" (or "causal" for Conv1D). '
+                         'Received: ' + str(padding))
+    return padding
+''')
+
+CONVERT_KERNEL = Helper("keras224_convert_kernel", '''def {name}(kernel):
+    """Keras 2.2.4's conv_utils.convert_kernel: flips a 3D-5D kernel's spatial axes (Theano <-> TensorFlow)."""
+    import numpy as np
+
+    kernel = np.asarray(kernel)
+    if not 3 <= kernel.ndim <= 5:
+        raise ValueError('Invalid kernel shape:', kernel.shape)
+    slices = [slice(None, None, -1) for _ in range(kernel.ndim)]
+    slices[-2:] = (slice(None, None), slice(None, None))
+    return np.copy(kernel[tuple(slices)])
+''')
+
+CONV_OUTPUT_LENGTH = Helper("keras224_conv_output_length", '''def {name}(input_length, filter_size, padding, stride, dilation=1):
+    """Keras 2.2.4's conv_utils.conv_output_length."""
+    if input_length is None:
+        return None
+    assert padding in {'same', 'valid', 'full', 'causal'}
+    dilated_filter_size = filter_size + (filter_size - 1) * (dilation - 1)
+    if padding == 'same':
+        output_length = input_length
+    elif padding == 'valid':
+        output_length = input_length - dilated_filter_size + 1
+    elif padding == 'causal':
+        output_length = input_length
+    elif padding == 'full':
+        output_length = input_length + dilated_filter_size - 1
+    return (output_length + stride - 1) // stride
+''')
+
+CONV_INPUT_LENGTH = Helper("keras224_conv_input_length", '''def {name}(output_length, filter_size, padding, stride):
+    """Keras 2.2.4's conv_utils.conv_input_length."""
+    if output_length is None:
+        return None
+    assert padding in {'same', 'valid', 'full'}
+    if padding == 'same':
+        pad = filter_size // 2
+    elif padding == 'valid':
+        pad = 0
+    elif padding == 'full':
+        pad = filter_size - 1
+    return (output_length - 1) * stride - 2 * pad + filter_size
+''')
+
+DECONV_LENGTH = Helper("keras224_deconv_length", '''def {name}(dim_size, stride_size, kernel_size, padding, output_padding, dilation=1):
+    """Keras 2.2.4's conv_utils.deconv_length: a transposed convolution's output length."""
+    assert padding in {'same', 'valid', 'full'}
+    if dim_size is None:
+        return None
+    kernel_size = kernel_size + (kernel_size - 1) * (dilation - 1)
+    if output_padding is None:
+        if padding == 'valid':
+            dim_size = dim_size * stride_size + max(kernel_size - stride_size, 0)
+        elif padding == 'full':
+            dim_size = dim_size * stride_size - (stride_size + kernel_size - 2)
+        elif padding == 'same':
+            dim_size = dim_size * stride_size
+    else:
+        if padding == 'same':
+            pad = kernel_size // 2
+        elif padding == 'valid':
+            pad = 0
+        elif padding == 'full':
+            pad = kernel_size - 1
+        dim_size = ((dim_size - 1) * stride_size + kernel_size - 2 * pad + output_padding)
+    return dim_size
+''')
+
+CONVERT_ALL_KERNELS = Helper("keras224_convert_all_kernels_in_model", '''def {name}(model):
+    """Keras 2.2.4's layer_utils.convert_all_kernels_in_model: flips every Conv1D/2D/3D/2DTranspose kernel's
+    spatial axes (Theano <-> TensorFlow)."""
+    import numpy as np
+
+    for layer in model.layers:
+        if layer.__class__.__name__ in {'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose'}:
+            kernel = np.asarray(layer.kernel.numpy())
+            slices = [slice(None, None, -1) for _ in range(kernel.ndim)]
+            slices[-2:] = (slice(None, None), slice(None, None))
+            layer.kernel.assign(np.copy(kernel[tuple(slices)]))
+''')
+
+MODEL_FROM_CONFIG = Helper("keras224_model_from_config", '''def {name}(config, custom_objects=None):
+    """Keras 2.2.4's model_from_config: a model (or layer) from {'class_name': ..., 'config': ...}."""
+    if isinstance(config, list):
+        raise TypeError('`model_from_config` expects a dictionary, not a list. Maybe you meant to use '
+                        '`Sequential.from_config(config)`?')
+    objects = {'Sequential': keras.Sequential, 'Model': keras.Model, 'Functional': keras.Model}
+    objects.update(custom_objects or {})
+    return keras.layers.deserialize(config, custom_objects=objects)
+''')
+
+OBTAIN_INPUT_SHAPE = Helper("keras224_obtain_input_shape", '''def {name}(input_shape, default_size, min_size, data_format, require_flatten, weights=None):
+    """keras_applications 1.0.6's imagenet_utils._obtain_input_shape: a model's input shape, checked."""
+    import warnings
+
+    if weights != 'imagenet' and input_shape and len(input_shape) == 3:
+        if data_format == 'channels_first':
+            if input_shape[0] not in {1, 3}:
+                warnings.warn('This model usually expects 1 or 3 input channels. However, it was passed an '
+                              'input_shape with ' + str(input_shape[0]) + ' input channels.')
+            default_shape = (input_shape[0], default_size, default_size)
+        else:
+            if input_shape[-1] not in {1, 3}:
+                warnings.warn('This model usually expects 1 or 3 input channels. However, it was passed an '
+                              'input_shape with ' + str(input_shape[-1]) + ' input channels.')
+            default_shape = (default_size, default_size, input_shape[-1])
+    else:
+        if data_format == 'channels_first':
+            default_shape = (3, default_size, default_size)
+        else:
+            default_shape = (default_size, default_size, 3)
+    if weights == 'imagenet' and require_flatten:
+        if input_shape is not None:
+            if input_shape != default_shape:
+                raise ValueError('When setting`include_top=True` and loading `imagenet` weights, `input_shape` '
+                                 'should be ' + str(default_shape) + '.')
+        return default_shape
+    if input_shape:
+        if data_format == 'channels_first':
+            if input_shape is not None:
+                if len(input_shape) != 3:
+                    raise ValueError('`input_shape` must be a tuple of three integers.')
+                if input_shape[0] != 3 and weights == 'imagenet':
+                    raise ValueError('The input must have 3 channels; got `input_shape=' + str(input_shape) + '`')
+                if ((input_shape[1] is not None and input_shape[1] < min_size) or
+                        (input_shape[2] is not None and input_shape[2] < min_size)):
+                    raise ValueError('Input size must be at least ' + str(min_size) + 'x' + str(min_size)
+                                     + '; got `input_shape=' + str(input_shape) + '`')
+        else:
+            if input_shape is not None:
+                if len(input_shape) != 3:
+                    raise ValueError('`input_shape` must be a tuple of three integers.')
+                if input_shape[-1] != 3 and weights == 'imagenet':
+                    raise ValueError('The input must have 3 channels; got `input_shape=' + str(input_shape) + '`')
+                if ((input_shape[0] is not None and input_shape[0] < min_size) or
+                        (input_shape[1] is not None and input_shape[1] < min_size)):
+                    raise ValueError('Input size must be at least ' + str(min_size) + 'x' + str(min_size)
+                                     + '; got `input_shape=' + str(input_shape) + '`')
+    else:
+        if require_flatten:
+            input_shape = default_shape
+        else:
+            if data_format == 'channels_first':
+                input_shape = (3, None, None)
+            else:
+                input_shape = (None, None, 3)
+    if require_flatten:
+        if None in input_shape:
+            raise ValueError('If `include_top` is True, you should specify a static `input_shape`. Got '
+                             '`input_shape=' + str(input_shape) + '`')
+    return input_shape
+''')
+
+CORRECT_PAD = Helper("keras224_correct_pad", '''def {name}(backend, inputs, kernel_size):
+    """keras_applications 1.0.6's correct_pad: the zero padding of a 2D convolution with downsampling
+    (`backend` was always Keras' own; the shape is read from the tensor)."""
+    img_dim = 2 if keras.config.image_data_format() == 'channels_first' else 1
+    input_size = tuple(inputs.shape)[img_dim:(img_dim + 2)]
+    if isinstance(kernel_size, int):
+        kernel_size = (kernel_size, kernel_size)
+    if input_size[0] is None:
+        adjust = (1, 1)
+    else:
+        adjust = (1 - input_size[0] % 2, 1 - input_size[1] % 2)
+    correct = (kernel_size[0] // 2, kernel_size[1] // 2)
+    return ((correct[0] - adjust[0], correct[0]), (correct[1] - adjust[1], correct[1]))
+''')
+
+# 2.2.4 identity (or, for a private or companion-package name, its dotted path) -> helper
+FUNCTIONS = {
+    "keras.utils.conv_utils.normalize_tuple": NORMALIZE_TUPLE,
+    "keras.utils.conv_utils.normalize_padding": NORMALIZE_PADDING,
+    "keras.utils.conv_utils.convert_kernel": CONVERT_KERNEL,
+    "keras.utils.conv_utils.conv_output_length": CONV_OUTPUT_LENGTH,
+    "keras.utils.conv_utils.conv_input_length": CONV_INPUT_LENGTH,
+    "keras.utils.conv_utils.deconv_length": DECONV_LENGTH,
+    "keras.utils.layer_utils.convert_all_kernels_in_model": CONVERT_ALL_KERNELS,
+    "keras.engine.saving.model_from_config": MODEL_FROM_CONFIG,
+    "keras_applications.imagenet_utils._obtain_input_shape": OBTAIN_INPUT_SHAPE,
+    # Keras <= 2.1.6 kept it there; code written for both imports it from either, under a version check
+    "keras.applications.imagenet_utils._obtain_input_shape": OBTAIN_INPUT_SHAPE,
+    "keras_applications.correct_pad": CORRECT_PAD,
+}
+# helpers whose body uses `keras.` (the others import what they use)
+USES_KERAS = {MODEL_FROM_CONFIG, CORRECT_PAD}

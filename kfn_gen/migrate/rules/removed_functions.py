@@ -1,0 +1,78 @@
+"""A 2.2.4 function that Keras 3 lacks, imported by name or spelled out in full -> 2.2.4's own function, defined
+in the migrated script (migrate/helpers/functions.py).
+
+`from keras.utils.conv_utils import normalize_tuple`, `from keras.models import model_from_config`,
+`from keras_applications.imagenet_utils import _obtain_input_shape` (applications code copied in 2018-2019):
+Keras 3 has no such name, so the import stopped the file, and every module of the package that imported it.
+The import loses the name and the script's name is bound to the helper (`normalize_tuple =
+keras224_normalize_tuple`), so every use keeps working; `keras.utils.conv_utils.normalize_tuple` spelled out
+becomes the helper's name.  Uses through a module Keras 3 lacks (`conv_utils.normalize_tuple` after `from
+keras.utils import conv_utils`) are removed-modules' business: its namespace holds the same helpers.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from kfn_gen.frontend.tree import dotted, walk
+from kfn_gen.keras224 import api as api224
+from kfn_gen.migrate.helpers.functions import FUNCTIONS, USES_KERAS, Helper
+from kfn_gen.migrate.importing import rebind
+from kfn_gen.migrate.rewrite import Context
+from kfn_gen.migrate.rule import Rule
+
+
+def function_of(path: str) -> Helper | None:
+    """The helper for a dotted 2.2.4 path (`keras.models.model_from_config`, a companion-package path), if any."""
+    if path in FUNCTIONS:  # private and companion-package names are keyed by their path
+        return FUNCTIONS[path]
+    if api224.is_keras_path(path):
+        return FUNCTIONS.get(api224.resolve(path).identity or "")
+    module, _, name = path.rpartition(".")
+    return FUNCTIONS.get(api224.names_in(module).get(name, ""))
+
+
+class RemovedFunctions(Rule):
+    code = "KFN037"
+    name = "removed-functions"
+    description = ("a 2.2.4 function Keras 3 lacks (conv_utils.normalize_tuple, model_from_config, "
+                   "_obtain_input_shape, ...) -> 2.2.4's own function, defined in the script")
+
+    def run(self, ctx: Context) -> None:
+        if "keras" not in ctx.src.text:
+            return
+        for node in walk(ctx.src.module):
+            if isinstance(node, cst.ImportFrom):
+                self.import_from(ctx, node)
+            elif isinstance(node, cst.Attribute):
+                self.spelled_out(ctx, node)
+
+    def import_from(self, ctx: Context, node: cst.ImportFrom) -> None:
+        if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
+            return
+        base = dotted(node.module) or ""
+        if base.split(".")[0] not in api224.KERAS_PACKAGES:
+            return
+        helpers = {}
+        for alias in node.names:
+            function = function_of(f"{base}.{dotted(alias.name)}")
+            if function is not None:
+                helpers[dotted(alias.name)] = self.define(ctx, function, alias)
+                ctx.supersede(alias, ("imports",))  # its "private to 2.2.4" warning: the helper is defined
+        if helpers:
+            rebind(ctx, node, helpers, f"from {base} import {', '.join(sorted(helpers))}: Keras 3 has none; "
+                                       f"2.2.4's own function is defined in the script "
+                                       f"({', '.join(sorted(set(helpers.values())))})")
+
+    def spelled_out(self, ctx: Context, node: cst.Attribute) -> None:
+        path = ctx.src.keras_path(node)
+        if path is None or ctx.src.module.code_for_node(node) != path:
+            return  # reached through a name bound to a module: removed-modules' namespace, or an import above
+        function = function_of(path)
+        if function is not None:
+            name = self.define(ctx, function, node)
+            ctx.replace_code(node, name, f"{path} -> {name} (Keras 3 has none; 2.2.4's own function is defined "
+                                         "in the script)")
+
+    @staticmethod
+    def define(ctx: Context, function: Helper, use: cst.CSTNode) -> str:
+        return ctx.define(function.wanted, function.template, use, imports_keras=function in USES_KERAS)

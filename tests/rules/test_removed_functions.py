@@ -1,0 +1,164 @@
+"""2.2.4 names Keras 3 lacks, carried over (issue 17): 2.2.4's own functions defined in the script
+(removed-functions, and removed-modules' namespaces), modules 2.2.4 bound in its own modules (bound-modules),
+keras_applications' imagenet_utils, and uses guarded against a name's absence.  Executed against genuine 2.2.4:
+tests/numeric/test_removed_functions_numeric.py."""
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from kfn_gen.keras224 import api as api224
+from kfn_gen.migrate.helpers.functions import FUNCTIONS
+from kfn_gen.migrate.pipeline import migrate_source
+
+
+def _migrate(source: str):
+    result = migrate_source(source, "s.py")
+    assert result.code is not None, [d.format() for d in result.diagnostics]
+    return result
+
+
+def _noisy(result, severity=("warning", "error")):
+    return [d.format() for d in result.diagnostics if d.severity in severity]
+
+
+def _defined(code: str) -> set[str]:
+    return {n.name for n in ast.parse(code).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+
+
+@pytest.mark.parametrize("path", sorted(FUNCTIONS))
+def test_each_helper_is_one_definition_of_its_name(path):
+    helper = FUNCTIONS[path]
+    code = helper.template.format(name=helper.wanted)
+    tree = ast.parse(code)
+    assert [type(n) for n in tree.body] == [ast.FunctionDef] and tree.body[0].name == helper.wanted
+
+
+def test_an_imported_function_is_bound_to_2_2_4s_own_and_the_rest_of_the_import_stays():
+    result = _migrate("from keras.models import model_from_config, Sequential, model_from_config\n"
+                      "def clone(m):\n    return model_from_config({'class_name': 'Sequential', "
+                      "'config': m.get_config()})\n")
+    code = result.code
+    assert "from keras.models import Sequential\n" in code
+    assert "model_from_config = keras224_model_from_config\n" in code
+    assert code.count("model_from_config = keras224_model_from_config") == 1  # imported twice, bound once
+    assert _defined(code) >= {"keras224_model_from_config", "clone"}
+    assert not _noisy(result)
+
+
+def test_an_alias_is_bound_and_a_line_with_only_helpers_becomes_bindings():
+    code = _migrate("from keras.utils.conv_utils import normalize_tuple as nt, conv_output_length\n"
+                    "k = nt(3, 2, 'k')\nn = conv_output_length(7, 3, 'same', 2)\n").code
+    assert "from keras.utils.conv_utils" not in code
+    assert "nt = keras224_normalize_tuple\nconv_output_length = keras224_conv_output_length\n" in code
+    assert _defined(code) == {"keras224_normalize_tuple", "keras224_conv_output_length"}
+
+
+def test_a_name_spelled_out_in_full_becomes_the_helper():
+    result = _migrate("import keras\nk = keras.utils.conv_utils.normalize_tuple(3, 2, 'k')\n")
+    assert "k = keras224_normalize_tuple(3, 2, 'k')" in result.code
+    assert not _noisy(result)
+
+
+def test_applications_code_gets_its_private_helpers_and_imagenet_utils_moves():
+    source = ("from keras_applications.imagenet_utils import _obtain_input_shape\n"
+              "from keras_applications import correct_pad\n"
+              "from keras_applications import imagenet_utils\n"
+              "from keras import backend\n"
+              "import keras\n"
+              "if keras.__version__ < '2.2.0':\n"
+              "    from keras.applications.imagenet_utils import _obtain_input_shape\n"
+              "def preprocess_input(x):\n    return imagenet_utils.preprocess_input(x, mode='tf')\n"
+              "shape = _obtain_input_shape(None, 224, 32, backend.image_data_format(), False)\n")
+    result = _migrate(source)
+    code = result.code
+    assert "from keras.applications import imagenet_utils\n" in code
+    assert "_obtain_input_shape = keras224_obtain_input_shape" in code
+    assert "    _obtain_input_shape = keras224_obtain_input_shape" in code  # the guarded one too
+    assert "correct_pad = keras224_correct_pad" in code
+    assert "keras_applications" not in code.replace("keras_applications 1.0.6", "")
+    assert not _noisy(result)  # keras.__version__ is Keras 3's too: no warning
+
+
+def test_a_companion_import_with_a_name_keras3_lacks_is_left_and_reported():
+    result = _migrate("from keras_applications import get_submodules_from_kwargs, imagenet_utils\n")
+    assert result.code == "from keras_applications import get_submodules_from_kwargs, imagenet_utils\n"
+    assert any("keras_applications" in d for d in _noisy(result, ("warning",)))
+
+
+def test_a_removed_module_namespace_holds_only_the_helpers_the_script_reaches():
+    code = _migrate("from keras.utils import conv_utils\n"
+                    "def build(k):\n    return conv_utils.normalize_tuple(k, 2, 'kernel_size')\n").code
+    assert "conv_utils = keras224_utils_conv_utils\n" in code
+    assert "    normalize_tuple = keras224_normalize_tuple\n" in code
+    assert _defined(code) == {"keras224_normalize_tuple", "keras224_utils_conv_utils", "build"}
+    # the function comes before the class body that names it
+    assert code.index("def keras224_normalize_tuple") < code.index("class keras224_utils_conv_utils")
+    ns = {}
+    exec(compile(code.replace("import keras\n", ""), "s.py", "exec"), ns)
+    assert ns["build"](3) == (3, 3)
+
+
+def test_migrating_twice_changes_nothing_more():
+    source = ("from keras.utils.conv_utils import normalize_tuple\nfrom keras import backend as K\n"
+              "from keras.layers import *\nx = K.tf.zeros((2,))\ny = np.zeros(normalize_tuple(2, 1, 'n'))\n")
+    once = _migrate(source).code
+    assert _migrate(once).code == once
+
+
+# ----- bound-modules -----
+
+def test_the_backend_s_tf_and_np_become_the_modules():
+    result = _migrate("from keras import backend as K\ndef f(x, t):\n    m = K.tf.slice(x, [0, t], [-1, 2])\n"
+                      "    return m * K.np.float32(2.0)\n")
+    code = result.code
+    assert "import numpy as np\n" in code and "import tensorflow as tf\n" in code
+    assert "m = tf.slice(x, [0, t], [-1, 2])" in code and "return m * np.float32(2.0)" in code
+    assert not _noisy(result)
+
+
+def test_the_script_s_own_name_for_the_module_is_used_and_a_taken_name_is_avoided():
+    code = _migrate("import tensorflow as T\nfrom keras import backend as K\ntf = 3\nnp = 4\n"
+                    "a = K.tf.zeros(2)\nb = K.np.ones(2)\n").code
+    assert "a = T.zeros(2)" in code
+    assert "import numpy as np_1\n" in code and "b = np_1.ones(2)" in code
+
+
+def test_a_module_a_2_2_4_star_import_bound_is_imported():
+    result = _migrate("from keras.layers import *\nz = np.zeros(3)\n")
+    assert "import numpy as np\n" in result.code
+    assert not _noisy(result)
+
+
+def test_the_api_table_records_modules_and_constants_2_2_4_bound():
+    assert api224.names_in("keras.backend")["tf"] == "pymodule:tensorflow"
+    assert api224.names_in("keras.layers")["np"] == "pymodule:numpy"
+    assert api224.names_in("keras_applications.vgg16")["WEIGHTS_PATH_NO_TOP"].startswith("value:")
+    assert api224.resolve("keras.applications.vgg16.vgg16.WEIGHTS_PATH_NO_TOP").ok
+    assert not api224.resolve("keras.applications.vgg16.vgg16.WEIGHTS_PATH_NO_TOPP").ok
+
+
+# ----- refuse only what is certainly wrong -----
+
+@pytest.mark.parametrize("source", [
+    "import keras.optimizers as optimizers\ndef clone(c):\n    if hasattr(optimizers, 'optimizer_from_config'):\n"
+    "        return optimizers.optimizer_from_config(c)\n    return optimizers.deserialize(c)\n",
+    "try:\n    from keras.layers import CuDNNLSTMX\nexcept ImportError:\n    CuDNNLSTMX = None\n",
+    "import keras\ntry:\n    f = keras.utils.multi_gpu_modelx\nexcept (AttributeError, ImportError):\n    f = None\n",
+])
+def test_a_use_guarded_against_the_name_s_absence_is_a_warning(source):
+    result = _migrate(source)
+    assert not _noisy(result, ("error",))
+    assert any("guards this use" in d for d in _noisy(result, ("warning",)))
+
+
+@pytest.mark.parametrize("source", [
+    "from keras import layers\ndef f():\n    return layers.Activition('relu')\n",  # a typo, unguarded
+    "from keras import layers\ntry:\n    x = 1\nexcept ImportError:\n    a = layers.Activition('relu')\n",
+    "import keras.optimizers as optimizers\nif hasattr(optimizers, 'other'):\n    optimizers.optimizer_from_config(1)\n",
+])
+def test_an_unguarded_miss_is_still_an_error(source):
+    result = migrate_source(source, "s.py")
+    assert result.code is None
+    assert any("in Keras 2.2.4" in d for d in _noisy(result, ("error",)))
