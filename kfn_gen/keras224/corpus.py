@@ -129,8 +129,8 @@ def package_modules(root: str) -> list[tuple[str, str]]:
             continue
         for path in sorted(glob.glob(os.path.join(root, top, "**", "*.py"), recursive=True)):
             rel = os.path.relpath(path, root)[:-3].split(os.sep)
-            if any(p in ("tests", "test", "examples") or p.startswith("test_") for p in rel):
-                continue
+            if any(p in ("tests", "test", "examples") or p.startswith("test_") for p in rel) or rel[-1] == "setup":
+                continue  # a setup script (a vendored package's setup.py too) runs setup() on import
             if rel[-1] == "__init__":
                 rel = rel[:-1]
             out.append((".".join(rel), path))

@@ -162,3 +162,44 @@ def test_an_unguarded_miss_is_still_an_error(source):
     result = migrate_source(source, "s.py")
     assert result.code is None
     assert any("in Keras 2.2.4" in d for d in _noisy(result, ("error",)))
+
+
+def test_multi_gpu_model_becomes_the_model_itself_with_a_warning():
+    result = _migrate("from keras.utils import multi_gpu_model\nfrom keras.models import Sequential\n"
+                      "model = Sequential()\nparallel = multi_gpu_model(model, gpus=2)\n")
+    assert "multi_gpu_model = keras224_multi_gpu_model\n" in result.code
+    assert any("the same numbers, on one device" in d for d in _noisy(result, ("warning",)))
+    ns = {}
+    exec(compile(result.code.split("multi_gpu_model = ")[0], "s.py", "exec"), ns)
+    model = object()
+    assert ns["keras224_multi_gpu_model"](model, gpus=2) is model
+    with pytest.raises(ValueError, match="gpus >= 2"):
+        ns["keras224_multi_gpu_model"](model, gpus=1)
+    with pytest.raises(ValueError, match="len\\(gpus\\) >= 2"):
+        ns["keras224_multi_gpu_model"](model, gpus=[0])
+
+
+def test_a_module_keras3_keeps_but_for_functions_the_script_reaches_becomes_a_namespace():
+    result = _migrate("from keras.utils import layer_utils\n"
+                      "def load(model, dense):\n    layer_utils.convert_all_kernels_in_model(model)\n"
+                      "    layer_utils.convert_dense_weights_data_format(dense, (2, 3, 4))\n"
+                      "    return layer_utils.get_source_inputs\n")
+    code = result.code
+    assert "layer_utils = keras224_utils_layer_utils\n" in code
+    for line in ("    convert_all_kernels_in_model = keras224_convert_all_kernels_in_model\n",
+                 "    convert_dense_weights_data_format = keras224_convert_dense_weights_data_format\n",
+                 "    get_source_inputs = keras.utils.get_source_inputs\n"):
+        assert line in code
+    assert not _noisy(result)  # count_params, print_summary: not reached, not warned about
+
+
+def test_keras1_interface_decorators_are_2_2_4_s_built_from_its_own_arguments():
+    result = _migrate("from keras.legacy import interfaces\nfrom keras.engine import Layer\n"
+                      "class Resize(Layer):\n    @interfaces.legacy_upsampling2d_support\n"
+                      "    def __init__(self, size=(2, 2), data_format=None, **kwargs):\n"
+                      "        super(Resize, self).__init__(**kwargs)\n")
+    code = result.code
+    assert ("    legacy_upsampling2d_support = keras224_legacy_interface(['size'], [('dim_ordering', 'data_format')],"
+            " {'dim_ordering': {'tf': 'channels_last', 'th': 'channels_first', 'default': None}})\n") in code
+    assert "interfaces = keras224_legacy_interfaces\n" in code
+    assert not _noisy(result)

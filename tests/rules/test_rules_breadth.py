@@ -664,26 +664,23 @@ d = ReLU(-1.0)
     'removed_api': Case(
         before='''\
 from keras.callbacks import TensorBoard
-from keras.utils import print_summary, multi_gpu_model
+from keras.utils import print_summary
 from keras.models import Sequential, model_from_yaml
 from keras.wrappers.scikit_learn import KerasClassifier
 model = Sequential()
 tb = TensorBoard('./logs', 1, 32, write_grads=True)
 print_summary(model, line_length=80)
-p = multi_gpu_model(model, gpus=2)
 y = model.to_yaml()
 m = model_from_yaml(y)
 clf = KerasClassifier(build_fn=None, epochs=3)
 ''',
         after='''\
 from keras.callbacks import TensorBoard
-from keras.utils import multi_gpu_model
 from keras.models import Sequential, model_from_yaml
 from keras.wrappers.scikit_learn import KerasClassifier
 model = Sequential()
 tb = TensorBoard(log_dir='./logs', histogram_freq=1)
 model.summary(line_length=80)
-p = multi_gpu_model(model, gpus=2)
 y = model.to_yaml()
 m = model_from_yaml(y)
 clf = KerasClassifier(build_fn=None, epochs=3)
@@ -692,10 +689,9 @@ clf = KerasClassifier(build_fn=None, epochs=3)
         (2, 'info', 'layers-removed', 'import of print_summary removed (Keras 3 has none; every use'),
         (6, 'warning', 'callbacks', 'TensorBoard: batch_size, write_grads dropped'),
         (7, 'info', 'layers-removed', 'print_summary(model, ...) -> model.summary(...)'),
-        (8, 'warning', 'layers-removed', 'multi_gpu_model was removed in Keras 3'),
-        (9, 'warning', 'layers-removed', 'to_yaml() was removed in Keras 3'),
-        (10, 'warning', 'layers-removed', 'model_from_yaml was removed in Keras 3'),
-        (11, 'warning', 'layers-removed', 'keras.wrappers.scikit_learn was removed in Keras 3'),
+        (8, 'warning', 'layers-removed', 'to_yaml() was removed in Keras 3'),
+        (9, 'warning', 'layers-removed', 'model_from_yaml was removed in Keras 3'),
+        (10, 'warning', 'layers-removed', 'keras.wrappers.scikit_learn was removed in Keras 3'),
         ], idempotent=False),
     'regularizers_l1_l2': Case(
         before='''\

@@ -12,6 +12,7 @@ said so in the helper's docstring:
   `keras.layers.deserialize` does not, so they are passed as custom objects (a functional model's class name
   is 'Functional' in Keras 3).
 * `convert_all_kernels_in_model` set the flipped kernels with K.batch_set_value: `variable.assign`.
+* `multi_gpu_model` returns the model itself (same numbers, one device), and says so as a warning.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 class Helper:
     wanted: str  # the helper's name in the script (ctx.define may add a suffix)
     code: str  # its definition, with {name} for the name
+    note: str = ""  # where the helper keeps 2.2.4's numbers but not all it did: said as a warning
 
     @property
     def template(self) -> str:
@@ -139,6 +141,46 @@ CONVERT_ALL_KERNELS = Helper("keras224_convert_all_kernels_in_model", '''def {na
             layer.kernel.assign(np.copy(kernel[tuple(slices)]))
 ''')
 
+CONVERT_DENSE_WEIGHTS = Helper("keras224_convert_dense_weights_data_format", '''def {name}(dense, previous_feature_map_shape, target_data_format='channels_first'):
+    """Keras 2.2.4's layer_utils.convert_dense_weights_data_format: reorders the kernel rows of a Dense layer
+    that follows a Flatten when a convnet's data format changes."""
+    import numpy as np
+
+    assert target_data_format in {'channels_last', 'channels_first'}
+    kernel, bias = dense.get_weights()
+    for i in range(kernel.shape[1]):
+        if target_data_format == 'channels_first':
+            c, h, w = previous_feature_map_shape
+            ki = kernel[:, i].reshape((h, w, c))
+            ki = np.transpose(ki, (2, 0, 1))
+        else:
+            h, w, c = previous_feature_map_shape
+            ki = kernel[:, i].reshape((c, h, w))
+            ki = np.transpose(ki, (1, 2, 0))
+        kernel[:, i] = np.reshape(ki, (np.prod(previous_feature_map_shape),))
+    dense.set_weights([kernel, bias])
+''')
+
+MULTI_GPU_MODEL = Helper("keras224_multi_gpu_model", '''def {name}(model, gpus=None):
+    """Keras 2.2.4's multi_gpu_model, as far as its numbers go: its replicas ran the model on slices of the
+    batch and concatenated the outputs, which is what the model computes.  Keras 3 cannot replicate a built
+    model: for data parallelism, build and compile it inside tf.distribute.MirroredStrategy().scope().
+    2.2.4's checks of `gpus` are kept; the model runs on one device."""
+    import tensorflow as tf
+
+    if not gpus:
+        gpus = len(tf.config.list_physical_devices('GPU'))
+    if isinstance(gpus, (list, tuple)):
+        if len(gpus) <= 1:
+            raise ValueError('For multi-gpu usage to be effective, call `multi_gpu_model` with `len(gpus) >= 2`. '
+                             'Received: `gpus=%s`' % gpus)
+    elif gpus <= 1:
+        raise ValueError('For multi-gpu usage to be effective, call `multi_gpu_model` with `gpus >= 2`. '
+                         'Received: `gpus=%d`' % gpus)
+    return model
+''', note="multi_gpu_model -> the model itself: the same numbers, on one device (Keras 3 replicates only a "
+         "model built inside tf.distribute.MirroredStrategy().scope())")
+
 MODEL_FROM_CONFIG = Helper("keras224_model_from_config", '''def {name}(config, custom_objects=None):
     """Keras 2.2.4's model_from_config: a model (or layer) from {'class_name': ..., 'config': ...}."""
     if isinstance(config, list):
@@ -235,6 +277,9 @@ FUNCTIONS = {
     "keras.utils.conv_utils.conv_input_length": CONV_INPUT_LENGTH,
     "keras.utils.conv_utils.deconv_length": DECONV_LENGTH,
     "keras.utils.layer_utils.convert_all_kernels_in_model": CONVERT_ALL_KERNELS,
+    "keras.utils.layer_utils.convert_dense_weights_data_format": CONVERT_DENSE_WEIGHTS,
+    "keras.utils.multi_gpu_utils.multi_gpu_model": MULTI_GPU_MODEL,
+    "keras.utils.training_utils.multi_gpu_model": MULTI_GPU_MODEL,
     "keras.engine.saving.model_from_config": MODEL_FROM_CONFIG,
     "keras_applications.imagenet_utils._obtain_input_shape": OBTAIN_INPUT_SHAPE,
     # Keras <= 2.1.6 kept it there; code written for both imports it from either, under a version check

@@ -41,13 +41,13 @@ def _later_leaf(module: str, name: str, leaf: str) -> str | None:
     """The name a later rule gives this import (renamed-names: `ThresholdedReLU` -> `ReLU`), or None
     when a later rule replaces the name and drops its import (layers-removed: print_summary,
     LocallyConnected1D/2D; removed-functions: 2.2.4 functions defined in the script)."""
-    from kfn_gen.migrate.helpers.functions import FUNCTIONS
     from kfn_gen.migrate.helpers.layers import LOCAL_HELPERS
+    from kfn_gen.migrate.helpers.members import member_of
     from kfn_gen.migrate.tables.names import RENAMED
     from kfn_gen.migrate.tables.removed import PRINT_SUMMARY
 
     ident = api224.names_in(module).get(name)
-    if ident == PRINT_SUMMARY or ident in LOCAL_HELPERS or ident in FUNCTIONS or f"{module}.{name}" in FUNCTIONS:
+    if ident == PRINT_SUMMARY or ident in LOCAL_HELPERS or member_of(f"{module}.{name}"):
         return None
     return RENAMED.get((name, ident), leaf)
 
@@ -71,7 +71,11 @@ def _module_alias_home(ctx, module: str, alias: cst.ImportAlias) -> str | None:
     home = MODULE_HOMES[ident[len("module:"):]]
     missing = sorted({a.attr.value for a in attrs if isinstance(a.value, cst.Name) and a.value.value == local
                       and not api224.keras3_has(f"{home}.{a.attr.value}")})
-    if missing:  # `layer_utils.convert_dense_weights_data_format`: not in keras.utils
+    from kfn_gen.migrate.helpers.members import member_of
+
+    if missing and all(member_of(f"{ident[len('module:'):]}.{m}") for m in missing):
+        return None  # 2.2.4 functions the script gets defined: removed-modules makes the module a namespace
+    if missing:  # a 2.2.4 internal with no home and no helper
         ctx.warn(alias, f"{local}: Keras 3's {home} has no {', '.join(missing)} (2.2.4 internals): the import is "
                         f"left as it was; copy what {'they' if len(missing) > 1 else 'it'} did from Keras 2.2.4's "
                         f"{ident[len('module:'):]} or replace {'them' if len(missing) > 1 else 'it'}")
@@ -178,14 +182,14 @@ class Imports(Rule):
         """`from keras_applications import imagenet_utils`, `from keras_applications.imagenet_utils import
         preprocess_input` -> the Keras 3 home (tables.COMPANION_HOMES), when every name it imports has one
         there or is a 2.2.4 function removed-functions defines."""
-        from kfn_gen.migrate.helpers.functions import FUNCTIONS
+        from kfn_gen.migrate.helpers.members import member_of
 
         if isinstance(node.names, cst.ImportStar):
             return
         target, moves = COMPANION_HOMES.get(mod), False
         for alias in node.names:
             name = dotted(alias.name)
-            if f"{mod}.{name}" in FUNCTIONS or api224.names_in(mod).get(name) in FUNCTIONS:
+            if member_of(f"{mod}.{name}"):
                 continue
             moves = True
             home = COMPANION_HOMES.get(f"{mod}.{name}")

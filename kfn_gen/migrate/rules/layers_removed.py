@@ -10,7 +10,7 @@
 * `ThresholdedReLU(theta)` computes `x * (x > theta)` (advanced_activations.py:221);
   Keras 3's `ReLU(threshold=theta)` computes `where(x > theta, x, 0)`: the same for theta >= 0
   (Keras 3 rejects negative thresholds).  2.2.4's default theta is 1.0, ReLU's threshold is 0.
-* `print_summary(model)` -> `model.summary()`; `multi_gpu_model`, `model_from_yaml`, `to_yaml`,
+* `print_summary(model)` -> `model.summary()`; `model_from_yaml`, `to_yaml`,
   `keras.wrappers.scikit_learn`: a warning with the Keras 3 way.
 * `LocallyConnected1D/2D`, `MaxoutDense`, `Highway` -> 2.2.4's own layer defined in the script
   (migrate/helpers/locally_connected.py, migrate/helpers/legacy_layers.py).

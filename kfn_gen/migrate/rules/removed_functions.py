@@ -15,20 +15,11 @@ import libcst as cst
 
 from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.keras224 import api as api224
-from kfn_gen.migrate.helpers.functions import FUNCTIONS, USES_KERAS, Helper
+from kfn_gen.migrate.helpers.functions import USES_KERAS, Helper
+from kfn_gen.migrate.helpers.members import member_of
 from kfn_gen.migrate.importing import rebind
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
-
-
-def function_of(path: str) -> Helper | None:
-    """The helper for a dotted 2.2.4 path (`keras.models.model_from_config`, a companion-package path), if any."""
-    if path in FUNCTIONS:  # private and companion-package names are keyed by their path
-        return FUNCTIONS[path]
-    if api224.is_keras_path(path):
-        return FUNCTIONS.get(api224.resolve(path).identity or "")
-    module, _, name = path.rpartition(".")
-    return FUNCTIONS.get(api224.names_in(module).get(name, ""))
 
 
 class RemovedFunctions(Rule):
@@ -54,9 +45,9 @@ class RemovedFunctions(Rule):
             return
         helpers = {}
         for alias in node.names:
-            function = function_of(f"{base}.{dotted(alias.name)}")
-            if function is not None:
-                helpers[dotted(alias.name)] = self.define(ctx, function, alias)
+            found = member_of(f"{base}.{dotted(alias.name)}")
+            if found is not None:
+                helpers[dotted(alias.name)] = self.define(ctx, found, alias)
                 ctx.supersede(alias, ("imports",))  # its "private to 2.2.4" warning: the helper is defined
         if helpers:
             rebind(ctx, node, helpers, f"from {base} import {', '.join(sorted(helpers))}: Keras 3 has none; "
@@ -67,12 +58,17 @@ class RemovedFunctions(Rule):
         path = ctx.src.keras_path(node)
         if path is None or ctx.src.module.code_for_node(node) != path:
             return  # reached through a name bound to a module: removed-modules' namespace, or an import above
-        function = function_of(path)
-        if function is not None:
-            name = self.define(ctx, function, node)
+        found = member_of(path)
+        if found is not None:
+            name = self.define(ctx, found, node)
             ctx.replace_code(node, name, f"{path} -> {name} (Keras 3 has none; 2.2.4's own function is defined "
                                          "in the script)")
 
     @staticmethod
-    def define(ctx: Context, function: Helper, use: cst.CSTNode) -> str:
-        return ctx.define(function.wanted, function.template, use, imports_keras=function in USES_KERAS)
+    def define(ctx: Context, found: tuple[Helper, str], use: cst.CSTNode) -> str:
+        """Define the helper; the code that stands for the name."""
+        helper, expression = found
+        name = ctx.define(helper.wanted, helper.template, use, imports_keras=helper in USES_KERAS)
+        if helper.note:
+            ctx.warn(use, helper.note)
+        return expression.replace("{helper}", name)

@@ -16,7 +16,8 @@ import libcst as cst
 
 from kfn_gen.keras224 import api as api224
 from kfn_gen.frontend.tree import dotted, parents, walk
-from kfn_gen.migrate.helpers.functions import FUNCTIONS, USES_KERAS, Helper
+from kfn_gen.migrate.helpers.functions import USES_KERAS, Helper
+from kfn_gen.migrate.helpers.members import member
 from kfn_gen.migrate.importing import rebind
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
@@ -34,7 +35,7 @@ def keras3_home(ident: str) -> str | None:
     return home if home and api224.keras3_has(home) else None
 
 
-def namespace(module: str) -> tuple[dict[str, str], dict[str, Helper], list[str]]:
+def namespace(module: str) -> tuple[dict[str, str], dict[str, tuple[Helper, str]], list[str]]:
     """({2.2.4 name: Keras 3 dotted name}, {2.2.4 name: 2.2.4's own function, defined in the script},
     [names left out]) for a 2.2.4 module."""
     kept, functions, left = {}, {}, []
@@ -45,10 +46,11 @@ def namespace(module: str) -> tuple[dict[str, str], dict[str, Helper], list[str]
         if ident.startswith(("reexport:", "value:", "pymodule:")):
             continue
         home = keras3_home(ident)
+        found = None if home else member(module, name, ident)
         if home:
             kept[name] = home
-        elif ident in FUNCTIONS:
-            functions[name] = FUNCTIONS[ident]
+        elif found:
+            functions[name] = found
         else:
             left.append(name)
     return kept, functions, left
@@ -93,13 +95,14 @@ class RemovedModules(Rule):
         base = dotted(node.module) or ""
         if not api224.is_keras_path(base):
             return
-        gone = [a for a in node.names if base and removed(f"{base}.{dotted(a.name)}")]
+        gone = [a for a in node.names if base and (removed(f"{base}.{dotted(a.name)}")
+                                                   or _reaches_helpers(ctx, f"{base}.{dotted(a.name)}", a))]
         if not gone:
             return
         helpers = {}
         for alias in gone:
             path = f"{base}.{dotted(alias.name)}"
-            helper = self.helper(ctx, path, alias)
+            helper = self.helper(ctx, path, alias, _reached(ctx, alias))
             if helper is None:
                 return
             helpers[dotted(alias.name)] = helper
@@ -109,14 +112,16 @@ class RemovedModules(Rule):
                                    "names Keras 3 has")
 
     @staticmethod
-    def helper(ctx: Context, path: str, use: cst.CSTNode) -> str | None:
+    def helper(ctx: Context, path: str, use: cst.CSTNode, reached: set[str] | None = None) -> str | None:
+        """The namespace class for `path`, defined once; `reached`: the names the script uses through the
+        module, where known (an import binds it to a local name), so only those missing are warned about."""
         kept, functions, left = namespace(path)
         used = _attribute_names(ctx)  # 2.2.4's functions: only those the script may reach (`.normalize_tuple`)
         keras_homes = bool(kept)
-        for name, function in functions.items():
+        for name, (helper, expression) in functions.items():
             if name in used:
-                kept[name] = ctx.define(function.wanted, function.template, use,
-                                        imports_keras=function in USES_KERAS)
+                defined = ctx.define(helper.wanted, helper.template, use, imports_keras=helper in USES_KERAS)
+                kept[name] = expression.replace("{helper}", defined)
         if not kept:
             return None
         wanted = PREFIX + path[len("keras."):].replace(".", "_")
@@ -127,6 +132,8 @@ class RemovedModules(Rule):
                     f'    """Keras 2.2.4\'s {path}, {what} (Keras 3 has no {path})."""\n'
                     + body.replace("{", "{{").replace("}", "}}"))
         name = ctx.define(wanted, template, use, imports_keras=keras_homes)
+        if reached is not None:
+            left = [n for n in left if n.split(" ")[0] in reached]
         if left:
             ctx.warn(use, f"{path}: Keras 3 has no home for {', '.join(left)}; uses of those names through "
                           f"{name} raise AttributeError: migrate them by hand")
@@ -135,3 +142,22 @@ class RemovedModules(Rule):
 
 def _attribute_names(ctx: Context) -> set[str]:
     return {n.attr.value for n in walk(ctx.src.module) if isinstance(n, cst.Attribute)}
+
+
+def _reaches_helpers(ctx: Context, path: str, alias: cst.ImportAlias) -> bool:
+    """`from keras.utils import layer_utils` where Keras 3 has the module's home (keras.utils) but the script
+    reaches a name the home lacks and a helper stands for (`layer_utils.convert_all_kernels_in_model`): the
+    module becomes a namespace too."""
+    module = api224.names_in(path.rpartition(".")[0]).get(path.rpartition(".")[2], "")
+    module = module[len("module:"):] if module.startswith("module:") else None
+    if module not in MODULE_HOMES:
+        return False
+    return any(not api224.keras3_has(f"{MODULE_HOMES[module]}.{name}")
+               and member(module, name, api224.names_in(module).get(name)) for name in _reached(ctx, alias))
+
+
+def _reached(ctx: Context, alias: cst.ImportAlias) -> set[str]:
+    """The attribute names the script reads through the name an import binds (`layer_utils.X` -> X)."""
+    local = alias.asname.name.value if alias.asname else dotted(alias.name)
+    return {n.attr.value for n in walk(ctx.src.module) if isinstance(n, cst.Attribute)
+            and isinstance(n.value, cst.Name) and n.value.value == local}

@@ -29,11 +29,9 @@ REMOVED_LAYERS = {
     "keras.legacy.layers.ConvRecurrent2D": "ConvRecurrent2D (Keras 1 base class) was removed: use ConvLSTM2D",
 }
 
-# Removed functions and classes: identity -> (message, rewrite) where rewrite is None (report only)
+# Removed functions and classes: identity -> (message, rewrite) where rewrite is None (report only).
+# (multi_gpu_model: removed-functions defines 2.2.4's as far as its numbers go, and warns.)
 REMOVED_API = {
-    "keras.utils.multi_gpu_utils.multi_gpu_model":
-        "multi_gpu_model was removed in Keras 3: build and compile the model inside "
-        "`tf.distribute.MirroredStrategy().scope()` instead",
     "keras.engine.saving.model_from_yaml":
         "model_from_yaml was removed in Keras 3 (YAML is unsafe): save the architecture with to_json / "
         "model_from_json, or the whole model with model.save('m.keras')",
