@@ -4,9 +4,12 @@ Sequential` -> `from keras.models import Sequential` and `model_from_config = ke
 Binding the script's own name keeps every use of it (calls, values passed on, isinstance) working unchanged."""
 from __future__ import annotations
 
+from typing import Callable
+
 import libcst as cst
 
 from kfn_gen.frontend.tree import dotted, walk
+from kfn_gen.keras224 import api as api224
 from kfn_gen.migrate.rewrite import Context
 
 
@@ -42,3 +45,41 @@ def line_of(ctx: Context, node: cst.ImportFrom):
         if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and stmt.body[0] is node:
             return stmt
     return None
+
+
+def drop_rewritten(ctx: Context, rewritten: set[int], taken: Callable[[str | None], bool], message: str) -> None:
+    """Remove from `from keras... import a, b` each name a rule took (`taken(identity)`) whose every use in the
+    script is a node that rule rewrote (`rewritten`: their ids): Keras 3 has no such name, and nothing reads it
+    any more."""
+    imports = [n for n in walk(ctx.src.module) if isinstance(n, cst.ImportFrom) and n.module is not None
+               and not n.relative and not isinstance(n.names, cst.ImportStar)]
+    if not imports:
+        return
+    inside = {id(x) for imp in imports for x in walk(imp)}
+    attrs = {id(n.attr) for n in walk(ctx.src.module) if isinstance(n, cst.Attribute)}
+    names: dict[str, list[int]] = {}
+    for n in walk(ctx.src.module):
+        if isinstance(n, cst.Name) and id(n) not in inside and id(n) not in attrs:
+            names.setdefault(n.value, []).append(id(n))
+    for imp in imports:
+        mod = dotted(imp.module) or ""
+        if not api224.is_keras_path(mod):
+            continue
+        drop = []
+        for alias in imp.names:
+            name = dotted(alias.name)
+            local = alias.asname.name.value if alias.asname else name
+            uses = names.get(local, [])
+            if uses and taken(api224.resolve(f"{mod}.{name}").identity) and all(u in rewritten for u in uses):
+                drop.append(name)
+        if drop:
+            ctx.edit(imp, lambda n, d=drop: without(n, d), message)
+
+
+def without(node: cst.ImportFrom, names: list[str]):
+    """The import less `names` (removed when none is left)."""
+    keep = [a for a in node.names if dotted(a.name) not in names]
+    if not keep:
+        return cst.RemovalSentinel.REMOVE
+    keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return node.with_changes(names=keep)

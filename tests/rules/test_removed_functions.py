@@ -203,3 +203,20 @@ def test_keras1_interface_decorators_are_2_2_4_s_built_from_its_own_arguments():
             " {'dim_ordering': {'tf': 'channels_last', 'th': 'channels_first', 'default': None}})\n") in code
     assert "interfaces = keras224_legacy_interfaces\n" in code
     assert not _noisy(result)
+
+
+# ----- backend-ops: an import of a backend function every use of which is rewritten -----
+
+def test_a_backend_function_imported_by_name_loses_its_import_once_every_call_is_rewritten():
+    result = _migrate("from keras.backend import int_shape, permute_dimensions, epsilon\n"
+                      "def f(x):\n    return int_shape(x)[1], permute_dimensions(x, (0, 2, 1)), epsilon()\n")
+    assert result.code.startswith("from keras.backend import epsilon\n")
+    assert "tuple(x.shape)[1], keras.ops.transpose(x, (0, 2, 1))" in result.code
+    assert not _noisy(result)
+
+
+def test_the_import_stays_while_a_use_is_not_rewritten():
+    result = _migrate("from keras.backend import int_shape\nshape_of = int_shape\ndef f(x):\n"
+                      "    return int_shape(x)\n")
+    assert result.code.startswith("from keras.backend import int_shape\n")
+    assert any("int_shape" in d for d in _noisy(result, ("warning",)))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kfn_gen.frontend.tree import walk
+from kfn_gen.migrate.importing import drop_rewritten
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule, calls
@@ -82,24 +83,33 @@ class BackendOps(Rule):
 
     def run(self, ctx: Context) -> None:
         subscripted = {n.value for n in walk(ctx.src.module) if isinstance(n, cst.Subscript)}
+        rewritten: set[int] = set()  # the func nodes of calls rewritten: their names' imports may go
         for call, ident in calls(ctx):
             fn = _backend_name(ident)
             if fn is None or fn in BACKEND_KEPT or fn in BACKEND_MANUAL:
                 continue
             text = A.code(ctx.src.module, call.func)
+            done = False
             if fn in BACKEND_OPS:
-                self._op(ctx, call, fn, text)
+                done = self._op(ctx, call, fn, text)
             elif fn in BACKEND_TEMPLATES and (fn not in BACKEND_HELPERS or call in subscripted):
-                self._template(ctx, call, fn, text, call in subscripted)
+                done = self._template(ctx, call, fn, text, call in subscripted)
             elif fn in BACKEND_HELPERS:
                 wanted, code = BACKEND_HELPERS[fn]
                 name = ctx.define(wanted, code, call)
                 ctx.edit(call, lambda c, n=name: c.with_changes(func=cst.Name(n)),
                          f"`{text}` -> `{name}` (2.2.4's {fn}, defined in the script)")
+                done = True
             else:
                 why = BACKEND_NO_EQUIVALENT.get(fn, f"keras.backend has no {fn}")
                 ctx.warn(call, f"`{text}` has no faithful Keras 3 equivalent ({why}); migrate by hand")
+            if done:
+                rewritten.add(id(call.func))
         self._references(ctx)
+        # `from keras.backend import int_shape`: the import goes once every call of the name is rewritten
+        drop_rewritten(ctx, rewritten, lambda ident: _backend_name(ident) is not None,
+                       "import of a keras.backend function removed (Keras 3's keras.backend has none; every use "
+                       "was rewritten)")
 
     def _references(self, ctx: Context) -> None:
         """`Lambda(K.exp)`: a backend function passed as a value, not called here.  It becomes its Keras 3
@@ -128,18 +138,18 @@ class BackendOps(Rule):
                 ctx.warn(node, f"`{text}` is passed as a function: its Keras 3 form depends on the arguments it "
                                f"is called with; write it as a lambda of them, e.g. `lambda x: {text}(x)`")
 
-    def _op(self, ctx: Context, call: cst.Call, fn: str, text: str) -> None:
+    def _op(self, ctx: Context, call: cst.Call, fn: str, text: str) -> bool:
         op = BACKEND_OPS[fn]
         bound = _bind(call, op.params)
         if bound is None:
             ctx.warn(call, f"`{text}`: arguments that cannot be matched to 2.2.4's {fn}{_sig(op.params)} statically "
                            f"(*args/**kwargs or unknown keywords): migrate by hand to `{op.target}`")
-            return
+            return False
         for (f, param), bad in UNSUPPORTED_VALUES.items():
             arg = bound.get(param) if f == fn else None
             if arg is not None and isinstance(arg.value, cst.SimpleString) and arg.value.evaluated_value in bad:
                 ctx.warn(call, f"`{text}`: {bad[arg.value.evaluated_value]}")
-                return
+                return False
         ref = ctx.keras(op.target, call)
         # positional arguments after a dropped one, or all when the order differs, become keywords
         n_pos = len(A.positional(call))
@@ -177,8 +187,9 @@ class BackendOps(Rule):
             ctx.warn(call, f"`{text}` with a seed: 2.2.4 drew new numbers on every run of the graph; Keras 3's "
                            f"{op.target} with an int seed draws the SAME numbers on every call. For fresh noise "
                            "pass a keras.random.SeedGenerator(seed) created once (in a layer's __init__)")
+        return True
 
-    def _template(self, ctx: Context, call: cst.Call, fn: str, text: str, subscripted: bool) -> None:
+    def _template(self, ctx: Context, call: cst.Call, fn: str, text: str, subscripted: bool) -> bool:
         params, template = BACKEND_TEMPLATES[fn]
         if subscripted and fn in TEMPLATE_SUBSCRIPTED:
             template = TEMPLATE_SUBSCRIPTED[fn]
@@ -188,13 +199,13 @@ class BackendOps(Rule):
         if bound is None or missing:
             ctx.warn(call, f"`{text}`: arguments that cannot be matched to 2.2.4's {fn}{_sig(names)} statically: "
                            "migrate by hand")
-            return
+            return False
         for p, _ in params:
             if p in bound and (fn, p) in TEMPLATE_ONLY:
                 code = A.code(ctx.src.module, bound[p].value)
                 if code != TEMPLATE_ONLY[(fn, p)]:
                     ctx.warn(call, f"`{text}` with {p}={code}: no Keras 3 equivalent of that argument; migrate by hand")
-                    return
+                    return False
 
         def edit(c: cst.Call, params=params, names=names, template=template) -> cst.BaseExpression:
             now = _bind(c, names)  # the updated call: nested calls already migrated
@@ -212,6 +223,7 @@ class BackendOps(Rule):
             ctx.keras("keras", call)
         shown = template.format(**{k: "…" for p, _ in params for k in (p, p + "_")})
         ctx.edit(call, edit, f"`{text}(...)` -> `{shown}` (2.2.4's semantics)")
+        return True
 
 
 def _sig(params) -> str:

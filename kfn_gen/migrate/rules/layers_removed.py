@@ -22,6 +22,7 @@ import libcst as cst
 
 from kfn_gen.keras224 import api as api224
 from kfn_gen.frontend.tree import dotted, walk
+from kfn_gen.migrate.importing import without
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate import args as A
 from kfn_gen.migrate.rule import Rule, calls, short
@@ -104,7 +105,7 @@ class LayersRemoved(Rule):
             mod = dotted(imp.module)
             drop = [a for a in imp.names if mod and api224.resolve(f"{mod}.{dotted(a.name)}").identity == ident]
             if drop:
-                ctx.edit(imp, lambda n, d=[dotted(a.name) for a in drop]: _without(n, d),
+                ctx.edit(imp, lambda n, d=[dotted(a.name) for a in drop]: without(n, d),
                          f"import of {ident.rsplit('.', 1)[-1]} removed (Keras 3 has none; every use was rewritten)")
 
     def cudnn(self, ctx: Context, call: cst.Call, ident: str) -> None:
@@ -149,11 +150,3 @@ class LayersRemoved(Rule):
             ctx.edit(call, lambda c: A.keywordize(c, ["threshold"]),
                      "ThresholdedReLU(theta) -> ReLU(threshold=theta) (x * (x > theta) in both; ReLU's first "
                      "positional is max_value)")
-
-
-def _without(node: cst.ImportFrom, names: list[str]):
-    keep = [a for a in node.names if dotted(a.name) not in names]
-    if not keep:
-        return cst.RemovalSentinel.REMOVE
-    keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return node.with_changes(names=keep)
