@@ -296,13 +296,15 @@ _GUARD_EXCEPTIONS = {"AttributeError", "ImportError", "ModuleNotFoundError", "Na
 
 
 def _guarded(src: Source, node: cst.CSTNode, name: str) -> bool:
-    """Inside an `if` whose test asks hasattr(..., 'name'), or a `try` body whose handler catches a missing
-    name (AttributeError, ImportError, a bare except)."""
+    """Inside an `if` whose test asks hasattr(..., 'name'), the body of an `if K.backend() == 'theano'`, or a
+    `try` body whose handler catches a missing name (AttributeError, ImportError, a bare except)."""
     up = parents(src.module)
     child, node = node, up.get(node)
     while node is not None and not isinstance(node, cst.Module):
         if isinstance(node, (cst.If, cst.IfExp)) and _asks_hasattr(node.test, name):
             return True
+        if isinstance(node, cst.If) and child is node.body and _other_backend(src, node.test):
+            return True  # `if K.backend() == 'theano':` never ran on TensorFlow
         if isinstance(node, cst.Try) and child is node.body and any(
                 h.type is None or _GUARD_EXCEPTIONS & {dotted(t) or "" for t in _types(h.type)}
                 for h in node.handlers):
@@ -316,6 +318,20 @@ def _asks_hasattr(test: cst.BaseExpression, name: str) -> bool:
         if isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in ("hasattr", "getattr") \
                 and len(n.args) >= 2 and isinstance(n.args[1].value, cst.SimpleString) \
                 and n.args[1].value.evaluated_value == name:
+            return True
+    return False
+
+
+def _other_backend(src: Source, test: cst.BaseExpression) -> bool:
+    """`K.backend() == 'theano'` (or 'cntk'): a branch 2.2.4 on TensorFlow never took."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)):
+        return False
+    left, right = test.left, test.comparisons[0].comparator
+    for call, value in ((left, right), (right, left)):
+        if isinstance(call, cst.Call) and isinstance(value, cst.SimpleString) \
+                and (src.keras_path(call.func) or "").endswith("backend.backend") \
+                and value.evaluated_value != "tensorflow":
             return True
     return False
 

@@ -146,6 +146,8 @@ def test_the_api_table_records_modules_and_constants_2_2_4_bound():
     "        return optimizers.optimizer_from_config(c)\n    return optimizers.deserialize(c)\n",
     "try:\n    from keras.layers import CuDNNLSTMX\nexcept ImportError:\n    CuDNNLSTMX = None\n",
     "import keras\ntry:\n    f = keras.utils.multi_gpu_modelx\nexcept (AttributeError, ImportError):\n    f = None\n",
+    "from keras import backend as K\ndef f(x):\n    if K.backend() == 'theano':\n        x = K.T.unbroadcast(x, 1)\n"
+    "    return x\n",
 ])
 def test_a_use_guarded_against_the_name_s_absence_is_a_warning(source):
     result = _migrate(source)
@@ -157,6 +159,7 @@ def test_a_use_guarded_against_the_name_s_absence_is_a_warning(source):
     "from keras import layers\ndef f():\n    return layers.Activition('relu')\n",  # a typo, unguarded
     "from keras import layers\ntry:\n    x = 1\nexcept ImportError:\n    a = layers.Activition('relu')\n",
     "import keras.optimizers as optimizers\nif hasattr(optimizers, 'other'):\n    optimizers.optimizer_from_config(1)\n",
+    "from keras import backend as K\nif K.backend() == 'tensorflow':\n    x = K.T.unbroadcast(1, 1)\n",
 ])
 def test_an_unguarded_miss_is_still_an_error(source):
     result = migrate_source(source, "s.py")
