@@ -296,8 +296,9 @@ _GUARD_EXCEPTIONS = {"AttributeError", "ImportError", "ModuleNotFoundError", "Na
 
 
 def _guarded(src: Source, node: cst.CSTNode, name: str) -> bool:
-    """Inside an `if` whose test asks hasattr(..., 'name'), the body of an `if K.backend() == 'theano'`, or a
-    `try` body whose handler catches a missing name (AttributeError, ImportError, a bare except)."""
+    """Inside an `if` whose test asks hasattr(..., 'name'), the body of an `if K.backend() == 'theano'` (or the
+    right side of `K.backend() == 'cntk' and ...`), or a `try` body whose handler catches a missing name
+    (AttributeError, ImportError, a bare except)."""
     up = parents(src.module)
     child, node = node, up.get(node)
     while node is not None and not isinstance(node, cst.Module):
@@ -305,6 +306,9 @@ def _guarded(src: Source, node: cst.CSTNode, name: str) -> bool:
             return True
         if isinstance(node, cst.If) and child is node.body and _other_backend(src, node.test):
             return True  # `if K.backend() == 'theano':` never ran on TensorFlow
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.And) \
+                and child is node.right and _other_backend(src, node.left):
+            return True  # `K.backend() == 'cntk' and K.dev.type() == 0`: the right side never ran either
         if isinstance(node, cst.Try) and child is node.body and any(
                 h.type is None or _GUARD_EXCEPTIONS & {dotted(t) or "" for t in _types(h.type)}
                 for h in node.handlers):

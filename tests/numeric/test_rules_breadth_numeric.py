@@ -196,6 +196,22 @@ SCRIPTS = {
         shapes = [(layer.input_shape, layer.output_shape) for layer in model.layers]
         assert shapes == [((None, 5), (None, 6)), ((None, 6), (None, 2, 3)), ((None, 2, 3), (None, 2, 4))], shapes
         """, ("keras224_shape(layer, 'output_shape')", "layer.output_shape")),
+    # a layer on 2.2.4's private merge base (2.2.4: keras.layers.merge._Merge; Keras 3 has none): 2.2.4's class is
+    # defined in the script; inputs of lower rank get axes after the batch axis.  Control: the helper with the
+    # axes inserted last instead
+    "merge_subclass": ("""\
+        from keras.layers import Input, Dense
+        from keras.layers.merge import _Merge
+        from keras.models import Model
+        class WeightedSum(_Merge):
+            def _merge_function(self, inputs):
+                return 0.3 * inputs[0] + 0.7 * inputs[1]
+        a = Input(shape=(4, 3))
+        b = Input(shape=(3,))
+        s = WeightedSum()([Dense(3)(a), Dense(3)(b)])
+        model = Model([a, b], Dense(2)(s))
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("x = keras.ops.expand_dims(x, 1)", "x = keras.ops.expand_dims(x, -1)")),
     "cosine_proximity_attribute": ("""\
         from keras import metrics
         from keras.models import Sequential

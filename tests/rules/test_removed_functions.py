@@ -32,7 +32,8 @@ def test_each_helper_is_one_definition_of_its_name(path):
     helper = FUNCTIONS[path]
     code = helper.template.format(name=helper.wanted)
     tree = ast.parse(code)
-    assert [type(n) for n in tree.body] == [ast.FunctionDef] and tree.body[0].name == helper.wanted
+    assert len(tree.body) == 1 and isinstance(tree.body[0], (ast.FunctionDef, ast.ClassDef))
+    assert tree.body[0].name == helper.wanted
 
 
 def test_an_imported_function_is_bound_to_2_2_4s_own_and_the_rest_of_the_import_stays():
@@ -148,6 +149,7 @@ def test_the_api_table_records_modules_and_constants_2_2_4_bound():
     "import keras\ntry:\n    f = keras.utils.multi_gpu_modelx\nexcept (AttributeError, ImportError):\n    f = None\n",
     "from keras import backend as K\ndef f(x):\n    if K.backend() == 'theano':\n        x = K.T.unbroadcast(x, 1)\n"
     "    return x\n",
+    "from keras import backend as K\nslow = K.backend() == 'cntk' and K.dev.type() == 0\n",
 ])
 def test_a_use_guarded_against_the_name_s_absence_is_a_warning(source):
     result = _migrate(source)
@@ -223,3 +225,28 @@ def test_the_import_stays_while_a_use_is_not_rewritten():
                       "    return int_shape(x)\n")
     assert result.code.startswith("from keras.backend import int_shape\n")
     assert any("int_shape" in d for d in _noisy(result, ("warning",)))
+
+
+def test_a_layer_on_2_2_4_s_private_merge_base_gets_2_2_4_s_class():
+    result = _migrate("from keras.layers.merge import _Merge\nclass WeightedSum(_Merge):\n"
+                      "    def _merge_function(self, inputs):\n        return 0.3 * inputs[0] + 0.7 * inputs[1]\n")
+    code = result.code
+    assert "from keras.layers" not in code  # the import is replaced, not moved first
+    assert "_Merge = keras224_Merge\n" in code and "class keras224_Merge(keras.layers.Layer):" in code
+    assert not _noisy(result)
+    assert [d.rule for d in result.diagnostics] == ["removed-functions"]
+
+
+@pytest.mark.parametrize("source,warned", [
+    ("from keras.optimizers import Optimizer\nclass Padam(Optimizer):\n    def get_updates(self, loss, params):\n"
+     "        return []\n", True),
+    ("import keras\nclass Padam(keras.optimizers.Optimizer):\n    def get_updates(self, loss, params):\n"
+     "        return []\n", True),
+    # already ported to Keras 3's API, or not an optimizer: nothing to say
+    ("from keras.optimizers import Optimizer\nclass P(Optimizer):\n    def update_step(self, g, v, lr):\n"
+     "        pass\n    def get_updates(self, loss, params):\n        return []\n", False),
+    ("class Schedule:\n    def get_updates(self, loss, params):\n        return []\nimport keras\n", False),
+])
+def test_a_2_2_4_custom_optimizer_is_reported(source, warned):
+    result = _migrate(source)
+    assert any("never calls get_updates" in d for d in _noisy(result, ("warning",))) == warned

@@ -13,6 +13,7 @@ said so in the helper's docstring:
   is 'Functional' in Keras 3).
 * `convert_all_kernels_in_model` set the flipped kernels with K.batch_set_value: `variable.assign`.
 * `multi_gpu_model` returns the model itself (same numbers, one device), and says so as a warning.
+* `_Merge` (the base of merge layers) is 2.2.4's class on keras.layers.Layer, its K calls as keras.ops.
 """
 from __future__ import annotations
 
@@ -268,6 +269,87 @@ CORRECT_PAD = Helper("keras224_correct_pad", '''def {name}(backend, inputs, kern
     return ((correct[0] - adjust[0], correct[0]), (correct[1] - adjust[1], correct[1]))
 ''')
 
+MERGE = Helper("keras224_Merge", '''class {name}(keras.layers.Layer):
+    """Keras 2.2.4's keras.layers.merge._Merge: the base of elementwise merge layers (a subclass defines
+    _merge_function(inputs)).  Inputs of lower rank get axes inserted after the batch axis, as 2.2.4's call
+    did (Keras 3 knows every rank, so 2.2.4's unknown-rank branch is not needed)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def _merge_function(self, inputs):
+        raise NotImplementedError
+
+    def _compute_elemwise_op_output_shape(self, shape1, shape2):
+        if None in [shape1, shape2]:
+            return None
+        elif len(shape1) < len(shape2):
+            return self._compute_elemwise_op_output_shape(shape2, shape1)
+        elif not shape2:
+            return shape1
+        output_shape = list(shape1[:-len(shape2)])
+        for i, j in zip(shape1[-len(shape2):], shape2):
+            if i is None or j is None:
+                output_shape.append(None)
+            elif i == 1:
+                output_shape.append(j)
+            elif j == 1:
+                output_shape.append(i)
+            else:
+                if i != j:
+                    raise ValueError('Operands could not be broadcast together with shapes ' + str(shape1) + ' '
+                                     + str(shape2))
+                output_shape.append(i)
+        return tuple(output_shape)
+
+    def build(self, input_shape):
+        input_shape = [tuple(s) if s is not None else None for s in input_shape]
+        if len(input_shape) < 2:
+            raise ValueError('A merge layer should be called on a list of at least 2 inputs. Got '
+                             + str(len(input_shape)) + ' inputs.')
+        batch_sizes = {s[0] for s in input_shape if s is not None} - {None}
+        if len(batch_sizes) > 1:
+            raise ValueError('Can not merge tensors with different batch sizes. Got tensors with shapes : '
+                             + str(input_shape))
+        output_shape = None if input_shape[0] is None else input_shape[0][1:]
+        for shape in input_shape[1:]:
+            output_shape = self._compute_elemwise_op_output_shape(output_shape,
+                                                                  None if shape is None else shape[1:])
+        self._reshape_required = not (None not in input_shape and len(set(map(len, input_shape))) == 1)
+
+    def call(self, inputs):
+        if not isinstance(inputs, (list, tuple)):
+            raise ValueError('A merge layer should be called on a list of inputs.')
+        if self._reshape_required:
+            max_ndim = max(len(x.shape) for x in inputs)
+            reshaped_inputs = []
+            for x in inputs:
+                for _ in range(max_ndim - len(x.shape)):
+                    x = keras.ops.expand_dims(x, 1)
+                reshaped_inputs.append(x)
+            return self._merge_function(reshaped_inputs)
+        return self._merge_function(list(inputs))
+
+    def compute_output_shape(self, input_shape):
+        output_shape = None if input_shape[0] is None else tuple(input_shape[0][1:])
+        for shape in input_shape[1:]:
+            output_shape = self._compute_elemwise_op_output_shape(output_shape,
+                                                                  None if shape is None else tuple(shape[1:]))
+        batch_sizes = {s[0] for s in input_shape if s is not None} - {None}
+        return ((list(batch_sizes)[0],) if len(batch_sizes) == 1 else (None,)) + output_shape
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        if len(mask) != len(inputs):
+            raise ValueError('The lists `inputs` and `mask` should have the same length.')
+        if all(m is None for m in mask):
+            return None
+        masks = [keras.ops.expand_dims(m, 0) for m in mask if m is not None]
+        return keras.ops.all(keras.ops.concatenate(masks, axis=0), axis=0, keepdims=False)
+''')
+
 # 2.2.4 identity (or, for a private or companion-package name, its dotted path) -> helper
 FUNCTIONS = {
     "keras.utils.conv_utils.normalize_tuple": NORMALIZE_TUPLE,
@@ -285,6 +367,7 @@ FUNCTIONS = {
     # Keras <= 2.1.6 kept it there; code written for both imports it from either, under a version check
     "keras.applications.imagenet_utils._obtain_input_shape": OBTAIN_INPUT_SHAPE,
     "keras_applications.correct_pad": CORRECT_PAD,
+    "keras.layers.merge._Merge": MERGE,
 }
 # helpers whose body uses `keras.` (the others import what they use)
-USES_KERAS = {MODEL_FROM_CONFIG, CORRECT_PAD}
+USES_KERAS = {MODEL_FROM_CONFIG, CORRECT_PAD, MERGE}

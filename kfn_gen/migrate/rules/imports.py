@@ -126,6 +126,10 @@ class Imports(Rule):
                 ctx.edit(node, lambda n, t=target: n.with_changes(module=cst.parse_expression(t)),
                          f"from {mod} import * -> from {target} import *")
             return
+        from kfn_gen.migrate.helpers.members import member_of
+
+        if all(member_of(f"{mod}.{dotted(a.name)}") for a in node.names):
+            return  # every name becomes a helper defined in the script: removed-functions replaces the import
         groups: dict[str, list[cst.ImportAlias]] = {}
         renamed = {}
         moved_to = {id(a): _module_alias_home(ctx, mod, a) for a in node.names}  # once: it may warn

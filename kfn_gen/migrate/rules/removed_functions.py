@@ -51,7 +51,7 @@ class RemovedFunctions(Rule):
                 ctx.supersede(alias, ("imports",))  # its "private to 2.2.4" warning: the helper is defined
         if helpers:
             rebind(ctx, node, helpers, f"from {base} import {', '.join(sorted(helpers))}: Keras 3 has none; "
-                                       f"2.2.4's own function is defined in the script "
+                                       f"2.2.4's own code is defined in the script "
                                        f"({', '.join(sorted(set(helpers.values())))})")
 
     def spelled_out(self, ctx: Context, node: cst.Attribute) -> None:
@@ -61,7 +61,7 @@ class RemovedFunctions(Rule):
         found = member_of(path)
         if found is not None:
             name = self.define(ctx, found, node)
-            ctx.replace_code(node, name, f"{path} -> {name} (Keras 3 has none; 2.2.4's own function is defined "
+            ctx.replace_code(node, name, f"{path} -> {name} (Keras 3 has none; 2.2.4's own code is defined "
                                          "in the script)")
 
     @staticmethod
