@@ -6,7 +6,8 @@ names ("defining_module.qualname", or "module:NAME" for submodules), so the fron
 `Activition`.  Names a module re-exported from elsewhere (TensorFlow's name_scope in keras.backend)
 are recorded as "reexport:<deepest keras module that binds it>.<name>": they existed in 2.2.4.  Other public
 names a module bound are recorded too: constants such as keras_applications.vgg16.WEIGHTS_PATH as
-"value:<module>.<name>", modules it imported such as the backend's `tf` and `np` as "pymodule:<their name>"
+"value:<module>.<name>" (and, for upper-case str/number/tuple constants, their value as Python source under
+"values"), modules it imported such as the backend's `tf` and `np` as "pymodule:<their name>"
 (`K.tf.slice` ran in 2.2.4).  No rule takes them for a Keras class or function.  keras_applications and keras_preprocessing (installed with 2.2.4) are walked as well.  Run:  python scripts/dump_keras224_api.py [KERAS224_SITE_DIR]  (default: the verifier's cache, installed if missing)
 """
 import importlib
@@ -50,8 +51,16 @@ def _rank(module):
     return (module == "keras" or module.startswith("keras."), len(module))
 
 
+def literal(obj):
+    """A str, number, bool or None, or a tuple of them: written back by repr() exactly."""
+    if isinstance(obj, tuple):
+        return all(literal(x) for x in obj)
+    return obj is None or isinstance(obj, (str, int, float, bool))
+
+
 table = {}
 kinds = {}
+values = {}
 reexports, homes = [], {}  # (module, attr, id(obj)); id(obj) -> (deepest module binding it, attr)
 import keras_applications  # noqa: E402
 import keras_preprocessing  # noqa: E402
@@ -82,6 +91,8 @@ for name in sorted(mods):
             continue
         if not (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.isbuiltin(obj)):
             entries[attr] = f"value:{name}.{attr}"  # a constant (WEIGHTS_PATH), an instance
+            if obj is not None and literal(obj) and attr.isupper():  # a constant: its value, as Python source
+                values[entries[attr]] = repr(obj)
             continue
         owner = getattr(obj, "__module__", "") or ""
         if not owner.startswith(("keras", "keras_applications", "keras_preprocessing")):
@@ -101,6 +112,7 @@ for name, attr, key in reexports:
     table[name][attr] = f"reexport:{home_mod}.{home_attr}"
 
 with open(OUT, "w") as fh:
-    json.dump({"keras_version": keras.__version__, "modules": table, "kinds": kinds}, fh, indent=0, sort_keys=True)
+    json.dump({"keras_version": keras.__version__, "modules": table, "kinds": kinds, "values": values}, fh, indent=0,
+              sort_keys=True)
     fh.write("\n")
 print(f"wrote {OUT}: {len(table)} modules, {sum(map(len, table.values()))} names")

@@ -137,6 +137,8 @@ def _from_import(node: ast.ImportFrom, modules, aliases) -> list[Unresolved]:
         full = f"{mod}.{a.name}"
         if full in modules:
             aliases[a.asname or a.name] = full
+        elif a.name in _EVERY_MODULE_HAS or full == "keras.__version__":
+            continue
         elif not keras3_has(full):
             out.append(Unresolved(node.lineno, node.col_offset + 1, full, "not in Keras 3"))
     return out

@@ -48,6 +48,12 @@ def modules() -> dict[str, dict[str, str]]:
     return _table()["modules"]
 
 
+def value(identity: str | None) -> str | None:
+    """The Python source of a 2.2.4 module constant ("value:keras_applications.vgg16.WEIGHTS_PATH" -> its URL
+    string), where the dump recorded one (upper-case str/number/tuple constants)."""
+    return _table().get("values", {}).get(identity or "")
+
+
 def kind(identity: str) -> str | None:
     """'layer', 'model', 'optimizer', 'class' or 'function' (None if not a Keras object)."""
     return _table()["kinds"].get(identity)

@@ -61,6 +61,7 @@ EXAMPLES: dict[str, str] = {
     "reset-states": "from keras.models import Sequential\nmodel = Sequential()\nmodel.reset_states()\n",
     "removed-modules": "from keras import engine\nLayer = engine.Layer\n",
     "bound-modules": "from keras import backend as K\ndef crop(x, t):\n    return K.tf.slice(x, [0, t], [-1, 2])\n",
+    "removed-constants": "import keras\nurl = keras.applications.vgg16.vgg16.WEIGHTS_PATH_NO_TOP\n",
     "optimizer-subclasses": "from keras.optimizers import Optimizer\nclass Padam(Optimizer):\n"
                             "    def get_updates(self, loss, params):\n        return []\n",
     "removed-functions": "from keras.utils.conv_utils import normalize_tuple\n"

@@ -250,3 +250,33 @@ def test_a_layer_on_2_2_4_s_private_merge_base_gets_2_2_4_s_class():
 def test_a_2_2_4_custom_optimizer_is_reported(source, warned):
     result = _migrate(source)
     assert any("never calls get_updates" in d for d in _noisy(result, ("warning",))) == warned
+
+
+# ----- removed-constants, and a private backend function reached through K -----
+
+def test_a_2_2_4_constant_keras3_lacks_becomes_its_2_2_4_value():
+    result = _migrate("import keras\nfrom keras_applications.vgg16 import WEIGHTS_PATH\n"
+                      "url = keras.applications.vgg16.vgg16.WEIGHTS_PATH_NO_TOP\n")
+    code = result.code
+    assert "WEIGHTS_PATH = 'https://github.com/fchollet/deep-learning-models/releases/download/v0.1/" \
+           "vgg16_weights_tf_dim_ordering_tf_kernels.h5'\n" in code
+    assert "url = 'https://github.com/fchollet/deep-learning-models/releases/download/v0.1/" \
+           "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5'\n" in code
+    assert "keras_applications" not in code and not _noisy(result)
+
+
+def test_only_upper_case_literal_constants_are_recorded():
+    assert api224.value("value:keras_applications.imagenet_utils.CLASS_INDEX") is None  # None until loaded
+    assert api224.value("value:keras_applications.imagenet_utils.CLASS_INDEX_PATH").startswith("'https://")
+
+
+def test_the_private_gpu_list_reached_through_k_becomes_2_2_4_s():
+    result = _migrate("from keras import backend as K\nn = len(K.tensorflow_backend._get_available_gpus())\n")
+    assert "n = len(keras224_get_available_gpus())" in result.code
+    assert "tf.config.list_logical_devices('GPU')" in result.code
+    assert not _noisy(result)
+
+
+def test_keras_version_imported_by_name_is_not_reported():
+    result = _migrate("from keras import __version__ as KERAS_VERSION\nimport keras\n")
+    assert not _noisy(result)

@@ -350,6 +350,13 @@ MERGE = Helper("keras224_Merge", '''class {name}(keras.layers.Layer):
         return keras.ops.all(keras.ops.concatenate(masks, axis=0), axis=0, keepdims=False)
 ''')
 
+GET_AVAILABLE_GPUS = Helper("keras224_get_available_gpus", '''def {name}():
+    """Keras 2.2.4's tensorflow_backend._get_available_gpus: the names of the local GPU devices."""
+    import tensorflow as tf
+
+    return [device.name for device in tf.config.list_logical_devices('GPU')]
+''')
+
 # 2.2.4 identity (or, for a private or companion-package name, its dotted path) -> helper
 FUNCTIONS = {
     "keras.utils.conv_utils.normalize_tuple": NORMALIZE_TUPLE,
@@ -368,6 +375,7 @@ FUNCTIONS = {
     "keras.applications.imagenet_utils._obtain_input_shape": OBTAIN_INPUT_SHAPE,
     "keras_applications.correct_pad": CORRECT_PAD,
     "keras.layers.merge._Merge": MERGE,
+    "keras.backend.tensorflow_backend._get_available_gpus": GET_AVAILABLE_GPUS,
 }
 # helpers whose body uses `keras.` (the others import what they use)
 USES_KERAS = {MODEL_FROM_CONFIG, CORRECT_PAD, MERGE}

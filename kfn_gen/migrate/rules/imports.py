@@ -261,9 +261,7 @@ class Imports(Rule):
         return None
 
 
-PRIVATE_HINTS = {  # private 2.2.4 names tutorials used, and the public way
-    "_get_available_gpus": "use tf.config.list_physical_devices('GPU')",
-}
+PRIVATE_HINTS: dict[str, str] = {}  # private 2.2.4 name -> the public way (_get_available_gpus: a helper now)
 
 
 def _private_name(name: str) -> bool:

@@ -56,11 +56,12 @@ class RemovedFunctions(Rule):
 
     def spelled_out(self, ctx: Context, node: cst.Attribute) -> None:
         path = ctx.src.keras_path(node)
-        if path is None or ctx.src.module.code_for_node(node) != path:
-            return  # reached through a name bound to a module: removed-modules' namespace, or an import above
+        if path is None or not _reached_through_a_kept_module(ctx, node, path):
+            return  # through a name bound to a module Keras 3 lacks: removed-modules' namespace stands for it
         found = member_of(path)
         if found is not None:
             name = self.define(ctx, found, node)
+            ctx.supersede(node, ("imports",))  # its "private to 2.2.4" warning: the helper is defined
             ctx.replace_code(node, name, f"{path} -> {name} (Keras 3 has none; 2.2.4's own code is defined "
                                          "in the script)")
 
@@ -72,3 +73,16 @@ class RemovedFunctions(Rule):
         if helper.note:
             ctx.warn(use, helper.note)
         return expression.replace("{helper}", name)
+
+
+def _reached_through_a_kept_module(ctx: Context, node: cst.Attribute, path: str) -> bool:
+    """`keras.utils.conv_utils.normalize_tuple` spelled out, or `K.tensorflow_backend._get_available_gpus`
+    through `K` (keras.backend, which Keras 3 has): yes.  `conv_utils.normalize_tuple` after `from keras.utils
+    import conv_utils`: no (Keras 3 has no keras.utils.conv_utils; the import becomes a namespace)."""
+    if ctx.src.module.code_for_node(node) == path:
+        return True
+    root = node
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    base = ctx.src.keras_path(root) if isinstance(root, cst.Name) else None
+    return base is not None and api224.keras3_has(base)
