@@ -212,6 +212,35 @@ SCRIPTS = {
         model = Model([a, b], Dense(2)(s))
         model.compile(loss='mse', optimizer='sgd')
         """, ("x = keras.ops.expand_dims(x, 1)", "x = keras.ops.expand_dims(x, -1)")),
+    # a Keras 1 recurrent layer on 2.2.4's Recurrent base (step() returns an output that is not its state),
+    # behind a mask: at padded steps 2.2.4 kept the states and output states[0].  Control: zeros there
+    # (what Keras 3's own RNN layers output)
+    "recurrent_subclass": ("""\
+        from keras import backend as K
+        from keras.layers import Masking, Dense, TimeDistributed
+        from keras.layers.recurrent import Recurrent
+        from keras.models import Sequential
+        class MinimalRNN(Recurrent):
+            def __init__(self, units, **kwargs):
+                super(MinimalRNN, self).__init__(**kwargs)
+                self.units = units
+            def build(self, input_shape):
+                self.states = [None]
+                self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer='glorot_uniform',
+                                              name='kernel')
+                self.recurrent_kernel = self.add_weight(shape=(self.units, self.units), initializer='orthogonal',
+                                                        name='recurrent_kernel')
+                self.built = True
+            def step(self, inputs, states):
+                h = K.tanh(K.dot(inputs, self.kernel) + K.dot(states[0], self.recurrent_kernel))
+                return 2.0 * h, [h]
+        model = Sequential()
+        model.add(Masking(mask_value=0.0, input_shape=(6, 3)))
+        model.add(MinimalRNN(4, return_sequences=True))
+        model.add(TimeDistributed(Dense(2)))
+        model.compile(loss='mse', optimizer='sgd')
+        """, ("output = keras.ops.where(masks[t], output, kept)",
+              "output = keras.ops.where(masks[t], output, keras.ops.zeros_like(output))")),
     "cosine_proximity_attribute": ("""\
         from keras import metrics
         from keras.models import Sequential

@@ -280,3 +280,11 @@ def test_the_private_gpu_list_reached_through_k_becomes_2_2_4_s():
 def test_keras_version_imported_by_name_is_not_reported():
     result = _migrate("from keras import __version__ as KERAS_VERSION\nimport keras\n")
     assert not _noisy(result)
+
+
+def test_a_keras1_recurrent_layer_gets_2_2_4_s_recurrent_base():
+    result = _migrate("from keras.layers.recurrent import Recurrent\nclass MinimalRNN(Recurrent):\n"
+                      "    def step(self, inputs, states):\n        return inputs, states\n")
+    assert "Recurrent = keras224_Recurrent\n" in result.code
+    assert "class keras224_Recurrent(keras.layers.Layer):" in result.code
+    assert not _noisy(result)

@@ -14,6 +14,8 @@ said so in the helper's docstring:
 * `convert_all_kernels_in_model` set the flipped kernels with K.batch_set_value: `variable.assign`.
 * `multi_gpu_model` returns the model itself (same numbers, one device), and says so as a warning.
 * `_Merge` (the base of merge layers) is 2.2.4's class on keras.layers.Layer, its K calls as keras.ops.
+* `Recurrent` (Keras 1's recurrent base) runs 2.2.4's K.rnn loop unrolled over known time steps; stateful
+  use raises.
 """
 from __future__ import annotations
 
@@ -350,6 +352,105 @@ MERGE = Helper("keras224_Merge", '''class {name}(keras.layers.Layer):
         return keras.ops.all(keras.ops.concatenate(masks, axis=0), axis=0, keepdims=False)
 ''')
 
+RECURRENT = Helper("keras224_Recurrent", '''class {name}(keras.layers.Layer):
+    """Keras 2.2.4's keras.legacy.layers.Recurrent (the Keras 1 base of recurrent layers): a subclass defines
+    step(inputs, states) -> (output, new_states), sets self.states in build() and self.units.  The time loop
+    is 2.2.4's K.rnn, unrolled over the known time steps: at a masked step the states are kept and the output
+    is states[0] (the previous output when unroll=True), as 2.2.4's TensorFlow backend did.  Stateful use is
+    not carried over."""
+
+    def __init__(self, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
+                 unroll=False, implementation=0, **kwargs):
+        super().__init__(**kwargs)
+        if stateful:
+            raise NotImplementedError('a stateful Keras 2.2.4 Recurrent subclass is not carried over to Keras 3: '
+                                      'port it to keras.layers.RNN with a cell')
+        self.return_sequences = return_sequences
+        self.return_state = return_state
+        self.go_backwards = go_backwards
+        self.stateful = stateful
+        self.unroll = unroll
+        self.implementation = implementation
+        self.supports_masking = True
+        self.state_spec = None
+        self.dropout = 0
+        self.recurrent_dropout = 0
+
+    def compute_output_shape(self, input_shape):
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
+        if self.return_sequences:
+            output_shape = (input_shape[0], input_shape[1], self.units)
+        else:
+            output_shape = (input_shape[0], self.units)
+        if self.return_state:
+            return [output_shape] + [(input_shape[0], self.units) for _ in self.states]
+        return output_shape
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, list):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None for _ in self.states]
+        return output_mask
+
+    def step(self, inputs, states):
+        raise NotImplementedError
+
+    def get_constants(self, inputs, training=None):
+        return []
+
+    def get_initial_state(self, inputs):
+        initial_state = keras.ops.sum(keras.ops.zeros_like(inputs), axis=(1, 2))
+        initial_state = keras.ops.tile(keras.ops.expand_dims(initial_state, -1), [1, self.units])
+        return [initial_state for _ in range(len(self.states))]
+
+    def preprocess_input(self, inputs, training=None):
+        return inputs
+
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        if isinstance(inputs, (list, tuple)):
+            initial_state = list(inputs[1:])
+            inputs = inputs[0]
+        elif initial_state is None:
+            initial_state = self.get_initial_state(inputs)
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        if len(initial_state) != len(self.states):
+            raise ValueError('Layer has ' + str(len(self.states)) + ' states but was passed '
+                             + str(len(initial_state)) + ' initial states.')
+        constants = self.get_constants(inputs, training=None)
+        x = self.preprocess_input(inputs, training=None)
+        axes = [1, 0] + list(range(2, len(x.shape)))
+        xs = keras.ops.transpose(x, axes)
+        masks = None if mask is None else keras.ops.expand_dims(keras.ops.transpose(mask, (1, 0)), -1)
+        if self.go_backwards:
+            xs = keras.ops.flip(xs, 0)
+            masks = None if masks is None else keras.ops.flip(masks, 0)
+        if xs.shape[0] is None:
+            raise ValueError('this Keras 2.2.4 Recurrent subclass needs a known number of time steps in Keras 3: '
+                             'give its input a shape with the time dimension')
+        states, outputs, prev_output = list(initial_state), [], None
+        for t in range(xs.shape[0]):
+            output, new_states = self.step(xs[t], states + list(constants))
+            new_states = list(new_states)
+            if masks is not None:
+                kept = states[0] if not self.unroll else (
+                    keras.ops.zeros_like(output) if prev_output is None else prev_output)
+                output = keras.ops.where(masks[t], output, kept)
+                new_states = [keras.ops.where(masks[t], new, old) for new, old in zip(new_states, states)]
+            states, prev_output = new_states, output
+            outputs.append(output)
+        last_output = outputs[-1]
+        outputs = keras.ops.stack(outputs, axis=0)
+        outputs = keras.ops.transpose(outputs, [1, 0] + list(range(2, len(outputs.shape))))
+        output = outputs if self.return_sequences else last_output
+        if self.return_state:
+            return [output] + list(states)
+        return output
+''')
+
 GET_AVAILABLE_GPUS = Helper("keras224_get_available_gpus", '''def {name}():
     """Keras 2.2.4's tensorflow_backend._get_available_gpus: the names of the local GPU devices."""
     import tensorflow as tf
@@ -375,7 +476,8 @@ FUNCTIONS = {
     "keras.applications.imagenet_utils._obtain_input_shape": OBTAIN_INPUT_SHAPE,
     "keras_applications.correct_pad": CORRECT_PAD,
     "keras.layers.merge._Merge": MERGE,
+    "keras.legacy.layers.Recurrent": RECURRENT,
     "keras.backend.tensorflow_backend._get_available_gpus": GET_AVAILABLE_GPUS,
 }
 # helpers whose body uses `keras.` (the others import what they use)
-USES_KERAS = {MODEL_FROM_CONFIG, CORRECT_PAD, MERGE}
+USES_KERAS = {MODEL_FROM_CONFIG, CORRECT_PAD, MERGE, RECURRENT}

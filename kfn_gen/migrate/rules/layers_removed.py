@@ -14,7 +14,7 @@
   `keras.wrappers.scikit_learn`: a warning with the Keras 3 way.
 * `LocallyConnected1D/2D`, `MaxoutDense`, `Highway` -> 2.2.4's own layer defined in the script
   (migrate/helpers/locally_connected.py, migrate/helpers/legacy_layers.py).
-* `Recurrent`, `ConvRecurrent2D` (Keras 1 base classes): a warning names the hand migration.
+* `ConvRecurrent2D` (a Keras 1 base class): a warning names the hand migration (`Recurrent`: removed-functions).
 """
 from __future__ import annotations
 

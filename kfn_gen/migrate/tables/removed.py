@@ -24,8 +24,7 @@ CUDNN = {
 }
 THRESHOLDED_RELU = "keras.layers.advanced_activations.ThresholdedReLU"
 REMOVED_LAYERS = {
-    "keras.legacy.layers.Recurrent": "keras.layers.Recurrent (Keras 1 base class) was removed: subclass "
-                                     "keras.layers.RNN with a cell instead",
+    # (keras.legacy.layers.Recurrent: removed-functions defines 2.2.4's class for its subclasses)
     "keras.legacy.layers.ConvRecurrent2D": "ConvRecurrent2D (Keras 1 base class) was removed: use ConvLSTM2D",
 }
 
