@@ -77,3 +77,10 @@ def test_positional_compile_in_a_function_is_stable():
     first = migrate_source(code, "t.py")
     assert first.ok
     assert migrate_source(first.code, "t.py").code == first.code
+
+
+def test_an_unused_2_2_4_module_import_moves_to_its_home():
+    # `from keras.utils import np_utils` that nothing reads still fails at import on Keras 3
+    result, diags = _run("from keras.utils import np_utils, to_categorical\n")
+    assert result.code == "from keras import utils as np_utils\nfrom keras.utils import to_categorical\n"
+    assert not [d for d in diags if d[1] != "info"]

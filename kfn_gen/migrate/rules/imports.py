@@ -66,8 +66,8 @@ def _module_alias_home(ctx, module: str, alias: cst.ImportAlias) -> str | None:
     in_imports = {id(x) for n in nodes if isinstance(n, (cst.Import, cst.ImportFrom)) for x in walk(n)}
     uses = [n for n in nodes if isinstance(n, cst.Name) and n.value == local
             and id(n) not in in_imports and id(n) not in leaves]
-    if not uses or any(id(n) not in values for n in uses):
-        return None
+    if any(id(n) not in values for n in uses):
+        return None  # used as a value itself (`merge(...)`), not only as `local.attr`
     home = MODULE_HOMES[ident[len("module:"):]]
     missing = sorted({a.attr.value for a in attrs if isinstance(a.value, cst.Name) and a.value.value == local
                       and not api224.keras3_has(f"{home}.{a.attr.value}")})
