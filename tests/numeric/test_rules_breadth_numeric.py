@@ -241,6 +241,17 @@ SCRIPTS = {
         model.compile(loss='mse', optimizer='sgd')
         """, ("output = keras.ops.where(masks[t], output, kept)",
               "output = keras.ops.where(masks[t], output, keras.ops.zeros_like(output))")),
+    # a feature extractor cut from a Sequential: Keras 3's Sequential has no .input/.output until called
+    "sequential_input_output": ("""\
+        from keras.models import Sequential, Model
+        from keras.layers import Dense
+        model = Sequential()
+        model.add(Dense(8, input_shape=(5,), activation='tanh'))
+        model.add(Dense(3))
+        model.compile(loss='mse', optimizer='sgd')
+        features = Model(inputs=model.input, outputs=model.layers[0].output)
+        head = Model(model.input, model.output)
+        """, ("Model(inputs=model.inputs[0],", "Model(inputs=model.input,")),
     "cosine_proximity_attribute": ("""\
         from keras import metrics
         from keras.models import Sequential

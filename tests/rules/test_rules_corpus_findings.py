@@ -84,3 +84,16 @@ def test_an_unused_2_2_4_module_import_moves_to_its_home():
     result, diags = _run("from keras.utils import np_utils, to_categorical\n")
     assert result.code == "from keras import utils as np_utils\nfrom keras.utils import to_categorical\n"
     assert not [d for d in diags if d[1] != "info"]
+
+
+def test_a_sequential_s_own_input_and_output_become_its_built_graph():
+    # Keras 3's Sequential has .input/.output only once called on a tensor (AttributeError otherwise)
+    result, diags = _run("from keras.models import Sequential, Model\nfrom keras.layers import Dense\n"
+                         "model = Sequential([Dense(8, input_shape=(4,)), Dense(2)])\n"
+                         "feat = Model(model.input, model.layers[0].output)\nlast = model.get_output_at(0)\n")
+    assert "feat = Model(model.inputs[0], model.layers[0].output)\n" in result.code
+    assert "last = model.outputs[0]\n" in result.code
+    # a functional model keeps .input/.output in Keras 3
+    result, _ = _run("from keras.models import Model\nfrom keras.layers import Input, Dense\nx = Input(shape=(3,))\n"
+                     "m = Model(x, Dense(2)(x))\nf = Model(m.input, m.output)\n")
+    assert "f = Model(m.input, m.output)\n" in result.code

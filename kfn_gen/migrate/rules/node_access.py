@@ -5,6 +5,8 @@ The graph knows which call (node) each index means; a 2.2.4 Model/Sequential has
 own, so `inner.get_output_at(1)` is its first call.  The rewrite names the variable that holds
 that tensor at that point of the script; `==` between two such tensors becomes `is` (2.2.4
 compared symbolic tensors by identity; Keras 3's KerasTensor.__eq__ is not guaranteed to).
+A Sequential's own `.input`/`.output` become `.inputs[0]`/`.outputs[0]`: Keras 3's Sequential defines the
+former only once it is called on a tensor.
 """
 from __future__ import annotations
 
@@ -36,6 +38,12 @@ class NodeAccess(Rule):
                     continue
                 if not is_shape:
                     tensors.add(node)
+                    if layer.kind == "sequential" and acc.n_nodes == 1:
+                        # Keras 3's Sequential has .input/.output only once called on a tensor; its built graph
+                        # is .inputs/.outputs (one each: 2.2.4's Sequential.input was inputs[0])
+                        new = f"{ctx.src.module.code_for_node(node.value)}.{side}s[0]"
+                        ctx.replace_code(node, new, f"`{text}` -> `{new}` (a Keras 3 Sequential has no .{side} "
+                                                    "until it is called)")
                     continue  # Keras 3 layer.output/.input mean the same for a single-call layer
                 if layer.is_model:
                     continue  # Keras 3 models keep input_shape/output_shape
@@ -54,7 +62,8 @@ class NodeAccess(Rule):
                 continue
             if j < 0:  # a model's own node 0: its inputs/outputs as built
                 owner = ctx.src.module.code_for_node(node.func.value)
-                new = f"{owner}.{side}" + (".shape" if is_shape else "")
+                own = f"{side}s[0]" if layer.kind == "sequential" else side  # Sequential: see above
+                new = f"{owner}.{own}" + (".shape" if is_shape else "")
             else:
                 new = self.expr(acc, self.refs(ctx, layer, j, side), is_shape)
                 if new is None:
