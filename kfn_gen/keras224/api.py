@@ -48,10 +48,15 @@ def modules() -> dict[str, dict[str, str]]:
     return _table()["modules"]
 
 
+def values() -> dict[str, str]:
+    """{"value:<module>.<NAME>": Python source of its 2.2.4 value} for the recorded constants."""
+    return _table().get("values", {})
+
+
 def value(identity: str | None) -> str | None:
     """The Python source of a 2.2.4 module constant ("value:keras_applications.vgg16.WEIGHTS_PATH" -> its URL
     string), where the dump recorded one (upper-case str/number/tuple constants)."""
-    return _table().get("values", {}).get(identity or "")
+    return values().get(identity or "")
 
 
 def kind(identity: str) -> str | None:
@@ -88,6 +93,7 @@ def keras3_has(dotted: str) -> bool:
     return name in table.get(mod, ())
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the tables; every rule asks it for every attribute chain
 def resolve(dotted: str) -> Resolved:
     """Resolve `keras.a.b.C` against Keras 2.2.4; a name only Keras 3 has is 'keras3:<path>'.
 

@@ -1,6 +1,10 @@
 """What stands in, in a migrated script, for a 2.2.4 name that has no Keras 3 home but a helper: the helper
-to define, and the expression that takes the name's place (`{helper}` in it stands for the helper's name in the script)."""
+to define, and the expression that takes the name's place (`{helper}` in it stands for the helper's name in
+the script)."""
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from kfn_gen.keras224 import api as api224
 from kfn_gen.migrate.helpers.functions import FUNCTIONS, Helper
@@ -18,6 +22,7 @@ def member(module: str, name: str, identity: str | None) -> tuple[Helper, str] |
     return (function, "{helper}") if function is not None else None
 
 
+@lru_cache(maxsize=1 << 14)
 def member_of(path: str) -> tuple[Helper, str] | None:
     """(helper, expression) for a dotted 2.2.4 path (`keras.models.model_from_config`, a companion-package
     path), if it has one."""
@@ -29,3 +34,10 @@ def member_of(path: str) -> tuple[Helper, str] | None:
         if found:
             return found
     return member(module, name, identity)
+
+
+@lru_cache(maxsize=1)
+def trigger() -> re.Pattern:
+    """Matches a file that may name a helper's 2.2.4 name (the last part of each path, the decorators)."""
+    names = {path.rpartition(".")[2] for path in FUNCTIONS} | set(DECORATORS)
+    return re.compile(r"\b(?:" + "|".join(sorted(names)) + r")\b")

@@ -11,6 +11,9 @@ as the backend's `control_flow_ops`, are left to the unresolved-name report).
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import libcst as cst
 import libcst.metadata as md
 
@@ -22,6 +25,14 @@ from kfn_gen.migrate.rule import Rule
 PREFIX = "pymodule:"
 # the names scripts give these modules
 CONVENTIONAL = {"numpy": "np", "tensorflow": "tf"}
+
+
+@lru_cache(maxsize=1)
+def _reached() -> re.Pattern:
+    """`K.tf`, `backend.np`, ...: an attribute named like a module a 2.2.4 Keras module bound."""
+    names = {name for names in api224.modules().values() for name, ident in names.items()
+             if ident.startswith(PREFIX)}
+    return re.compile(r"\w\.(?:" + "|".join(sorted(names)) + r")\b")
 
 
 def module_of(ident: str | None) -> str | None:
@@ -54,8 +65,8 @@ class BoundModules(Rule):
                   "the module, imported"
 
     def run(self, ctx: Context) -> None:
-        if "keras" not in ctx.src.text:
-            return
+        if "keras" not in ctx.src.text or not (ctx.src.star_modules or _reached().search(ctx.src.text)):
+            return  # no star import from Keras and no `<name>.tf`-like access: nothing to walk
         imported = None
         in_imports = {n for imp in walk(ctx.src.module) if isinstance(imp, (cst.Import, cst.ImportFrom))
                       for n in walk(imp)}

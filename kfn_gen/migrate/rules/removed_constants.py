@@ -8,6 +8,9 @@ The value is what genuine 2.2.4 (with keras_applications 1.0.6) held, dumped int
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import libcst as cst
 
 from kfn_gen.frontend.tree import dotted, walk
@@ -16,6 +19,12 @@ from kfn_gen.migrate.importing import rebind
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 from kfn_gen.migrate.tables.names import MODULE_HOMES
+
+
+@lru_cache(maxsize=1)
+def _names() -> re.Pattern:
+    names = {identity.rpartition(".")[2] for identity in api224.values()}
+    return re.compile(r"\b(?:" + "|".join(sorted(names)) + r")\b")
 
 
 def _gone(identity: str) -> bool:
@@ -30,8 +39,8 @@ class RemovedConstants(Rule):
     description = "a 2.2.4 module constant Keras 3 lacks (WEIGHTS_PATH, ...) -> its 2.2.4 value"
 
     def run(self, ctx: Context) -> None:
-        if "keras" not in ctx.src.text or "_" not in ctx.src.text:
-            return
+        if "keras" not in ctx.src.text or not _names().search(ctx.src.text):
+            return  # none of the recorded constants' names occurs: nothing to walk
         inside = {id(x) for imp in walk(ctx.src.module) if isinstance(imp, (cst.Import, cst.ImportFrom))
                   for x in walk(imp)}
         for node in walk(ctx.src.module):

@@ -16,7 +16,7 @@ import libcst as cst
 from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.keras224 import api as api224
 from kfn_gen.migrate.helpers.functions import USES_KERAS, Helper
-from kfn_gen.migrate.helpers.members import member_of
+from kfn_gen.migrate.helpers.members import member_of, trigger
 from kfn_gen.migrate.importing import rebind
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
@@ -29,8 +29,8 @@ class RemovedFunctions(Rule):
                    "_obtain_input_shape, ...) -> 2.2.4's own function, defined in the script")
 
     def run(self, ctx: Context) -> None:
-        if "keras" not in ctx.src.text:
-            return
+        if "keras" not in ctx.src.text or not trigger().search(ctx.src.text):
+            return  # no name a helper stands for occurs: nothing to walk
         for node in walk(ctx.src.module):
             if isinstance(node, cst.ImportFrom):
                 self.import_from(ctx, node)
