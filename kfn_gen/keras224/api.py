@@ -138,6 +138,15 @@ def _resolve224(dotted: str) -> Resolved:
     return Resolved(module=current)
 
 
+def identity_of(path: str) -> str | None:
+    """The 2.2.4 identity a dotted path names: resolved through keras, or read from a companion package's
+    module (`keras_applications.vgg16.WEIGHTS_PATH`)."""
+    if is_keras_path(path):
+        return resolve(path).identity
+    module, _, name = path.rpartition(".")
+    return names_in(module).get(name)
+
+
 def names_in(module: str) -> dict[str, str]:
     return modules().get(module, {})
 

@@ -39,6 +39,15 @@ def rebind(ctx: Context, node: cst.ImportFrom, helpers: dict[str, str], message:
     return True
 
 
+def keras_from_import(node: cst.ImportFrom) -> str | None:
+    """The module of `from <keras, keras_applications or keras_preprocessing module> import a, b`; None for
+    anything else (relative and star imports included)."""
+    if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
+        return None
+    base = dotted(node.module) or ""
+    return base if base.split(".")[0] in api224.KERAS_PACKAGES else None
+
+
 def line_of(ctx: Context, node: cst.ImportFrom):
     """The statement line that holds only this import (None when it shares the line)."""
     for stmt in walk(ctx.src.module):

@@ -81,6 +81,7 @@ convert_dense_weights_data_format(dense, (2, 3, 4))
 convert_dense_weights_data_format(dense, (4, 2, 3), "channels_last")
 out["dense"] = dense.get_weights()[0].ravel().tolist()
 out["gpus"] = [attempt(multi_gpu_model, model, g) for g in (1, [0])]
+out["gpu_names"] = K.tensorflow_backend._get_available_gpus()
 
 
 class Resize(Layer):

@@ -27,7 +27,7 @@ def member_of(path: str) -> tuple[Helper, str] | None:
     """(helper, expression) for a dotted 2.2.4 path (`keras.models.model_from_config`, a companion-package
     path), if it has one."""
     module, _, name = path.rpartition(".")
-    identity = api224.resolve(path).identity if api224.is_keras_path(path) else api224.names_in(module).get(name)
+    identity = api224.identity_of(path)
     if identity and api224.is_keras_path(path):  # `keras.models.model_from_config`: where 2.2.4 defined it
         home, _, leaf = identity.rpartition(".")
         found = member(home, leaf, identity)

@@ -261,9 +261,6 @@ class Imports(Rule):
         return None
 
 
-PRIVATE_HINTS: dict[str, str] = {}  # private 2.2.4 name -> the public way (_get_available_gpus: a helper now)
-
-
 def _private_name(name: str) -> bool:
     """`_obtain_input_shape`, not `__version__` (Keras 3 has keras.__version__)."""
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
@@ -271,6 +268,5 @@ def _private_name(name: str) -> bool:
 
 def _private(ctx: Context, node: cst.CSTNode, path: str) -> None:
     """A private (underscore) 2.2.4 name: not in the API tables, and Keras 3 has no such internals."""
-    leaf = path.rsplit(".", 1)[-1]
-    hint = PRIVATE_HINTS.get(leaf, "copy what it did from Keras 2.2.4's source or replace it")
-    ctx.warn(node, f"{path} is private to Keras 2.2.4 and Keras 3 has no equivalent: {hint}")
+    ctx.warn(node, f"{path} is private to Keras 2.2.4 and Keras 3 has no equivalent: copy what it did from Keras "
+                   "2.2.4's source or replace it (private names with a helper are removed-functions')")

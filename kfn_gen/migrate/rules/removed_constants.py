@@ -15,7 +15,7 @@ import libcst as cst
 
 from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.keras224 import api as api224
-from kfn_gen.migrate.importing import rebind
+from kfn_gen.migrate.importing import keras_from_import, rebind
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 from kfn_gen.migrate.tables.names import MODULE_HOMES
@@ -54,16 +54,13 @@ class RemovedConstants(Rule):
                                                     "(Keras 3 has no such constant)")
 
     def import_from(self, ctx: Context, node: cst.ImportFrom) -> None:
-        if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
-            return
-        base = dotted(node.module) or ""
-        if base.split(".")[0] not in api224.KERAS_PACKAGES:
+        base = keras_from_import(node)
+        if base is None:
             return
         values = {}
         for alias in node.names:
             name = dotted(alias.name)
-            identity = api224.resolve(f"{base}.{name}").identity if api224.is_keras_path(base) \
-                else api224.names_in(base).get(name)
+            identity = api224.identity_of(f"{base}.{name}")
             literal = api224.value(identity)
             if literal is not None and _gone(identity):
                 values[name] = literal

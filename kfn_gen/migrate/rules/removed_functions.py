@@ -17,7 +17,7 @@ from kfn_gen.frontend.tree import dotted, walk
 from kfn_gen.keras224 import api as api224
 from kfn_gen.migrate.helpers.functions import USES_KERAS, Helper
 from kfn_gen.migrate.helpers.members import member_of, trigger
-from kfn_gen.migrate.importing import rebind
+from kfn_gen.migrate.importing import keras_from_import, rebind
 from kfn_gen.migrate.rewrite import Context
 from kfn_gen.migrate.rule import Rule
 
@@ -38,10 +38,8 @@ class RemovedFunctions(Rule):
                 self.spelled_out(ctx, node)
 
     def import_from(self, ctx: Context, node: cst.ImportFrom) -> None:
-        if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
-            return
-        base = dotted(node.module) or ""
-        if base.split(".")[0] not in api224.KERAS_PACKAGES:
+        base = keras_from_import(node)
+        if base is None:
             return
         helpers = {}
         for alias in node.names:
